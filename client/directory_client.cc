@@ -1,0 +1,122 @@
+#include "client/directory_client.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/grpcpp.h"
+
+namespace sofdir::client {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+
+// Large enough for a 5000-record batch or export page with long texts.
+constexpr int kMaxMessageBytes = 64 << 20;
+
+std::string UnreachableMessage(absl::string_view server) {
+  return absl::StrCat("cannot reach sofdir-server at ", server,
+                      " (is it running? set --server or SOFDIR_SERVER)");
+}
+
+// The one conversion from grpc::Status. Canonical codes are numerically
+// identical; the transport errors get a message a user can act on.
+absl::Status FromGrpcStatus(const grpc::Status& status, absl::string_view server,
+                            absl::Duration timeout) {
+  if (status.ok()) return absl::OkStatus();
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      return absl::UnavailableError(
+          absl::StrCat(UnreachableMessage(server), ": ", status.error_message()));
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::DeadlineExceededError(
+          absl::StrCat("sofdir-server at ", server, " did not answer within ",
+                       absl::FormatDuration(timeout), " (raise --timeout)"));
+    default:
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DirectoryClient>> DirectoryClient::Connect(
+    const Options& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  arguments.SetMaxSendMessageSize(kMaxMessageBytes);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      options.server, grpc::InsecureChannelCredentials(), arguments);
+  if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + options.connect_timeout))) {
+    return absl::UnavailableError(UnreachableMessage(options.server));
+  }
+  return std::unique_ptr<DirectoryClient>(
+      new DirectoryClient(options, v1::DirectoryService::NewStub(channel)));
+}
+
+DirectoryClient::DirectoryClient(const Options& options,
+                                 std::unique_ptr<v1::DirectoryService::Stub> stub)
+    : options_(options), stub_(std::move(stub)) {}
+
+namespace {
+
+// Runs one unary call with the client's deadline.
+template <typename Request, typename Response, typename Method>
+absl::StatusOr<Response> Call(v1::DirectoryService::Stub& stub, Method method,
+                              const Request& request, const DirectoryClient::Options& options) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options.call_timeout));
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status, options.server, options.call_timeout);
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Record> DirectoryClient::GetRecord(absl::string_view id) {
+  v1::GetRecordRequest request;
+  request.set_id(std::string(id));
+  return Call<v1::GetRecordRequest, v1::Record>(*stub_, &v1::DirectoryService::Stub::GetRecord,
+                                                request, options_);
+}
+
+absl::StatusOr<v1::ListRecordsResponse> DirectoryClient::ListRecords(
+    const v1::ListRecordsRequest& request) {
+  return Call<v1::ListRecordsRequest, v1::ListRecordsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListRecords, request, options_);
+}
+
+absl::StatusOr<v1::Record> DirectoryClient::CreateRecord(const v1::CreateRecordRequest& request) {
+  return Call<v1::CreateRecordRequest, v1::Record>(
+      *stub_, &v1::DirectoryService::Stub::CreateRecord, request, options_);
+}
+
+absl::StatusOr<v1::Record> DirectoryClient::UpdateRecord(const v1::UpdateRecordRequest& request) {
+  return Call<v1::UpdateRecordRequest, v1::Record>(
+      *stub_, &v1::DirectoryService::Stub::UpdateRecord, request, options_);
+}
+
+absl::Status DirectoryClient::DeleteRecord(absl::string_view id, absl::string_view etag) {
+  v1::DeleteRecordRequest request;
+  request.set_id(std::string(id));
+  request.set_etag(std::string(etag));
+  return Call<v1::DeleteRecordRequest, google::protobuf::Empty>(
+             *stub_, &v1::DirectoryService::Stub::DeleteRecord, request, options_)
+      .status();
+}
+
+absl::StatusOr<v1::ImportRecordsResponse> DirectoryClient::ImportRecords(
+    const v1::ImportRecordsRequest& request) {
+  return Call<v1::ImportRecordsRequest, v1::ImportRecordsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ImportRecords, request, options_);
+}
+
+absl::StatusOr<v1::ExportRecordsResponse> DirectoryClient::ExportRecords(
+    const v1::ExportRecordsRequest& request) {
+  return Call<v1::ExportRecordsRequest, v1::ExportRecordsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ExportRecords, request, options_);
+}
+
+}  // namespace sofdir::client

@@ -1,0 +1,77 @@
+// DirectoryClient: the CLI's only door to sofdir-server. It wraps the
+// generated sof.directory.v1.DirectoryService stub, gives every call a
+// deadline, and turns grpc::Status into absl::Status (the one place in the
+// client that does). Error codes are the server's canonical codes, except:
+//   UNAVAILABLE        the server cannot be reached; the message names the
+//                      address and says how to set another one
+//   DEADLINE_EXCEEDED  no answer within the call timeout
+// Thread-safe: calls may run concurrently from any thread.
+#ifndef SOFDIR_CLIENT_DIRECTORY_CLIENT_H_
+#define SOFDIR_CLIENT_DIRECTORY_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+
+namespace sofdir::client {
+
+class DirectoryClient {
+ public:
+  struct Options {
+    std::string server = "127.0.0.1:50051";  // host:port of sofdir-server
+    absl::Duration call_timeout = absl::Seconds(10);
+    // How long Connect waits for the channel to become ready.
+    absl::Duration connect_timeout = absl::Seconds(3);
+  };
+
+  // Opens a channel to options.server and waits until it is connected.
+  // UNAVAILABLE ("cannot reach sofdir-server at ...") when it does not
+  // connect within options.connect_timeout.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(
+      const Options& options);
+
+  // NOT_FOUND when no record has `id`.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> GetRecord(absl::string_view id);
+
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListRecordsResponse> ListRecords(
+      const sof::directory::v1::ListRecordsRequest& request);
+
+  // ALREADY_EXISTS when the id is taken (unless request_id repeats an
+  // earlier successful call), INVALID_ARGUMENT naming the bad field.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> CreateRecord(
+      const sof::directory::v1::CreateRecordRequest& request);
+
+  // NOT_FOUND, INVALID_ARGUMENT, or ABORTED when the etag does not match.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> UpdateRecord(
+      const sof::directory::v1::UpdateRecordRequest& request);
+
+  // NOT_FOUND, ABORTED (etag), FAILED_PRECONDITION while referred to.
+  [[nodiscard]] absl::Status DeleteRecord(absl::string_view id, absl::string_view etag);
+
+  // One batch (at most 5000 records); per-record outcomes are in the
+  // response, a non-OK status means the whole call failed.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ImportRecordsResponse> ImportRecords(
+      const sof::directory::v1::ImportRecordsRequest& request);
+
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ExportRecordsResponse> ExportRecords(
+      const sof::directory::v1::ExportRecordsRequest& request);
+
+  const std::string& server() const { return options_.server; }
+
+ private:
+  DirectoryClient(const Options& options,
+                  std::unique_ptr<sof::directory::v1::DirectoryService::Stub> stub);
+
+  const Options options_;
+  const std::unique_ptr<sof::directory::v1::DirectoryService::Stub> stub_;
+};
+
+}  // namespace sofdir::client
+
+#endif  // SOFDIR_CLIENT_DIRECTORY_CLIENT_H_

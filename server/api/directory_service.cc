@@ -1,0 +1,97 @@
+#include "server/api/directory_service.h"
+
+#include <utility>
+#include <vector>
+
+#include "server/api/grpc_status.h"
+#include "server/common/status_macros.h"
+
+namespace sofdir::api {
+
+grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
+                                                std::function<absl::Status()> work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pool_.Schedule([context, reactor, work = std::move(work)] {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
+      return;
+    }
+    reactor->Finish(ToGrpcStatus(work()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContext* context,
+                                                      const v1::GetRecordRequest* request,
+                                                      v1::Record* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Get(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerContext* context,
+                                                        const v1::ListRecordsRequest* request,
+                                                        v1::ListRecordsResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerContext* context,
+                                                         const v1::CreateRecordRequest* request,
+                                                         v1::Record* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Create(request->record(), request->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateRecordRequest* request,
+                                                         v1::Record* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response,
+                            directory_.Update(request->record(), request->update_mask()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerContext* context,
+                                                         const v1::DeleteRecordRequest* request,
+                                                         google::protobuf::Empty* response) {
+  return Run(context, [this, request]() -> absl::Status {
+    return directory_.Delete(request->id(), request->etag());
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerContext* context,
+                                                          const v1::ImportRecordsRequest* request,
+                                                          v1::ImportRecordsResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    std::vector<v1::Record> records(request->records().begin(), request->records().end());
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Import(records));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerContext* context,
+                                                          const v1::ExportRecordsRequest* request,
+                                                          v1::ExportRecordsResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerContext* context,
+                                                        const v1::ListChangesRequest* request,
+                                                        v1::ListChangesResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace sofdir::api

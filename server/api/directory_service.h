@@ -1,0 +1,65 @@
+// sof.directory.v1.DirectoryService over the gRPC callback API.
+//
+// Each handler validates nothing itself: it hands the request to the worker
+// pool (never blocking a gRPC thread on disk), calls Directory there and
+// finishes the reactor with the converted status. Calls whose client has
+// already gone (cancelled or past deadline) are finished without doing the
+// work.
+//
+// Thread-safe; holds non-owning references that must outlive it.
+#ifndef SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
+#define SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
+
+#include <functional>
+
+#include "absl/status/status.h"
+#include "server/common/worker_pool.h"
+#include "server/domain/directory.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+
+namespace sofdir::api {
+
+namespace v1 = ::sof::directory::v1;
+
+class DirectoryService final : public v1::DirectoryService::CallbackService {
+ public:
+  DirectoryService(domain::Directory& directory, common::WorkerPool& pool)
+      : directory_(directory), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
+                                      const v1::GetRecordRequest* request,
+                                      v1::Record* response) override;
+  grpc::ServerUnaryReactor* ListRecords(grpc::CallbackServerContext* context,
+                                        const v1::ListRecordsRequest* request,
+                                        v1::ListRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateRecord(grpc::CallbackServerContext* context,
+                                         const v1::CreateRecordRequest* request,
+                                         v1::Record* response) override;
+  grpc::ServerUnaryReactor* UpdateRecord(grpc::CallbackServerContext* context,
+                                         const v1::UpdateRecordRequest* request,
+                                         v1::Record* response) override;
+  grpc::ServerUnaryReactor* DeleteRecord(grpc::CallbackServerContext* context,
+                                         const v1::DeleteRecordRequest* request,
+                                         google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* ImportRecords(grpc::CallbackServerContext* context,
+                                          const v1::ImportRecordsRequest* request,
+                                          v1::ImportRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportRecords(grpc::CallbackServerContext* context,
+                                          const v1::ExportRecordsRequest* request,
+                                          v1::ExportRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
+                                        const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
+
+ private:
+  // Runs `work` on the pool and finishes the call with its status.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                std::function<absl::Status()> work);
+
+  domain::Directory& directory_;
+  common::WorkerPool& pool_;
+};
+
+}  // namespace sofdir::api
+
+#endif  // SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_

@@ -1,0 +1,79 @@
+#include "server/api/server_app.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
+#include "server/domain/demo_loader.h"
+
+namespace sofdir::api {
+
+absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& options) {
+  std::unique_ptr<ServerApp> app(new ServerApp());
+  size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen: \"", options.listen, "\" is not host:port, e.g. 127.0.0.1:50051"));
+  }
+  app->host_ = options.listen.substr(0, colon);
+
+  absl::Time opening = absl::Now();
+  storage::Storage::Options storage_options;
+  storage_options.path = options.data_dir;
+  SOFDIR_ASSIGN_OR_RETURN(app->storage_, storage::Storage::Open(storage_options));
+  SOFDIR_ASSIGN_OR_RETURN(app->directory_, domain::Directory::Open(*app->storage_));
+  common::LogInfo(absl::StrCat("opened ", options.data_dir, " at change sequence ",
+                               app->directory_->LastSequence(), " in ",
+                               absl::FormatDuration(absl::Now() - opening)));
+
+  if (!options.demo_data.empty()) {
+    absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
+    SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
+                            domain::LoadDemoIfEmpty(*app->directory_, options.demo_data, today));
+    if (demo.loaded) {
+      common::LogInfo(absl::StrCat("loaded ", demo.records, " demo records from ",
+                                   options.demo_data));
+    }
+  }
+
+  app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
+  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->pool_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &app->port_);
+  builder.RegisterService(app->service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  app->server_ = builder.BuildAndStart();
+  if (!app->server_ || app->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("listen: cannot bind ", options.listen, " (in use, or not a local address)"));
+  }
+  app->server_->GetHealthCheckService()->SetServingStatus(true);
+  return app;
+}
+
+std::string ServerApp::address() const { return absl::StrCat(host_, ":", port_); }
+
+void ServerApp::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  pool_.reset();  // runs every task already scheduled
+  service_.reset();
+  server_.reset();
+  directory_.reset();
+  storage_.reset();  // flushes and closes RocksDB
+}
+
+ServerApp::~ServerApp() { Shutdown(); }
+
+}  // namespace sofdir::api

@@ -1,0 +1,65 @@
+// A running sofdir server: the data directory opened, the demo loaded when
+// it is empty, and the gRPC server (DirectoryService, health checking,
+// reflection) listening. main.cc and the integration tests both start one.
+//
+// Thread-safe: Shutdown may be called from any thread, once.
+#ifndef SOFDIR_SERVER_API_SERVER_APP_H_
+#define SOFDIR_SERVER_API_SERVER_APP_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "server/api/directory_service.h"
+#include "server/common/worker_pool.h"
+#include "server/domain/directory.h"
+#include "server/storage/storage.h"
+
+namespace sofdir::api {
+
+class ServerApp {
+ public:
+  struct Options {
+    std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
+    std::string data_dir;                     // required
+    std::string demo_data;                    // JSONL loaded into an empty directory
+    int worker_threads = 4;
+    int max_message_bytes = 32 << 20;
+  };
+
+  // Opens storage, loads the demo if asked and empty, starts serving.
+  // UNAVAILABLE when the address cannot be bound or the data directory is
+  // in use; the storage and demo errors otherwise.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ServerApp>> Start(const Options& options);
+
+  // Shuts down if still running.
+  ~ServerApp();
+
+  // The port actually bound.
+  int port() const { return port_; }
+  std::string address() const;
+
+  domain::Directory& directory() { return *directory_; }
+
+  // Health turns NOT_SERVING, new calls are refused, in-flight calls get
+  // up to `grace` to finish, then the worker pool drains and RocksDB closes.
+  void Shutdown(absl::Duration grace = absl::Seconds(10));
+
+ private:
+  ServerApp() = default;
+
+  std::string host_;
+  int port_ = 0;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<domain::Directory> directory_;
+  std::unique_ptr<common::WorkerPool> pool_;
+  std::unique_ptr<DirectoryService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace sofdir::api
+
+#endif  // SOFDIR_SERVER_API_SERVER_APP_H_

@@ -1,0 +1,540 @@
+#include "server/domain/directory.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/common/status_macros.h"
+#include "server/domain/record_validator.h"
+#include "server/model/record_util.h"
+#include "server/storage/key_codec.h"
+
+namespace sofdir::domain {
+namespace {
+
+using ::google::protobuf::util::FieldMaskUtil;
+using ::sof::directory::v1::Change;
+using ::sof::directory::v1::ChangeType;
+using ::sof::directory::v1::Record;
+using ::sof::directory::v1::RecordKind;
+using storage::ColumnFamily;
+
+constexpr int kMaxReferrersNamed = 5;
+constexpr int kMaxUnitDepth = 1000;
+
+// The "parent" relation of ListRecordsRequest.parent.
+bool IsParentField(absl::string_view field) {
+  return field == "parent_id" || field == "unit_id" || field == "host_unit_id" ||
+         field == "related_unit_ids";
+}
+
+absl::StatusOr<Record> ParseStored(absl::string_view bytes, absl::string_view key) {
+  Record record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("stored record ", key, " cannot be parsed"));
+  }
+  record.set_etag(absl::StrCat(record.update_sequence()));
+  return record;
+}
+
+// Page tokens are opaque to clients: base64 of "<query fingerprint>\n<last key>".
+std::string EncodePageToken(absl::string_view fingerprint, absl::string_view last_key) {
+  return absl::WebSafeBase64Escape(absl::StrCat(fingerprint, "\n", last_key));
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
+                                            absl::string_view fingerprint) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return absl::InvalidArgumentError("page_token: not a token this server issued");
+  }
+  std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 1));
+  if (parts.first != fingerprint) {
+    return absl::InvalidArgumentError(
+        "page_token: belongs to a different query; repeat the same kind and parent");
+  }
+  return parts.second;
+}
+
+int PageSize(int requested, int default_size, int max_size, absl::string_view field) {
+  if (requested <= 0) return default_size;
+  return std::min(requested, max_size);
+}
+
+google::protobuf::Timestamp Now() {
+  google::protobuf::Timestamp ts;
+  absl::Time now = absl::Now();
+  ts.set_seconds(absl::ToUnixSeconds(now));
+  ts.set_nanos(static_cast<int32_t>((now - absl::FromUnixSeconds(ts.seconds())) /
+                                    absl::Nanoseconds(1)));
+  return ts;
+}
+
+absl::Status CheckEtag(absl::string_view given, const Record& stored) {
+  if (given.empty() || given == stored.etag()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("etag: \"", given, "\" is stale, the record ",
+                                         model::RecordId(stored), " is now at \"", stored.etag(),
+                                         "\"; read it again and retry"));
+}
+
+absl::Status CheckRequestId(absl::string_view request_id) {
+  if (request_id.size() > 128) return absl::InvalidArgumentError("request_id: at most 128 characters");
+  for (char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError("request_id: only printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Directory>> Directory::Open(storage::Storage& storage) {
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> last_key,
+                          storage.LastKey(ColumnFamily::kChanges));
+  uint64_t last_sequence = 0;
+  if (last_key) {
+    std::optional<uint64_t> decoded = storage::DecodeSequence(*last_key);
+    if (!decoded) return absl::DataLossError("change log holds a malformed key");
+    last_sequence = *decoded;
+  }
+  return std::unique_ptr<Directory>(new Directory(storage, last_sequence));
+}
+
+Directory::Directory(storage::Storage& storage, uint64_t last_sequence)
+    : storage_(storage), next_sequence_(last_sequence + 1), committed_sequence_(last_sequence) {}
+
+void Directory::AddListener(ChangeListener* listener) {
+  absl::MutexLock lock(&write_mu_);
+  listeners_.push_back(listener);
+}
+
+absl::Status Directory::ForEachRecord(const std::function<void(const Record&)>& visit) const {
+  absl::Status parse_status;
+  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+      ColumnFamily::kRecords, "", "", [&](absl::string_view key, absl::string_view value) {
+        absl::StatusOr<Record> record = ParseStored(value, key);
+        if (!record.ok()) {
+          parse_status = record.status();
+          return false;
+        }
+        visit(*record);
+        return true;
+      }));
+  return parse_status;
+}
+
+absl::StatusOr<std::optional<Record>> Directory::Load(absl::string_view id,
+                                                      const Overlay* overlay) const {
+  if (overlay != nullptr) {
+    auto it = overlay->find(id);
+    if (it != overlay->end()) return it->second;
+  }
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          storage_.Get(ColumnFamily::kRecords, id));
+  if (!bytes) return std::optional<Record>();
+  SOFDIR_ASSIGN_OR_RETURN(Record record, ParseStored(*bytes, id));
+  return std::optional<Record>(std::move(record));
+}
+
+absl::StatusOr<Record> Directory::Get(absl::string_view id) const {
+  SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> record, Load(id, nullptr));
+  if (!record) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
+  return *std::move(record);
+}
+
+absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
+    const sof::directory::v1::ListRecordsRequest& request) const {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 50)");
+  }
+  const int page_size =
+      PageSize(request.page_size(), kDefaultListPageSize, kMaxListPageSize, "page_size");
+  std::string kind_prefix;
+  if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED) {
+    absl::string_view name = model::KindName(request.kind());
+    if (name.empty()) {
+      return absl::InvalidArgumentError("kind: unknown; valid: unit, tilbud, partner, praktik, person");
+    }
+    kind_prefix = absl::StrCat(name, "-");
+  }
+  if (!request.parent().empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("parent", request.parent()));
+  const std::string fingerprint = absl::StrCat("list/", request.kind(), "/", request.parent());
+  std::string after;
+  if (!request.page_token().empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token(), fingerprint));
+  }
+
+  sof::directory::v1::ListRecordsResponse response;
+  std::string last_id;
+  bool more = false;
+  absl::Status inner;
+  if (request.parent().empty()) {
+    std::string start = after.empty() ? kind_prefix : absl::StrCat(after, std::string(1, '\0'));
+    SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+        ColumnFamily::kRecords, kind_prefix, start,
+        [&](absl::string_view key, absl::string_view value) {
+          if (response.records_size() == page_size) {
+            more = true;
+            return false;
+          }
+          absl::StatusOr<Record> record = ParseStored(value, key);
+          if (!record.ok()) {
+            inner = record.status();
+            return false;
+          }
+          *response.add_records() = *std::move(record);
+          last_id = std::string(key);
+          return true;
+        }));
+  } else {
+    std::string prefix = storage::RefPrefix(request.parent());
+    std::string start = after.empty() ? prefix : absl::StrCat(storage::RefKey(request.parent(), after),
+                                                              std::string(1, '\0'));
+    std::string previous_source;
+    SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+        ColumnFamily::kRefs, prefix, start, [&](absl::string_view key, absl::string_view field) {
+          absl::string_view source = storage::RefSource(key);
+          if (!IsParentField(field) || !absl::StartsWith(source, kind_prefix) ||
+              source == previous_source) {
+            return true;
+          }
+          if (response.records_size() == page_size) {
+            more = true;
+            return false;
+          }
+          previous_source = std::string(source);
+          absl::StatusOr<std::optional<Record>> record = Load(source, nullptr);
+          if (!record.ok()) {
+            inner = record.status();
+            return false;
+          }
+          if (*record) {
+            *response.add_records() = **std::move(record);
+            last_id = std::string(source);
+          }
+          return true;
+        }));
+  }
+  SOFDIR_RETURN_IF_ERROR(inner);
+  if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_id));
+  return response;
+}
+
+absl::Status Directory::CheckReferences(const Record& record, const Overlay& overlay) const {
+  const std::string kind_name(model::KindName(model::KindOf(record)));
+  for (const model::Reference& ref : model::References(record)) {
+    std::string field = absl::StrCat(kind_name, ".", ref.field);
+    if (model::KindFromId(ref.target) != ref.target_kind) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": \"", ref.target, "\" is not a ",
+                                                     model::KindName(ref.target_kind), " id"));
+    }
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> target, Load(ref.target, &overlay));
+    if (!target) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": ", ref.target, " does not exist; valid: the id of an existing ",
+                       model::KindName(ref.target_kind)));
+    }
+  }
+  // A unit must not end up below itself.
+  if (record.has_unit() && record.unit().has_parent_id()) {
+    std::string current = record.unit().parent_id();
+    for (int depth = 0; depth < kMaxUnitDepth && !current.empty(); ++depth) {
+      if (current == record.unit().id()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unit.parent_id: ", record.unit().parent_id(), " is below ",
+                         record.unit().id(), "; a unit cannot be moved below itself"));
+      }
+      SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> parent, Load(current, &overlay));
+      if (!parent || !parent->has_unit() || !parent->unit().has_parent_id()) break;
+      current = parent->unit().parent_id();
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Directory::StageUpsert(PendingWrite& write, Record record,
+                            const std::optional<Record>& previous) {
+  const uint64_t sequence = next_sequence_ + write.changes.size();
+  const std::string id = model::RecordId(record);
+  record.clear_etag();
+  record.set_create_sequence(previous ? previous->create_sequence() : sequence);
+  record.set_update_sequence(sequence);
+  write.batch.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
+  if (!previous) {
+    write.batch.Put(ColumnFamily::kOrder, storage::EncodeSequence(sequence), id);
+  } else {
+    for (const model::Reference& ref : model::References(*previous)) {
+      write.batch.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
+    }
+  }
+  for (const model::Reference& ref : model::References(record)) {
+    write.batch.Put(ColumnFamily::kRefs, storage::RefKey(ref.target, id), ref.field);
+  }
+  record.set_etag(absl::StrCat(sequence));
+
+  Change& change = write.changes.emplace_back();
+  change.set_sequence(sequence);
+  change.set_id(id);
+  change.set_kind(model::KindOf(record));
+  change.set_type(previous ? ChangeType::CHANGE_UPDATED : ChangeType::CHANGE_CREATED);
+  *change.mutable_change_time() = Now();
+  *change.mutable_record() = record;
+  write.batch.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence),
+                  change.SerializeAsString());
+  write.overlay[id] = std::move(record);
+}
+
+void Directory::StageDelete(PendingWrite& write, const Record& previous) {
+  const uint64_t sequence = next_sequence_ + write.changes.size();
+  const std::string& id = model::RecordId(previous);
+  write.batch.Delete(ColumnFamily::kRecords, id);
+  write.batch.Delete(ColumnFamily::kOrder, storage::EncodeSequence(previous.create_sequence()));
+  for (const model::Reference& ref : model::References(previous)) {
+    write.batch.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
+  }
+  Change& change = write.changes.emplace_back();
+  change.set_sequence(sequence);
+  change.set_id(id);
+  change.set_kind(model::KindOf(previous));
+  change.set_type(ChangeType::CHANGE_DELETED);
+  *change.mutable_change_time() = Now();
+  write.batch.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence),
+                  change.SerializeAsString());
+  write.overlay[id] = std::nullopt;
+}
+
+absl::Status Directory::Commit(PendingWrite& write) {
+  if (write.changes.empty()) return absl::OkStatus();
+  SOFDIR_RETURN_IF_ERROR(storage_.Write(write.batch));
+  next_sequence_ += write.changes.size();
+  committed_sequence_.store(next_sequence_ - 1);
+  for (const Change& change : write.changes) {
+    for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id) {
+  SOFDIR_RETURN_IF_ERROR(CheckRequestId(request_id));
+  Record record = model::WithoutMetadata(input);
+  SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
+  const std::string& id = model::RecordId(record);
+
+  absl::MutexLock lock(&write_mu_);
+  if (!request_id.empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                            storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
+    if (earlier) return Get(*earlier);
+  }
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, Load(id, nullptr));
+  if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
+  PendingWrite write(storage_.NewWriteBatch());
+  SOFDIR_RETURN_IF_ERROR(CheckReferences(record, write.overlay));
+  StageUpsert(write, record, std::nullopt);
+  if (!request_id.empty()) {
+    write.batch.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
+  }
+  SOFDIR_RETURN_IF_ERROR(Commit(write));
+  return write.changes.back().record();
+}
+
+absl::StatusOr<Record> Directory::Update(const Record& input,
+                                         const google::protobuf::FieldMask& mask) {
+  const google::protobuf::Message* source = model::KindMessage(input);
+  if (source == nullptr) {
+    return absl::InvalidArgumentError(
+        "record: no kind set; valid: unit, tilbud, partner, praktik or person");
+  }
+  const std::string& id = model::RecordId(input);
+  SOFDIR_RETURN_IF_ERROR(ValidateId(absl::StrCat(model::KindName(model::KindOf(input)), ".id"), id));
+  for (const std::string& path : mask.paths()) {
+    if (!FieldMaskUtil::GetFieldDescriptors(source->GetDescriptor(), path, nullptr)) {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask: \"", path,
+                                                     "\" is not a field of ",
+                                                     source->GetDescriptor()->name()));
+    }
+    if (path == "id") return absl::InvalidArgumentError("update_mask: id cannot be changed");
+  }
+
+  absl::MutexLock lock(&write_mu_);
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, Load(id, nullptr));
+  if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
+  SOFDIR_RETURN_IF_ERROR(CheckEtag(input.etag(), *current));
+
+  Record updated = model::WithoutMetadata(*current);
+  if (mask.paths().empty()) {
+    updated = model::WithoutMetadata(input);
+  } else {
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(*source, mask, options, model::MutableKindMessage(updated));
+  }
+  SOFDIR_RETURN_IF_ERROR(ValidateRecord(updated));
+  if (google::protobuf::util::MessageDifferencer::Equals(updated,
+                                                         model::WithoutMetadata(*current))) {
+    return *current;
+  }
+  PendingWrite write(storage_.NewWriteBatch());
+  SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, write.overlay));
+  StageUpsert(write, std::move(updated), current);
+  SOFDIR_RETURN_IF_ERROR(Commit(write));
+  return write.changes.back().record();
+}
+
+absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
+  SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
+  absl::MutexLock lock(&write_mu_);
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, Load(id, nullptr));
+  if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
+  SOFDIR_RETURN_IF_ERROR(CheckEtag(etag, *current));
+
+  int referrers = 0;
+  std::vector<std::string> named;
+  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+      ColumnFamily::kRefs, storage::RefPrefix(id), "",
+      [&](absl::string_view key, absl::string_view field) {
+        ++referrers;
+        if (named.size() < kMaxReferrersNamed) {
+          named.push_back(absl::StrCat(storage::RefSource(key), " (", field, ")"));
+        }
+        return true;
+      }));
+  if (referrers > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        id, " is still referred to by ", referrers, " record(s): ", absl::StrJoin(named, ", "),
+        referrers > static_cast<int>(named.size()) ? ", ..." : "",
+        "; delete or move them first"));
+  }
+  PendingWrite write(storage_.NewWriteBatch());
+  StageDelete(write, *current);
+  return Commit(write);
+}
+
+absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
+    const std::vector<Record>& records) {
+  if (records.size() > static_cast<size_t>(kMaxImportBatch)) {
+    return absl::InvalidArgumentError(absl::StrCat("records: ", records.size(),
+                                                   " in one call; at most ", kMaxImportBatch));
+  }
+  sof::directory::v1::ImportRecordsResponse response;
+  std::vector<Record> clean;
+  clean.reserve(records.size());
+  for (const Record& input : records) {
+    sof::directory::v1::ImportResult* result = response.add_results();
+    result->set_id(model::RecordId(input));
+    clean.push_back(model::WithoutMetadata(input));
+    absl::Status valid = ValidateRecord(clean.back());
+    if (!valid.ok()) {
+      result->set_outcome(sof::directory::v1::REJECTED);
+      result->set_error(std::string(valid.message()));
+      result->set_error_code(static_cast<int>(valid.code()));
+    }
+  }
+
+  absl::MutexLock lock(&write_mu_);
+  PendingWrite write(storage_.NewWriteBatch());
+  for (size_t i = 0; i < clean.size(); ++i) {
+    sof::directory::v1::ImportResult* result = response.mutable_results(static_cast<int>(i));
+    if (result->outcome() == sof::directory::v1::REJECTED) continue;
+    const std::string& id = model::RecordId(clean[i]);
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> previous, Load(id, &write.overlay));
+    if (previous && google::protobuf::util::MessageDifferencer::Equals(
+                        clean[i], model::WithoutMetadata(*previous))) {
+      result->set_outcome(sof::directory::v1::UNCHANGED);
+      continue;
+    }
+    absl::Status refs = CheckReferences(clean[i], write.overlay);
+    if (!refs.ok()) {
+      if (refs.code() != absl::StatusCode::kInvalidArgument) return refs;
+      result->set_outcome(sof::directory::v1::REJECTED);
+      result->set_error(std::string(refs.message()));
+      result->set_error_code(static_cast<int>(refs.code()));
+      continue;
+    }
+    result->set_outcome(previous ? sof::directory::v1::UPDATED : sof::directory::v1::CREATED);
+    StageUpsert(write, std::move(clean[i]), previous);
+  }
+  SOFDIR_RETURN_IF_ERROR(Commit(write));
+  return response;
+}
+
+absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
+    const sof::directory::v1::ExportRecordsRequest& request) const {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
+  }
+  const int page_size =
+      PageSize(request.page_size(), kDefaultExportPageSize, kMaxExportPageSize, "page_size");
+  const std::string fingerprint = absl::StrCat("export/", request.kind());
+  std::string start;
+  if (!request.page_token().empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(std::string after,
+                            DecodePageToken(request.page_token(), fingerprint));
+    std::optional<uint64_t> sequence = storage::DecodeSequence(after);
+    if (!sequence) return absl::InvalidArgumentError("page_token: not a token this server issued");
+    start = storage::EncodeSequence(*sequence + 1);
+  }
+  sof::directory::v1::ExportRecordsResponse response;
+  std::string last_key;
+  bool more = false;
+  absl::Status inner;
+  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+      ColumnFamily::kOrder, "", start, [&](absl::string_view key, absl::string_view id) {
+        if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
+            model::KindFromId(id) != request.kind()) {
+          return true;
+        }
+        if (response.records_size() == page_size) {
+          more = true;
+          return false;
+        }
+        absl::StatusOr<std::optional<Record>> record = Load(id, nullptr);
+        if (!record.ok()) {
+          inner = record.status();
+          return false;
+        }
+        if (*record) *response.add_records() = **std::move(record);
+        last_key = std::string(key);
+        return true;
+      }));
+  SOFDIR_RETURN_IF_ERROR(inner);
+  if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_key));
+  return response;
+}
+
+absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
+    const sof::directory::v1::ListChangesRequest& request) const {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
+  }
+  const int page_size = PageSize(request.page_size(), 100, 1000, "page_size");
+  sof::directory::v1::ListChangesResponse response;
+  response.set_last_sequence(LastSequence());
+  absl::Status inner;
+  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+      ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
+      [&](absl::string_view key, absl::string_view value) {
+        if (response.changes_size() == page_size) return false;
+        Change* change = response.add_changes();
+        if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = absl::DataLossError("a change-log entry cannot be parsed");
+          return false;
+        }
+        return true;
+      }));
+  SOFDIR_RETURN_IF_ERROR(inner);
+  return response;
+}
+
+}  // namespace sofdir::domain

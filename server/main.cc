@@ -1,0 +1,63 @@
+// sofdir-server: the SOF knowledge directory over gRPC. All wiring and all
+// flags live here; the libraries take Options structs.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/api/server_app.h"
+#include "server/common/log.h"
+
+int main(int argc, char** argv) {
+  sofdir::api::ServerApp::Options options;
+  int grace_seconds = 10;
+  CLI::App cli{
+      "Serves the SOF knowledge directory (sof.directory.v1) over gRPC with an\n"
+      "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully.",
+      "sofdir-server"};
+  cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
+      ->capture_default_str();
+  options.data_dir = "var/data";
+  cli.add_option("--data-dir", options.data_dir, "RocksDB data directory (created when missing)")
+      ->capture_default_str();
+  cli.add_option("--demo-data", options.demo_data,
+                 "JSON Lines file loaded when the data directory holds no records");
+  cli.add_option("--worker-threads", options.worker_threads, "threads that run requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cli.add_option("--shutdown-grace-seconds", grace_seconds,
+                 "on SIGTERM/SIGINT, how long in-flight calls get to finish")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+  CLI11_PARSE(cli, argc, argv);
+
+  // Block the shutdown signals before any thread starts, so every thread
+  // inherits the mask and only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::Time started = absl::Now();
+  absl::StatusOr<std::unique_ptr<sofdir::api::ServerApp>> app =
+      sofdir::api::ServerApp::Start(options);
+  if (!app.ok()) {
+    sofdir::common::LogError(absl::StrCat("cannot start: ", app.status().ToString()));
+    return 1;
+  }
+  // Tests and scripts read this line to learn the port.
+  std::cout << "sofdir-server listening on " << (*app)->address() << " (data "
+            << options.data_dir << ", ready in " << absl::FormatDuration(absl::Now() - started)
+            << ")" << std::endl;
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  sofdir::common::LogInfo(absl::StrCat("signal ", signal_number, ": shutting down"));
+  (*app)->Shutdown(absl::Seconds(grace_seconds));
+  sofdir::common::LogInfo("stopped cleanly");
+  return 0;
+}

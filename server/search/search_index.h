@@ -1,0 +1,116 @@
+#ifndef SOFDIR_SERVER_SEARCH_SEARCH_INDEX_H_
+#define SOFDIR_SERVER_SEARCH_SEARCH_INDEX_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/search/analyzer.h"
+#include "server/search/search_types.h"
+#include "server/search/synonym_map.h"
+#include "sof/directory/v1/records.pb.h"
+
+namespace sofdir::search {
+
+// The in-memory search engine over all directory records: ranked Danish
+// full-text search with filters and facets, who-knows-what, and name
+// completion. It holds no durable state: the owner keeps it equal to the
+// store by calling Upsert/Remove right after each durable write and
+// BulkLoad at start-up.
+//
+// Matching (index and query alike): TextFolder folding (case, accents,
+// æ/ø/å = ae/oe/aa), Snowball Danish stems, compound parts
+// ("misbrugsbehandling" ~ "behandling af misbrug"). Query side only: synonyms
+// from the synonyms file, typo tolerance by word length (none below 5
+// letters, 1 up to 8, 2 beyond; first letter must match), prefix matching of
+// the last word.
+//
+// Records are also found through their context: a person, tilbud or praktik
+// carries its unit's name and aliases, the names of the units above it, and
+// (when it has no address of its own) the unit's district; a partner
+// carries its related units. Renaming or moving a unit refreshes everything
+// below it.
+//
+// Ranking: per field BM25 (name and aliases > topics, target groups, service
+// type, legal basis > context > description) times an inverse-document-
+// frequency weighted share of the query words matched, squared; exact words
+// score above stems' compound parts, synonyms, prefixes and typos; a query
+// equal to a record's name or alias ranks that record first. Filters never
+// change scores.
+//
+// Thread-safe: any number of concurrent Search/Suggest/WhoKnows calls; writes
+// (Upsert, Remove, BulkLoad) are exclusive.
+class SearchIndex {
+ public:
+  static constexpr size_t kMaxQueryBytes = 1024;
+  static constexpr int kMaxLimit = 100;
+
+  struct Options {
+    // Synonyms file (see SynonymMap); empty means no synonyms.
+    std::string synonyms_path;
+    // Stop words file (see Analyzer::Create); empty means the built-in list.
+    std::string stopwords_path;
+  };
+
+  // Returns NOT_FOUND when a configured file cannot be read and
+  // INVALID_ARGUMENT when the synonyms file is malformed.
+  static absl::StatusOr<std::unique_ptr<SearchIndex>> Create(const Options& options);
+
+  ~SearchIndex();
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // Replaces the whole index with `records` (e.g. all records at start-up).
+  // Records may come in any order; references to records that are missing
+  // are ignored until they arrive. Returns INVALID_ARGUMENT (and leaves the
+  // index empty) when a record has no kind or no id.
+  absl::Status BulkLoad(const std::vector<sof::directory::v1::Record>& records);
+
+  // Adds or replaces the record with the same id. Records that inherit from
+  // it (everything below a unit) are refreshed. Returns INVALID_ARGUMENT when
+  // the record has no kind or no id.
+  absl::Status Upsert(const sof::directory::v1::Record& record);
+
+  // Removes the record with this id; returns NOT_FOUND if there is none.
+  absl::Status Remove(std::string_view id);
+
+  // Ranked search. Returns INVALID_ARGUMENT naming the problem for text
+  // longer than kMaxQueryBytes or not valid UTF-8, an unknown kind, limit
+  // outside 1..kMaxLimit, negative offset, or a malformed filter. A text of
+  // only stop words or punctuation returns an empty result (total 0); an
+  // empty text lists the matching records by name.
+  absl::StatusOr<SearchResult> Search(const SearchQuery& query) const;
+
+  // Up to `limit` (1..50) completions of `prefix` (names, aliases, topics,
+  // target groups, service types, districts), most common first; a prefix
+  // may match any word of a completion. INVALID_ARGUMENT for bad UTF-8, a
+  // prefix longer than 200 bytes, or a bad limit; an empty prefix gives none.
+  absl::StatusOr<std::vector<Suggestion>> Suggest(std::string_view prefix, int limit) const;
+
+  // Persons and units that know `topic`, best first, with evidence (stated
+  // expertise, the unit's knowledge, tilbud and praktik they run or are the
+  // contact for) and how to reach them. Errors as for Search; limit 1..100.
+  absl::StatusOr<WhoKnowsResult> WhoKnows(std::string_view topic, int limit) const;
+
+  // Number of records in the index.
+  size_t size() const;
+
+ private:
+  struct State;
+
+  SearchIndex(std::unique_ptr<Analyzer> analyzer, SynonymMap synonyms);
+
+  const std::unique_ptr<Analyzer> analyzer_;
+  const SynonymMap synonyms_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<State> state_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sofdir::search
+
+#endif  // SOFDIR_SERVER_SEARCH_SEARCH_INDEX_H_

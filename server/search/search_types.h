@@ -1,0 +1,88 @@
+#ifndef SOFDIR_SERVER_SEARCH_SEARCH_TYPES_H_
+#define SOFDIR_SERVER_SEARCH_SEARCH_TYPES_H_
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/search/geo.h"
+
+namespace sofdir::search {
+
+// A search request. All filters are hard constraints ANDed together; they
+// never change scores.
+struct SearchQuery {
+  // What the user typed; may be empty (then matching records are listed by
+  // name). At most SearchIndex::kMaxQueryBytes bytes of valid UTF-8.
+  std::string text;
+  // Record kinds to return: "unit", "tilbud", "partner", "praktik", "person".
+  // Empty means all.
+  std::vector<std::string> kinds;
+  // Exact values (compared case-, accent- and æ/ø/å-insensitively). `area`
+  // and `district` of a person, praktik or partner are those of its unit.
+  std::string area;
+  std::string district;
+  std::string legal_basis;   // e.g. "SEL § 107"
+  std::string service_type;  // e.g. "botilbud"
+  std::optional<int> age;    // tilbud whose age range covers this age
+  bool only_free = false;    // tilbud with free_places > 0
+  // When set, each hit carries its distance and nearer records rank higher.
+  std::optional<GeoPoint> near;
+  // AIP-160 subset, see FilterExpression; ANDed with the fields above.
+  std::string filter;
+  int limit = 10;   // 1..100
+  int offset = 0;   // >= 0; for paging
+  bool explain = false;
+};
+
+struct SearchHit {
+  std::string id;
+  std::string kind;           // "unit", "tilbud", ...
+  std::string name;           // name, or title for praktik
+  std::string unit_name;      // the unit that runs / hosts / employs it, if any
+  std::string district;       // own or inherited from the unit
+  std::optional<int> free_places;  // tilbud with a capacity
+  double score = 0;
+  // Why it matched: a short passage with matched words between « and ».
+  std::string snippet;
+  // Only with SearchQuery::explain: one line per query word and factor.
+  std::vector<std::string> explanation;
+  std::optional<double> distance_km;  // only with SearchQuery::near
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;  // best first, after offset
+  size_t total = 0;             // all matching records
+  // Facet -> value -> count over all matching records. Facets: kind, area,
+  // district, service_type, legal_basis.
+  std::map<std::string, std::map<std::string, size_t>> facets;
+};
+
+struct Suggestion {
+  std::string text;   // a name, alias, topic, target group, service or district
+  size_t count = 0;   // records that carry it
+};
+
+struct WhoKnowsHit {
+  std::string id;
+  std::string kind;       // "person" or "unit"
+  std::string name;
+  std::string title;      // persons: job title
+  std::string unit_name;  // persons: their unit
+  std::string email;
+  std::string phone;
+  double score = 0;
+  // The evidence, strongest first, e.g. "expertise: FIT",
+  // "unit knows: FIT", "contact for tilbud: Rusmiddelbehandling Nord".
+  std::vector<std::string> evidence;
+};
+
+struct WhoKnowsResult {
+  std::vector<WhoKnowsHit> hits;
+};
+
+}  // namespace sofdir::search
+
+#endif  // SOFDIR_SERVER_SEARCH_SEARCH_TYPES_H_

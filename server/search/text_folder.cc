@@ -1,0 +1,250 @@
+#include "server/search/text_folder.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace sofdir::search {
+namespace {
+
+struct FoldEntry {
+  char bytes[7];
+  uint8_t len;  // 0: separator; bit 7 set: digit
+};
+
+constexpr int32_t kTableSize = 0x3000;
+
+bool IsMark(UChar32 cp) {
+  const int8_t type = u_charType(cp);
+  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+         type == U_COMBINING_SPACING_MARK;
+}
+
+// Folds one code point through ICU. Slow; results for the common planes are
+// cached in a table.
+FoldEntry ComputeFold(UChar32 cp) {
+  FoldEntry entry{};
+  if (cp < 0x80) {
+    const char c = static_cast<char>(cp);
+    if (c >= 'A' && c <= 'Z') {
+      entry.bytes[0] = static_cast<char>(c - 'A' + 'a');
+      entry.len = 1;
+    } else if ((c >= 'a' && c <= 'z')) {
+      entry.bytes[0] = c;
+      entry.len = 1;
+    } else if (c >= '0' && c <= '9') {
+      entry.bytes[0] = c;
+      entry.len = 1 | 0x80;
+    }
+    return entry;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return entry;
+  icu::UnicodeString folded = casefold->normalize(icu::UnicodeString(cp), status);
+  if (U_FAILURE(status)) return entry;
+  std::string out;
+  bool digit = false;
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    switch (c) {
+      case 0xE6:  // æ
+      case 0xE4:  // ä
+        out += 'a';
+        continue;
+      case 0xF8:  // ø
+      case 0xF6:  // ö
+        out += 'o';
+        continue;
+      case 0xE5:  // å
+        out += 'a';
+        continue;
+      default:
+        break;
+    }
+    icu::UnicodeString decomposed = nfd->normalize(icu::UnicodeString(c), status);
+    if (U_FAILURE(status)) return entry;
+    for (int32_t j = 0; j < decomposed.length();) {
+      const UChar32 d = decomposed.char32At(j);
+      j += U16_LENGTH(d);
+      if (IsMark(d) || !u_isalnum(d)) continue;
+      if (u_isdigit(d)) {
+        // Non-ASCII digits fold to their ASCII value.
+        const int value = u_charDigitValue(d);
+        if (value >= 0 && value <= 9) {
+          out += static_cast<char>('0' + value);
+          digit = true;
+        }
+        continue;
+      }
+      char buf[U8_MAX_LENGTH];
+      int32_t n = 0;
+      UBool error = false;
+      U8_APPEND(buf, n, U8_MAX_LENGTH, d, error);
+      if (!error) out.append(buf, n);
+    }
+  }
+  if (out.size() > sizeof(entry.bytes)) out.resize(sizeof(entry.bytes));
+  std::memcpy(entry.bytes, out.data(), out.size());
+  entry.len = static_cast<uint8_t>(out.size()) | (digit ? 0x80 : 0);
+  return entry;
+}
+
+const std::vector<FoldEntry>& FoldTable() {
+  static const std::vector<FoldEntry>* table = [] {
+    auto* t = new std::vector<FoldEntry>(kTableSize);
+    for (int32_t cp = 0; cp < kTableSize; ++cp) (*t)[cp] = ComputeFold(cp);
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
+int TextFolder::FoldCodePoint(int32_t cp, char* out, bool* is_digit) {
+  FoldEntry entry;
+  if (cp >= 0 && cp < kTableSize) {
+    entry = FoldTable()[cp];
+  } else {
+    entry = ComputeFold(cp);
+  }
+  const int len = entry.len & 0x7F;
+  *is_digit = (entry.len & 0x80) != 0;
+  std::memcpy(out, entry.bytes, len);
+  return len;
+}
+
+void TextFolder::CollapseDanishDigraphs(std::string* token) {
+  std::string& s = *token;
+  size_t w = 0;
+  for (size_t r = 0; r < s.size(); ++r) {
+    const char c = s[r];
+    if (r + 1 < s.size()) {
+      const char n = s[r + 1];
+      if ((c == 'a' && (n == 'a' || n == 'e')) || (c == 'o' && n == 'e')) {
+        s[w++] = c;
+        ++r;
+        continue;
+      }
+    }
+    s[w++] = c;
+  }
+  s.resize(w);
+}
+
+bool TextFolder::ComposeIfNeeded(std::string_view text, std::string* composed) {
+  // Combining diacritical marks U+0300..U+036F are encoded as CC 80..CD AF.
+  bool has_marks = false;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == 0xCC || b == 0xCD) {
+      has_marks = true;
+      break;
+    }
+  }
+  if (!has_marks) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return false;
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString n = nfc->normalize(s, status);
+  if (U_FAILURE(status)) return false;
+  composed->clear();
+  n.toUTF8String(*composed);
+  return true;
+}
+
+void TextFolder::ForEachTokenComposed(std::string_view input, void* ctx,
+                                      void (*emit)(void*, std::string&, uint32_t, uint32_t)) {
+  std::string composed;
+  std::string_view text = input;
+  if (ComposeIfNeeded(input, &composed)) text = composed;
+
+  std::string token;
+  token.reserve(32);
+  int32_t begin = -1;
+  bool token_is_digit = false;
+  bool needs_collapse = false;
+  auto flush = [&](int32_t end) {
+    if (begin >= 0 && !token.empty()) {
+      if (needs_collapse) CollapseDanishDigraphs(&token);
+      emit(ctx, token, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+    }
+    token.clear();
+    begin = -1;
+    needs_collapse = false;
+  };
+
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  char buf[8];
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 cp;
+    if (s[i] < 0x80) {
+      cp = s[i++];
+    } else {
+      U8_NEXT(s, i, length, cp);
+    }
+    if (cp < 0) {
+      flush(start);
+      continue;
+    }
+    bool is_digit = false;
+    int n = FoldCodePoint(cp, buf, &is_digit);
+    if (n == 0) {
+      if (IsMark(cp)) continue;  // stray mark inside a word
+      flush(start);
+      continue;
+    }
+    if (begin >= 0 && is_digit != token_is_digit) flush(start);
+    if (begin < 0) {
+      begin = start;
+      token_is_digit = is_digit;
+    }
+    if (!is_digit) {
+      for (int k = 0; k < n; ++k) {
+        if (buf[k] == 'a' || buf[k] == 'o') needs_collapse = true;
+      }
+    }
+    token.append(buf, n);
+  }
+  flush(length);
+}
+
+std::string TextFolder::FoldJoined(std::string_view text) {
+  std::string out;
+  ForEachToken(text, [&](std::string& token, uint32_t, uint32_t) {
+    if (!out.empty()) out += ' ';
+    out += token;
+  });
+  return out;
+}
+
+bool TextFolder::IsValidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < length) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    UChar32 cp;
+    U8_NEXT(s, i, length, cp);
+    if (cp < 0) return false;
+  }
+  return true;
+}
+
+}  // namespace sofdir::search

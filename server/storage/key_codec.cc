@@ -1,0 +1,55 @@
+#include "server/storage/key_codec.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace sofdir::storage {
+
+absl::string_view ColumnFamilyName(ColumnFamily cf) {
+  switch (cf) {
+    case ColumnFamily::kRecords:
+      return "records";
+    case ColumnFamily::kRefs:
+      return "refs";
+    case ColumnFamily::kOrder:
+      return "order";
+    case ColumnFamily::kChanges:
+      return "changes";
+    case ColumnFamily::kMeta:
+      return "meta";
+    default:
+      return "";
+  }
+}
+
+std::string EncodeSequence(uint64_t sequence) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    key[i] = static_cast<char>(sequence & 0xff);
+    sequence >>= 8;
+  }
+  return key;
+}
+
+std::optional<uint64_t> DecodeSequence(absl::string_view key) {
+  if (key.size() != 8) return std::nullopt;
+  uint64_t sequence = 0;
+  for (char c : key) sequence = (sequence << 8) | static_cast<unsigned char>(c);
+  return sequence;
+}
+
+std::string RefKey(absl::string_view target_id, absl::string_view source_id) {
+  return absl::StrCat(target_id, absl::string_view("\0", 1), source_id);
+}
+
+std::string RefPrefix(absl::string_view target_id) {
+  return absl::StrCat(target_id, absl::string_view("\0", 1));
+}
+
+absl::string_view RefSource(absl::string_view ref_key) {
+  size_t zero = ref_key.find('\0');
+  return zero == absl::string_view::npos ? absl::string_view() : ref_key.substr(zero + 1);
+}
+
+std::string RequestKey(absl::string_view request_id) { return absl::StrCat("request/", request_id); }
+
+}  // namespace sofdir::storage

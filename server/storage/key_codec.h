@@ -1,0 +1,47 @@
+// The one place that defines how sofdir lays out data in RocksDB: column
+// families, key encodings and the on-disk format version.
+//
+//   records   id                              -> Record (binary proto)
+//   refs      target_id \0 source_id          -> referring field name
+//   order     be64(create_sequence)           -> id
+//   changes   be64(sequence)                  -> Change (binary proto)
+//   meta      "format_version"                -> decimal kFormatVersion
+//             "request/" request_id           -> id created by that request
+//
+// Ids never contain \0 (validated at the API boundary), so the refs key is
+// unambiguous and all refs to one target share the prefix target_id \0.
+#ifndef SOFDIR_SERVER_STORAGE_KEY_CODEC_H_
+#define SOFDIR_SERVER_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace sofdir::storage {
+
+// Bump when the layout above changes; Storage::Open refuses other versions.
+inline constexpr int kFormatVersion = 1;
+
+enum class ColumnFamily { kRecords = 0, kRefs, kOrder, kChanges, kMeta, kCount };
+
+// The RocksDB column family name, e.g. "records".
+absl::string_view ColumnFamilyName(ColumnFamily cf);
+
+// Big-endian fixed 8-byte encoding: keys sort in numeric order.
+std::string EncodeSequence(uint64_t sequence);
+// nullopt unless `key` is exactly 8 bytes.
+std::optional<uint64_t> DecodeSequence(absl::string_view key);
+
+std::string RefKey(absl::string_view target_id, absl::string_view source_id);
+// The prefix shared by all refs to `target_id`.
+std::string RefPrefix(absl::string_view target_id);
+// The source id of a refs key.
+absl::string_view RefSource(absl::string_view ref_key);
+
+inline constexpr absl::string_view kFormatVersionKey = "format_version";
+std::string RequestKey(absl::string_view request_id);
+
+}  // namespace sofdir::storage
+
+#endif  // SOFDIR_SERVER_STORAGE_KEY_CODEC_H_

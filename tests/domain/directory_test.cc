@@ -1,0 +1,276 @@
+#include "server/domain/directory.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "server/domain/demo_loader.h"
+#include "server/model/record_util.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::domain {
+namespace {
+
+using ::sof::directory::v1::Change;
+using ::sof::directory::v1::Record;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class RecordingListener : public ChangeListener {
+ public:
+  void OnCommitted(const Change& change) override { changes.push_back(change); }
+  std::vector<Change> changes;
+};
+
+class DirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    directory_.reset();
+    storage_.reset();
+    auto storage = storage::Storage::Open({dir_.path()});
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = *std::move(storage);
+    auto directory = Directory::Open(*storage_);
+    ASSERT_TRUE(directory.ok()) << directory.status();
+    directory_ = *std::move(directory);
+    directory_->AddListener(&listener_);
+  }
+
+  void MustCreate(const Record& record) {
+    auto created = directory_->Create(record);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  std::vector<std::string> ListIds(sof::directory::v1::ListRecordsRequest request) {
+    std::vector<std::string> ids;
+    while (true) {
+      auto page = directory_->List(request);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) return ids;
+      for (const Record& r : page->records()) ids.push_back(model::RecordId(r));
+      if (page->next_page_token().empty()) return ids;
+      request.set_page_token(page->next_page_token());
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<Directory> directory_;
+  RecordingListener listener_;
+};
+
+TEST_F(DirectoryTest, CreatedRecordIsReadBackWithEtagAndSequences) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  auto got = directory_->Get("unit-1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->unit().name(), "Enhed unit-1");
+  EXPECT_EQ(got->create_sequence(), 1u);
+  EXPECT_EQ(got->etag(), "1");
+  EXPECT_EQ(directory_->Get("unit-2").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(DirectoryTest, CreateOfTakenIdIsAlreadyExists) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  EXPECT_EQ(directory_->Create(testing::MakeUnit("unit-1")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(DirectoryTest, RetriedCreateWithSameRequestIdReturnsTheFirstRecord) {
+  auto first = directory_->Create(testing::MakeUnit("unit-1"), "req-42");
+  ASSERT_TRUE(first.ok());
+  auto retry = directory_->Create(testing::MakeUnit("unit-1"), "req-42");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+  EXPECT_EQ(directory_->LastSequence(), 1u);
+}
+
+TEST_F(DirectoryTest, MissingReferenceIsRejectedAndNothingIsStored) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  auto created = directory_->Create(testing::MakeTilbud("tilbud-1", "unit-9"));
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(created.status().message()),
+              HasSubstr("tilbud.unit_id: unit-9 does not exist"));
+  auto wrong_kind = directory_->Create(testing::MakeTilbud("tilbud-1", "unit-1", "unit-1"));
+  EXPECT_THAT(std::string(wrong_kind.status().message()),
+              HasSubstr("tilbud.contact_person_id: \"unit-1\" is not a person id"));
+  EXPECT_EQ(directory_->Get("tilbud-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(directory_->LastSequence(), 1u);
+}
+
+TEST_F(DirectoryTest, DeleteOfReferencedUnitIsFailedPreconditionNamingReferrers) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  MustCreate(testing::MakeTilbud("tilbud-1", "unit-1"));
+  absl::Status status = directory_->Delete("unit-1");
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("referred to by 2 record(s): tilbud-1 (unit_id), unit-2 (parent_id)"));
+  ASSERT_TRUE(directory_->Delete("tilbud-1").ok());
+  ASSERT_TRUE(directory_->Delete("unit-2").ok());
+  ASSERT_TRUE(directory_->Delete("unit-1").ok());
+  EXPECT_EQ(directory_->Get("unit-1").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(DirectoryTest, UpdateWithMaskChangesOnlyThoseFieldsAndStaleEtagIsAborted) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  Record change;
+  change.mutable_unit()->set_id("unit-2");
+  change.mutable_unit()->set_name("Nyt navn");
+  change.set_etag("2");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("name");
+  auto updated = directory_->Update(change, mask);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->unit().name(), "Nyt navn");
+  EXPECT_EQ(updated->unit().parent_id(), "unit-1");
+  EXPECT_EQ(updated->etag(), "3");
+
+  change.mutable_unit()->set_name("Igen");
+  auto stale = directory_->Update(change, mask);  // etag "2" is stale now
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(directory_->Get("unit-2")->unit().name(), "Nyt navn");
+}
+
+TEST_F(DirectoryTest, UpdateWithUnknownMaskPathNamesIt) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  Record change;
+  change.mutable_unit()->set_id("unit-1");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("colour");
+  auto updated = directory_->Update(change, mask);
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(updated.status().message()), HasSubstr("update_mask: \"colour\""));
+}
+
+TEST_F(DirectoryTest, MovingAUnitBelowItsOwnChildIsRejected) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  MustCreate(testing::MakeUnit("unit-3", "unit-2"));
+  Record move = testing::MakeUnit("unit-1", "unit-3");
+  auto moved = directory_->Update(move, {});
+  EXPECT_EQ(moved.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(moved.status().message()), HasSubstr("cannot be moved below itself"));
+}
+
+TEST_F(DirectoryTest, ListPagesThroughAKindWithoutGapsOrDuplicates) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  std::vector<std::string> expected;
+  for (int i = 0; i < 23; ++i) {
+    std::string id = "person-" + std::to_string(100 + i);
+    MustCreate(testing::MakePerson(id, "unit-1"));
+    expected.push_back(id);
+  }
+  sof::directory::v1::ListRecordsRequest request;
+  request.set_kind(sof::directory::v1::PERSON);
+  request.set_page_size(5);
+  EXPECT_EQ(ListIds(request), expected);
+}
+
+TEST_F(DirectoryTest, ListByParentReturnsChildrenOfThatUnitOnly) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  MustCreate(testing::MakeUnit("unit-3", "unit-2"));
+  MustCreate(testing::MakePerson("person-1", "unit-1"));
+  MustCreate(testing::MakeTilbud("tilbud-1", "unit-1", "person-1"));
+  MustCreate(testing::MakePartner("partner-1", "unit-1"));
+  sof::directory::v1::ListRecordsRequest request;
+  request.set_parent("unit-1");
+  request.set_page_size(2);
+  EXPECT_THAT(ListIds(request), ElementsAre("partner-1", "person-1", "tilbud-1", "unit-2"));
+  request.set_kind(sof::directory::v1::UNIT);
+  EXPECT_THAT(ListIds(request), ElementsAre("unit-2"));
+}
+
+TEST_F(DirectoryTest, PageTokenOfAnotherQueryIsRejected) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  sof::directory::v1::ListRecordsRequest request;
+  request.set_kind(sof::directory::v1::UNIT);
+  request.set_page_size(1);
+  auto page = directory_->List(request);
+  ASSERT_TRUE(page.ok());
+  request.set_kind(sof::directory::v1::PERSON);
+  request.set_page_token(page->next_page_token());
+  EXPECT_EQ(directory_->List(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(DirectoryTest, ImportAcceptsGoodRecordsRejectsBadOnesAndIsIdempotent) {
+  std::vector<Record> batch = {testing::MakeUnit("unit-1"), testing::MakeUnit("unit-2", "unit-1"),
+                               testing::MakeTilbud("tilbud-1", "unit-404"),
+                               testing::MakePerson("person-1", "unit-2")};
+  auto first = directory_->Import(batch);
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::vector<int> outcomes;
+  for (const auto& r : first->results()) outcomes.push_back(r.outcome());
+  EXPECT_THAT(outcomes, ElementsAre(sof::directory::v1::CREATED, sof::directory::v1::CREATED,
+                                    sof::directory::v1::REJECTED, sof::directory::v1::CREATED));
+  EXPECT_THAT(first->results(2).error(), HasSubstr("tilbud.unit_id: unit-404 does not exist"));
+  EXPECT_EQ(directory_->Get("tilbud-1").status().code(), absl::StatusCode::kNotFound);
+  const uint64_t after_first = directory_->LastSequence();
+
+  auto second = directory_->Import(batch);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->results(0).outcome(), sof::directory::v1::UNCHANGED);
+  EXPECT_EQ(second->results(3).outcome(), sof::directory::v1::UNCHANGED);
+  EXPECT_EQ(directory_->LastSequence(), after_first);
+
+  batch[1].mutable_unit()->set_name("Omdøbt");
+  auto third = directory_->Import(batch);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->results(1).outcome(), sof::directory::v1::UPDATED);
+  EXPECT_EQ(directory_->Get("unit-2")->unit().name(), "Omdøbt");
+}
+
+TEST_F(DirectoryTest, ChangeLogIsGapFreeAndSurvivesReopen) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakeUnit("unit-2", "unit-1"));
+  ASSERT_TRUE(directory_->Delete("unit-2").ok());
+  ASSERT_EQ(listener_.changes.size(), 3u);
+  EXPECT_EQ(listener_.changes[2].type(), sof::directory::v1::CHANGE_DELETED);
+  Reopen();
+  EXPECT_EQ(directory_->LastSequence(), 3u);
+  sof::directory::v1::ListChangesRequest request;
+  auto changes = directory_->ListChanges(request);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->changes_size(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(changes->changes(i).sequence(), i + 1u);
+  EXPECT_EQ(changes->changes(1).id(), "unit-2");
+  MustCreate(testing::MakeUnit("unit-3", "unit-1"));
+  EXPECT_EQ(directory_->Get("unit-3")->create_sequence(), 4u);
+}
+
+TEST_F(DirectoryTest, ExportReturnsCreationOrderSoReferencesPointBackwards) {
+  MustCreate(testing::MakeUnit("unit-9"));
+  MustCreate(testing::MakeUnit("unit-10", "unit-9"));
+  MustCreate(testing::MakePerson("person-1", "unit-10"));
+  sof::directory::v1::ExportRecordsRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> ids;
+  while (true) {
+    auto page = directory_->Export(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Record& r : page->records()) ids.push_back(model::RecordId(r));
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  EXPECT_THAT(ids, ElementsAre("unit-9", "unit-10", "person-1"));
+}
+
+TEST(DemoLoaderTest, SlotsMoveByWholeWeeksToStartAfterToday) {
+  std::vector<Record> records = {testing::MakePraktik("praktik-1", "unit-1")};
+  // 2027-03-16 is a Tuesday; today 2030-01-01 is a Tuesday too.
+  ShiftPraktikSlots(records, absl::CivilDay(2030, 1, 1));
+  const auto& slot = records[0].praktik().slots(0);
+  EXPECT_EQ(slot.start(), "2030-01-08");
+  EXPECT_EQ(slot.end(), "2030-01-08");
+}
+
+}  // namespace
+}  // namespace sofdir::domain
