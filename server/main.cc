@@ -8,6 +8,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
 
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Reflection lets generic tools (grpcurl, buf curl) discover the API.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::Time started = absl::Now();
   absl::StatusOr<std::unique_ptr<sofdir::api::ServerApp>> app =
       sofdir::api::ServerApp::Start(options);

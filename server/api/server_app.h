@@ -1,6 +1,6 @@
 // A running sofdir server: the data directory opened, the demo loaded when
-// it is empty, and the gRPC server (DirectoryService, health checking,
-// reflection) listening. main.cc and the integration tests both start one.
+// it is empty, and the gRPC server (DirectoryService, health checking)
+// listening. Reflection is a process-wide plugin that main.cc turns on. main.cc and the integration tests both start one.
 //
 // Thread-safe: Shutdown may be called from any thread, once.
 #ifndef SOFDIR_SERVER_API_SERVER_APP_H_

@@ -1,0 +1,159 @@
+// Integration tests: the real server (ServerApp) on 127.0.0.1:0 with a real
+// RocksDB directory, called through a real gRPC channel.
+#include "server/api/server_app.h"
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::api {
+namespace {
+
+using ::testing::HasSubstr;
+namespace v1 = ::sof::directory::v1;
+
+class ServerAppTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(""); }
+
+  void Start(const std::string& demo) {
+    ServerApp::Options options;
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.Sub("data");
+    options.demo_data = demo;
+    auto app = ServerApp::Start(options);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    channel_ = grpc::CreateChannel(app_->address(), grpc::InsecureChannelCredentials());
+    stub_ = v1::DirectoryService::NewStub(channel_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return context;
+  }
+
+  grpc::Status Create(const v1::Record& record, v1::Record* out = nullptr) {
+    v1::CreateRecordRequest request;
+    *request.mutable_record() = record;
+    v1::Record response;
+    auto context = Context();
+    grpc::Status status = stub_->CreateRecord(context.get(), request, &response);
+    if (out != nullptr) *out = response;
+    return status;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<ServerApp> app_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::DirectoryService::Stub> stub_;
+};
+
+TEST_F(ServerAppTest, HealthIsServingThenNotServingDuringShutdown) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  auto context = Context();
+  ASSERT_TRUE(health->Check(context.get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  // A watcher sees the status turn NOT_SERVING as shutdown begins.
+  auto watch_context = Context();
+  auto watch = health->Watch(watch_context.get(), request);
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  std::thread shutdown([this] { app_->Shutdown(absl::Seconds(2)); });
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  watch_context->TryCancel();
+  shutdown.join();
+}
+
+TEST_F(ServerAppTest, CrudThroughGrpcUsesCanonicalCodes) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1")).ok());
+  v1::Record tilbud;
+  ASSERT_TRUE(Create(testing::MakeTilbud("tilbud-1", "unit-1"), &tilbud).ok());
+  EXPECT_FALSE(tilbud.etag().empty());
+
+  grpc::Status duplicate = Create(testing::MakeUnit("unit-1"));
+  EXPECT_EQ(duplicate.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::Record bad = testing::MakeTilbud("tilbud-2", "unit-1");
+  bad.mutable_tilbud()->set_age_min(50);
+  bad.mutable_tilbud()->set_age_max(10);
+  grpc::Status invalid = Create(bad);
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(invalid.error_message(), HasSubstr("tilbud.age_min"));
+
+  v1::GetRecordRequest get;
+  get.set_id("tilbud-2");
+  v1::Record got;
+  auto context = Context();
+  EXPECT_EQ(stub_->GetRecord(context.get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::DeleteRecordRequest del;
+  del.set_id("unit-1");
+  google::protobuf::Empty empty;
+  auto del_context = Context();
+  grpc::Status referenced = stub_->DeleteRecord(del_context.get(), del, &empty);
+  EXPECT_EQ(referenced.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(referenced.error_message(), HasSubstr("tilbud-1"));
+
+  v1::UpdateRecordRequest update;
+  *update.mutable_record() = tilbud;
+  update.mutable_record()->set_etag("999");
+  update.mutable_record()->mutable_tilbud()->set_free_places(1);
+  v1::Record updated;
+  auto update_context = Context();
+  EXPECT_EQ(stub_->UpdateRecord(update_context.get(), update, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+}
+
+TEST_F(ServerAppTest, ConcurrentCreatesFromManyClientsAllLandWithDistinctSequences) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1")).ok());
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 20; ++i) {
+        if (Create(testing::MakePerson("person-" + std::to_string(c * 100 + i), "unit-1")).ok()) {
+          ok.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 160);
+  EXPECT_EQ(app_->directory().LastSequence(), 161u);
+}
+
+TEST_F(ServerAppTest, DemoIsLoadedOnceIntoAnEmptyDataDirectory) {
+  app_.reset();
+  Start(testing::SourceDir() + "/data/demo-directory.jsonl");
+  v1::ListRecordsRequest request;
+  request.set_kind(v1::PRAKTIK);
+  request.set_page_size(1000);
+  v1::ListRecordsResponse response;
+  auto context = Context();
+  ASSERT_TRUE(stub_->ListRecords(context.get(), request, &response).ok());
+  EXPECT_GT(response.records_size(), 10);
+  const uint64_t loaded = app_->directory().LastSequence();
+  EXPECT_GT(loaded, 300u);
+  app_.reset();
+  Start(testing::SourceDir() + "/data/demo-directory.jsonl");
+  EXPECT_EQ(app_->directory().LastSequence(), loaded);
+}
+
+}  // namespace
+}  // namespace sofdir::api

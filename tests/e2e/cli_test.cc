@@ -1,0 +1,217 @@
+// The CLI as a user runs it, against a real sofdir-server process.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "tests/testing/process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir {
+namespace {
+
+using ::google::protobuf::Struct;
+using ::testing::HasSubstr;
+using testing::CommandResult;
+
+Struct ParseJson(const std::string& text) {
+  Struct value;
+  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
+  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
+  return value;
+}
+
+// The dataset a user would import: shared/data when present, else the demo.
+std::string DatasetPath() {
+  std::string shared = testing::SourceDir() + "/../shared/data/sof-directory.jsonl";
+  if (std::filesystem::exists(shared)) return shared;
+  return testing::SourceDir() + "/data/demo-directory.jsonl";
+}
+
+// id -> parsed JSON object, for every line of a JSONL file.
+std::map<std::string, Struct> ReadJsonl(const std::string& path) {
+  std::map<std::string, Struct> records;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    Struct record = ParseJson(line);
+    records[record.fields().at("id").string_value()] = record;
+  }
+  return records;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, dir_.Sub("data"))) << server_.log();
+  }
+
+  CommandResult Cli(std::vector<std::string> args, const std::string& stdin_file = "") {
+    args.insert(args.begin(), SOFDIR_CLI_BINARY);
+    args.push_back("--server");
+    args.push_back(server_.address());
+    return testing::RunCommand(args, {}, stdin_file);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    std::string path = dir_.Sub(name);
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  testing::TempDir dir_;
+  testing::ServerProcess server_;
+};
+
+TEST_F(CliTest, ImportGetListAllPagesAndExportRoundTrip) {
+  const std::string dataset = DatasetPath();
+  const std::map<std::string, Struct> input = ReadJsonl(dataset);
+  ASSERT_GT(input.size(), 300u);
+
+  CommandResult imported = Cli({"import", dataset});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("created " + std::to_string(input.size())));
+  EXPECT_THAT(imported.out, HasSubstr("rejected 0"));
+
+  CommandResult again = Cli({"import", dataset});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("created 0"));
+  EXPECT_THAT(again.out, HasSubstr("updated 0"));
+  EXPECT_THAT(again.out, HasSubstr("unchanged " + std::to_string(input.size())));
+
+  CommandResult got = Cli({"get", "unit-0001", "--json"});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  Struct unit = ParseJson(got.out);
+  EXPECT_EQ(unit.fields().at("name").string_value(),
+            input.at("unit-0001").fields().at("name").string_value());
+
+  CommandResult table = Cli({"get", "tilbud-0001"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out,
+              HasSubstr(input.at("tilbud-0001").fields().at("name").string_value()));
+
+  // Every tilbud exactly once across all pages.
+  std::multiset<std::string> listed;
+  std::string token;
+  int pages = 0;
+  do {
+    std::vector<std::string> args = {"list", "tilbud", "--page-size", "37", "--json"};
+    if (!token.empty()) {
+      args.push_back("--page-token");
+      args.push_back(token);
+    }
+    CommandResult page = Cli(args);
+    ASSERT_EQ(page.exit_code, 0) << page.err;
+    Struct body = ParseJson(page.out);
+    for (const auto& record : body.fields().at("records").list_value().values()) {
+      listed.insert(record.struct_value().fields().at("id").string_value());
+    }
+    auto next = body.fields().find("next_page_token");
+    token = next == body.fields().end() ? "" : next->second.string_value();
+    ++pages;
+  } while (!token.empty() && pages < 1000);
+  std::multiset<std::string> expected;
+  for (const auto& [id, record] : input) {
+    if (record.fields().at("kind").string_value() == "tilbud") expected.insert(id);
+  }
+  EXPECT_EQ(listed, expected);
+  EXPECT_GT(pages, 2);
+
+  const std::string exported = dir_.Sub("export.jsonl");
+  CommandResult exporting = Cli({"export", "--out", exported});
+  ASSERT_EQ(exporting.exit_code, 0) << exporting.err;
+  const std::map<std::string, Struct> output = ReadJsonl(exported);
+  ASSERT_EQ(output.size(), input.size());
+  for (const auto& [id, record] : input) {
+    ASSERT_TRUE(output.count(id)) << id;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(record, output.at(id)))
+        << id << " differs after the round trip";
+  }
+}
+
+TEST_F(CliTest, BadLinesAreRejectedWithLineNumbersWhileGoodLinesLand) {
+  const std::string file = WriteFile(
+      "mixed.jsonl",
+      R"j({"id": "unit-1", "kind": "unit", "name": "Center for Test", "parent_id": null, "area": "Handicap"}
+{"id": "unit-2", "kind": "unit", "name": "broken
+{"id": "person-1", "kind": "person", "name": "Mette", "unit_id": "unit-1", "shoe_size": 41}
+{"id": "tilbud-1", "kind": "tilbud", "name": "Bosted", "unit_id": "unit-1", "age_min": 30, "age_max": 20}
+{"id": "tilbud-2", "kind": "tilbud", "name": "Bosted", "unit_id": "unit-404", "age_min": 18, "age_max": 99}
+{"id": "person-2", "kind": "person", "name": "Jens", "unit_id": "unit-1"}
+)j");
+  CommandResult result = Cli({"import", file});
+  EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("created 2"));
+  EXPECT_THAT(result.out, HasSubstr("rejected 4"));
+  EXPECT_THAT(result.out, HasSubstr("line 2"));
+  EXPECT_THAT(result.out, HasSubstr("line 3"));
+  EXPECT_THAT(result.out, HasSubstr("shoe_size"));
+  EXPECT_THAT(result.out, HasSubstr("line 4"));
+  EXPECT_THAT(result.out, HasSubstr("tilbud.age_min"));
+  EXPECT_THAT(result.out, HasSubstr("line 5"));
+  EXPECT_THAT(result.out, HasSubstr("unit-404 does not exist"));
+
+  EXPECT_EQ(Cli({"get", "person-2"}).exit_code, 0);
+  EXPECT_EQ(Cli({"get", "tilbud-1"}).exit_code, 3);
+  EXPECT_EQ(Cli({"get", "person-1"}).exit_code, 3);
+}
+
+TEST_F(CliTest, ExitCodesTellNotFoundInvalidConflictAndUnreachableApart) {
+  const std::string unit = WriteFile(
+      "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "A", "area": "Handicap"})j");
+  const std::string child = WriteFile(
+      "child.json",
+      R"j({"id": "unit-2", "kind": "unit", "name": "B", "area": "Handicap", "parent_id": "unit-1"})j");
+  const std::string bad = WriteFile(
+      "bad.json", R"j({"id": "unit-3", "kind": "unit", "name": "C", "area": "Sport"})j");
+  EXPECT_EQ(Cli({"create", unit}).exit_code, 0);
+  EXPECT_EQ(Cli({"create", child}).exit_code, 0);
+
+  CommandResult missing = Cli({"get", "unit-99"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_THAT(missing.err, HasSubstr("unit-99"));
+
+  CommandResult invalid = Cli({"create", bad});
+  EXPECT_EQ(invalid.exit_code, 4);
+  EXPECT_THAT(invalid.err, HasSubstr("unit.area"));
+
+  CommandResult conflict = Cli({"delete", "unit-1"});
+  EXPECT_EQ(conflict.exit_code, 6);
+  EXPECT_THAT(conflict.err, HasSubstr("unit-2"));
+
+  CommandResult duplicate = Cli({"create", unit});
+  EXPECT_EQ(duplicate.exit_code, 6);
+
+  CommandResult unreachable = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "get", "unit-1", "--server", "127.0.0.1:1", "--timeout", "2"});
+  EXPECT_EQ(unreachable.exit_code, 5);
+  EXPECT_THAT(unreachable.err, HasSubstr("127.0.0.1:1"));
+
+  CommandResult from_env = testing::RunCommand({SOFDIR_CLI_BINARY, "get", "unit-1"},
+                                               {"SOFDIR_SERVER=" + server_.address()});
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+
+  EXPECT_EQ(Cli({"list", "vehicles"}).exit_code, 2);
+}
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+  for (const char* command : {"import", "export", "get", "list", "delete", "create", "update"}) {
+    CommandResult help = testing::RunCommand({SOFDIR_CLI_BINARY, command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_THAT(help.out, HasSubstr("--server")) << command;
+    EXPECT_THAT(help.out, HasSubstr("--json")) << command;
+  }
+}
+
+}  // namespace
+}  // namespace sofdir
