@@ -62,9 +62,11 @@ std::string ServerApp::address() const { return absl::StrCat(host_, ":", port_);
 void ServerApp::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
+  if (server_) {  // absent when Start failed half-way
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
   pool_.reset();  // runs every task already scheduled
   service_.reset();
   server_.reset();

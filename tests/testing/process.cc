@@ -72,12 +72,20 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop(SIGKILL);
-  if (!log_path_.empty()) unlink(log_path_.c_str());
+  if (!log_path_.empty()) {
+    unlink(log_path_.c_str());
+    unlink((log_path_ + ".err").c_str());
+  }
 }
 
 bool ServerProcess::Start(const std::string& binary, const std::string& data_dir,
                           const std::vector<std::string>& extra_args) {
-  if (log_path_.empty()) log_path_ = TempPath("server");
+  // A fresh log per start, so an earlier run's ready line is never read.
+  if (!log_path_.empty()) {
+    unlink(log_path_.c_str());
+    unlink((log_path_ + ".err").c_str());
+  }
+  log_path_ = TempPath("server");
   std::vector<std::string> argv = {binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // stdout and stderr both go to the log; the ready line is on stdout.
