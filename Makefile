@@ -34,7 +34,7 @@ run: build
 	@echo
 	mkdir -p $(dir $(DATA_DIR))
 	exec $(BUILD_DIR)/server/sofdir-server --listen $(LISTEN) --data-dir $(DATA_DIR) \
-	  --demo-data data/demo-directory.jsonl
+	  --demo-data data/demo-directory.jsonl --synonyms data/synonyms.txt
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600

@@ -41,13 +41,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status, absl::string_view server
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DirectoryClient>> DirectoryClient::Connect(
-    const Options& options) {
+absl::StatusOr<std::unique_ptr<DirectoryClient>> DirectoryClient::Connect(const Options& options) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
   arguments.SetMaxSendMessageSize(kMaxMessageBytes);
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      options.server, grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), arguments);
   if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + options.connect_timeout))) {
     return absl::UnavailableError(UnreachableMessage(options.server));
   }

@@ -15,8 +15,7 @@ constexpr absl::string_view kEllipsis = "…";
 int CodePointWidth(UChar32 c) {
   if (c < 0) return 1;  // an invalid byte is shown as one replacement glyph
   int8_t category = u_charType(c);
-  if (category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK ||
-      category == U_FORMAT_CHAR) {
+  if (category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK || category == U_FORMAT_CHAR) {
     return 0;
   }
   int east_asian = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);

@@ -12,7 +12,7 @@ done
 id sofdir >/dev/null 2>&1 || useradd --system --home-dir /var/lib/sofdir --shell /usr/sbin/nologin sofdir
 install -m 0755 "$build_dir/server/sofdir-server" "$build_dir/client/sofdir" /usr/local/bin/
 install -d -m 0755 /usr/local/share/sofdir /usr/local/share/doc/sofdir /etc/sofdir
-install -m 0644 data/demo-directory.jsonl /usr/local/share/sofdir/
+install -m 0644 data/demo-directory.jsonl data/synonyms.txt /usr/local/share/sofdir/
 install -m 0644 README.md /usr/local/share/doc/sofdir/
 [ -f /etc/sofdir/sofdir.conf ] || install -m 0644 deploy/sofdir.conf.example /etc/sofdir/sofdir.conf
 install -m 0644 deploy/sofdir-server.service /etc/systemd/system/sofdir-server.service

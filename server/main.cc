@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--demo-data", options.demo_data,
                  "JSON Lines file loaded when the data directory holds no records");
+  cli.add_option("--synonyms", options.synonyms_path,
+                 "search synonyms and abbreviations file (e.g. data/synonyms.txt); "
+                 "without it, no synonyms are applied")
+      ->check(CLI::ExistingFile);
   cli.add_option("--worker-threads", options.worker_threads, "threads that run requests")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -94,4 +94,31 @@ grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
+                                                          const v1::SearchEntriesRequest* request,
+                                                          v1::SearchEntriesResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
+                                                           const v1::SuggestEntriesRequest* request,
+                                                           v1::SuggestEntriesResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
+                                                     const v1::WhoKnowsRequest* request,
+                                                     v1::WhoKnowsResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace sofdir::api

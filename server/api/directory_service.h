@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/directory.h"
+#include "server/domain/directory_search.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 
 namespace sofdir::api {
@@ -23,8 +24,9 @@ namespace v1 = ::sof::directory::v1;
 
 class DirectoryService final : public v1::DirectoryService::CallbackService {
  public:
-  DirectoryService(domain::Directory& directory, common::WorkerPool& pool)
-      : directory_(directory), pool_(pool) {}
+  DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
+                   common::WorkerPool& pool)
+      : directory_(directory), search_(search), pool_(pool) {}
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -50,6 +52,15 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* SearchEntries(grpc::CallbackServerContext* context,
+                                          const v1::SearchEntriesRequest* request,
+                                          v1::SearchEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* SuggestEntries(grpc::CallbackServerContext* context,
+                                           const v1::SuggestEntriesRequest* request,
+                                           v1::SuggestEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* WhoKnows(grpc::CallbackServerContext* context,
+                                     const v1::WhoKnowsRequest* request,
+                                     v1::WhoKnowsResponse* response) override;
 
  private:
   // Runs `work` on the pool and finishes the call with its status.
@@ -57,6 +68,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
                                 std::function<absl::Status()> work);
 
   domain::Directory& directory_;
+  domain::DirectorySearch& search_;
   common::WorkerPool& pool_;
 };
 

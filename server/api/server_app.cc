@@ -29,6 +29,15 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
                                app->directory_->LastSequence(), " in ",
                                absl::FormatDuration(absl::Now() - opening)));
 
+  search::SearchIndex::Options index_options;
+  index_options.synonyms_path = options.synonyms_path;
+  SOFDIR_ASSIGN_OR_RETURN(app->index_, search::SearchIndex::Create(index_options));
+  absl::Time indexing = absl::Now();
+  SOFDIR_ASSIGN_OR_RETURN(app->search_,
+                          domain::DirectorySearch::Attach(*app->directory_, *app->index_));
+  common::LogInfo(absl::StrCat("indexed ", app->index_->size(), " records for search in ",
+                               absl::FormatDuration(absl::Now() - indexing)));
+
   if (!options.demo_data.empty()) {
     absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
     SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
@@ -40,7 +49,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
 
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
-  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->pool_);
+  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->pool_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -71,6 +80,8 @@ void ServerApp::Shutdown(absl::Duration grace) {
   service_.reset();
   server_.reset();
   directory_.reset();
+  search_.reset();
+  index_.reset();
   storage_.reset();  // flushes and closes RocksDB
 }
 

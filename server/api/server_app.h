@@ -15,6 +15,8 @@
 #include "server/api/directory_service.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/directory.h"
+#include "server/domain/directory_search.h"
+#include "server/search/search_index.h"
 #include "server/storage/storage.h"
 
 namespace sofdir::api {
@@ -25,6 +27,7 @@ class ServerApp {
     std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
     std::string data_dir;                     // required
     std::string demo_data;                    // JSONL loaded into an empty directory
+    std::string synonyms_path;                // search synonyms; empty = none
     int worker_threads = 4;
     int max_message_bytes = 32 << 20;
   };
@@ -54,6 +57,8 @@ class ServerApp {
   int port_ = 0;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<domain::Directory> directory_;
+  std::unique_ptr<search::SearchIndex> index_;
+  std::unique_ptr<domain::DirectorySearch> search_;
   std::unique_ptr<common::WorkerPool> pool_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;

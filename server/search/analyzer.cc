@@ -26,7 +26,7 @@ class ThreadStemmer {
 
   bool ok() const { return stemmer_ != nullptr; }
 
-  std::string Stem(std::string_view word) {
+  std::string Stem(absl::string_view word) {
     auto it = cache_.find(word);
     if (it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxCachedStems) cache_.clear();
@@ -95,7 +95,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Create(const std::string& st
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(folded)));
 }
 
-std::vector<AnalyzedToken> Analyzer::Analyze(std::string_view text) const {
+std::vector<AnalyzedToken> Analyzer::Analyze(absl::string_view text) const {
   std::vector<AnalyzedToken> out;
   TextFolder::ForEachToken(text, [&](std::string& surface, uint32_t begin, uint32_t end) {
     AnalyzedToken token;
@@ -109,7 +109,7 @@ std::vector<AnalyzedToken> Analyzer::Analyze(std::string_view text) const {
   return out;
 }
 
-std::string Analyzer::Stem(std::string_view surface) const {
+std::string Analyzer::Stem(absl::string_view surface) const {
   if (surface.size() < 3 || (surface[0] >= '0' && surface[0] <= '9')) {
     return std::string(surface);
   }

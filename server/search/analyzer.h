@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_ANALYZER_H_
 #define SOFDIR_SERVER_SEARCH_ANALYZER_H_
 
+#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,11 +41,11 @@ class Analyzer {
   static absl::StatusOr<std::unique_ptr<Analyzer>> Create(const std::string& stopwords_path);
 
   // Every word of `text` with offsets, stop words flagged (not removed).
-  std::vector<AnalyzedToken> Analyze(std::string_view text) const;
+  std::vector<AnalyzedToken> Analyze(absl::string_view text) const;
 
   // Calls fn(surface, stem) for each word of `text` that is not a stop word.
   template <typename Fn>
-  void ForEachTerm(std::string_view text, Fn&& fn) const {
+  void ForEachTerm(absl::string_view text, Fn&& fn) const {
     TextFolder::ForEachToken(text, [&](std::string& surface, uint32_t, uint32_t) {
       if (stop_words_.contains(surface)) return;
       fn(surface, Stem(surface));
@@ -53,9 +54,9 @@ class Analyzer {
 
   // The stem of a folded word; digits and words shorter than 3 letters are
   // returned unchanged.
-  std::string Stem(std::string_view surface) const;
+  std::string Stem(absl::string_view surface) const;
 
-  bool IsStopWord(std::string_view surface) const { return stop_words_.contains(surface); }
+  bool IsStopWord(absl::string_view surface) const { return stop_words_.contains(surface); }
 
  private:
   explicit Analyzer(absl::flat_hash_set<std::string> stop_words)

@@ -17,19 +17,19 @@ bool Better(const std::vector<std::string>& a, const std::vector<std::string>& b
   return ShortestPart(a) > ShortestPart(b);
 }
 
-std::vector<std::string> SplitRec(std::string_view word,
-                                  const std::function<bool(std::string_view)>& is_word,
+std::vector<std::string> SplitRec(absl::string_view word,
+                                  const std::function<bool(absl::string_view)>& is_word,
                                   int depth) {
   std::vector<std::string> best;
   if (word.size() < Decompounder::kMinWord || depth > 3) return best;
   for (size_t i = Decompounder::kMinPart; i + Decompounder::kMinPart <= word.size(); ++i) {
-    const std::string_view right = word.substr(i);
+    const absl::string_view right = word.substr(i);
     for (int link = 0; link <= 1; ++link) {
       if (link == 1) {
         const char c = word[i - 1];
         if ((c != 's' && c != 'e') || i - 1 < Decompounder::kMinPart) continue;
       }
-      const std::string_view left = word.substr(0, i - link);
+      const absl::string_view left = word.substr(0, i - link);
       if (!is_word(left)) continue;
       if (is_word(right)) {
         std::vector<std::string> candidate{std::string(left), std::string(right)};
@@ -50,7 +50,7 @@ std::vector<std::string> SplitRec(std::string_view word,
 }  // namespace
 
 std::vector<std::string> Decompounder::Split(
-    std::string_view word, const std::function<bool(std::string_view)>& is_word) {
+    absl::string_view word, const std::function<bool(absl::string_view)>& is_word) {
   return SplitRec(word, is_word, 0);
 }
 

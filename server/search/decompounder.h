@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_DECOMPOUNDER_H_
 #define SOFDIR_SERVER_SEARCH_DECOMPOUNDER_H_
 
+#include "absl/strings/string_view.h"
 #include <functional>
 #include <string>
 #include <string_view>
@@ -22,8 +23,8 @@ class Decompounder {
   // Returns the split of the folded word `word` into the fewest parts that
   // all satisfy `is_word` (ties: the longest shortest part), or an empty
   // vector when there is none or `word` is shorter than kMinWord.
-  static std::vector<std::string> Split(std::string_view word,
-                                        const std::function<bool(std::string_view)>& is_word);
+  static std::vector<std::string> Split(absl::string_view word,
+                                        const std::function<bool(absl::string_view)>& is_word);
 };
 
 }  // namespace sofdir::search

@@ -51,7 +51,7 @@ constexpr FieldInfo kFields[] = {
 
 class Parser {
  public:
-  explicit Parser(std::string_view s) : s_(s) {}
+  explicit Parser(absl::string_view s) : s_(s) {}
 
   absl::StatusOr<std::unique_ptr<Node>> ParseAll() {
     auto node = ParseExpression();
@@ -62,14 +62,14 @@ class Parser {
   }
 
  private:
-  absl::Status Error(std::string_view what) const {
+  absl::Status Error(absl::string_view what) const {
     return absl::InvalidArgumentError(
         absl::StrCat("filter: ", what, " at position ", pos_ + 1));
   }
   void SkipSpace() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
   }
-  bool PeekKeyword(std::string_view kw) {
+  bool PeekKeyword(absl::string_view kw) {
     SkipSpace();
     if (s_.substr(pos_, kw.size()) != kw) return false;
     const size_t after = pos_ + kw.size();
@@ -159,7 +159,7 @@ class Parser {
            (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
       ++pos_;
     }
-    const std::string_view name = s_.substr(start, pos_ - start);
+    const absl::string_view name = s_.substr(start, pos_ - start);
     if (name.empty()) return Error("expected a field name");
     const FieldInfo* info = nullptr;
     for (const FieldInfo& f : kFields) {
@@ -174,7 +174,7 @@ class Parser {
     SkipSpace();
     auto node = std::make_unique<Node>();
     node->field = info->field;
-    const std::string_view rest = s_.substr(pos_);
+    const absl::string_view rest = s_.substr(pos_);
     if (absl::StartsWith(rest, "!=")) {
       node->op = Op::kNe;
       pos_ += 2;
@@ -245,7 +245,7 @@ class Parser {
     return node;
   }
 
-  std::string_view s_;
+  absl::string_view s_;
   size_t pos_ = 0;
 };
 
@@ -263,10 +263,10 @@ bool Compare(int have, Op op, int want) {
   return false;
 }
 
-bool ContainsWords(std::string_view have, std::string_view want) {
+bool ContainsWords(absl::string_view have, absl::string_view want) {
   if (want.empty()) return true;
   size_t pos = 0;
-  while ((pos = have.find(want, pos)) != std::string_view::npos) {
+  while ((pos = have.find(want, pos)) != absl::string_view::npos) {
     const bool starts = pos == 0 || have[pos - 1] == ' ';
     const size_t end = pos + want.size();
     const bool ends = end == have.size() || have[end] == ' ';
@@ -293,7 +293,7 @@ bool Eval(const Node& node, const FilterValues& v) {
     case Node::Type::kCompare:
       break;
   }
-  std::string_view text;
+  absl::string_view text;
   switch (node.field) {
     case Field::kId: text = v.id; break;
     case Field::kKind: text = v.kind; break;
@@ -331,7 +331,7 @@ FilterExpression::~FilterExpression() = default;
 FilterExpression::FilterExpression(FilterExpression&&) noexcept = default;
 FilterExpression& FilterExpression::operator=(FilterExpression&&) noexcept = default;
 
-absl::StatusOr<FilterExpression> FilterExpression::Parse(std::string_view filter) {
+absl::StatusOr<FilterExpression> FilterExpression::Parse(absl::string_view filter) {
   FilterExpression expression;
   if (absl::StripAsciiWhitespace(filter).empty()) return expression;
   if (filter.size() > 4096) {

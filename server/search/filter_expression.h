@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_FILTER_EXPRESSION_H_
 #define SOFDIR_SERVER_SEARCH_FILTER_EXPRESSION_H_
 
+#include "absl/strings/string_view.h"
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,7 +15,7 @@ namespace sofdir::search {
 // FoldJoined) except `id` and `unit_id`, which are as stored; numbers are -1
 // when the record has no such value.
 struct FilterValues {
-  std::string_view id, kind, area, district, legal_basis, service_type, unit_type, unit_id;
+  absl::string_view id, kind, area, district, legal_basis, service_type, unit_type, unit_id;
   int age_min = -1, age_max = -1, free_places = -1, capacity = -1;
 };
 
@@ -53,7 +54,7 @@ class FilterExpression {
   // Returns INVALID_ARGUMENT naming the problem (unknown field, bad operator,
   // missing value, unbalanced parenthesis, non-numeric value for a number
   // field). An empty or blank string gives the filter that matches all.
-  static absl::StatusOr<FilterExpression> Parse(std::string_view filter);
+  static absl::StatusOr<FilterExpression> Parse(absl::string_view filter);
 
   bool Matches(const FilterValues& values) const;
   bool empty() const { return root_ == nullptr; }

@@ -54,8 +54,8 @@ double Geo::DistanceKm(const GeoPoint& a, const GeoPoint& b) {
   return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-absl::StatusOr<GeoPoint> Geo::Resolve(std::string_view place) {
-  const std::vector<std::string_view> parts = absl::StrSplit(place, ',');
+absl::StatusOr<GeoPoint> Geo::Resolve(absl::string_view place) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(place, ',');
   if (parts.size() == 2) {
     GeoPoint p;
     if (absl::SimpleAtod(absl::StripAsciiWhitespace(parts[0]), &p.lat) &&

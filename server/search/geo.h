@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_GEO_H_
 #define SOFDIR_SERVER_SEARCH_GEO_H_
 
+#include "absl/strings/string_view.h"
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -24,7 +25,7 @@ class Geo {
   // Resolves "55.69,12.55" or a district name ("Nørrebro", "noerrebro",
   // "Vesterbro", "Nordvest", "Amager", "2300" ...) to a point: the centre of
   // the district. Returns INVALID_ARGUMENT naming the text when it is neither.
-  static absl::StatusOr<GeoPoint> Resolve(std::string_view place);
+  static absl::StatusOr<GeoPoint> Resolve(absl::string_view place);
 };
 
 }  // namespace sofdir::search

@@ -12,7 +12,7 @@
 namespace sofdir::search {
 namespace {
 
-SynonymMap::Phrase AnalyzePhrase(std::string_view text, const Analyzer& analyzer) {
+SynonymMap::Phrase AnalyzePhrase(absl::string_view text, const Analyzer& analyzer) {
   SynonymMap::Phrase phrase;
   analyzer.ForEachTerm(text, [&](const std::string&, std::string stem) {
     phrase.push_back(std::move(stem));
@@ -22,7 +22,7 @@ SynonymMap::Phrase AnalyzePhrase(std::string_view text, const Analyzer& analyzer
 
 }  // namespace
 
-absl::StatusOr<SynonymMap> SynonymMap::Parse(std::string_view contents,
+absl::StatusOr<SynonymMap> SynonymMap::Parse(absl::string_view contents,
                                              const Analyzer& analyzer) {
   SynonymMap map;
   absl::flat_hash_map<std::string, size_t> phrase_ids;
@@ -42,26 +42,26 @@ absl::StatusOr<SynonymMap> SynonymMap::Parse(std::string_view contents,
   };
 
   int line_number = 0;
-  for (std::string_view line : absl::StrSplit(contents, '\n')) {
+  for (absl::string_view line : absl::StrSplit(contents, '\n')) {
     ++line_number;
     const size_t hash = line.find('#');
-    if (hash != std::string_view::npos) line = line.substr(0, hash);
+    if (hash != absl::string_view::npos) line = line.substr(0, hash);
     line = absl::StripAsciiWhitespace(line);
     if (line.empty()) continue;
     std::vector<size_t> left, right;
     bool one_way = false;
-    std::string_view lhs = line, rhs;
+    absl::string_view lhs = line, rhs;
     const size_t arrow = line.find("=>");
-    if (arrow != std::string_view::npos) {
+    if (arrow != absl::string_view::npos) {
       one_way = true;
       lhs = line.substr(0, arrow);
       rhs = line.substr(arrow + 2);
     }
-    for (std::string_view part : absl::StrSplit(lhs, ',', absl::SkipWhitespace())) {
+    for (absl::string_view part : absl::StrSplit(lhs, ',', absl::SkipWhitespace())) {
       Phrase p = AnalyzePhrase(part, analyzer);
       if (!p.empty()) left.push_back(intern(std::move(p)));
     }
-    for (std::string_view part : absl::StrSplit(rhs, ',', absl::SkipWhitespace())) {
+    for (absl::string_view part : absl::StrSplit(rhs, ',', absl::SkipWhitespace())) {
       Phrase p = AnalyzePhrase(part, analyzer);
       if (!p.empty()) right.push_back(intern(std::move(p)));
     }

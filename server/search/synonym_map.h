@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_SYNONYM_MAP_H_
 #define SOFDIR_SERVER_SEARCH_SYNONYM_MAP_H_
 
+#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,7 @@ class SynonymMap {
 
   // Parses file contents. Returns INVALID_ARGUMENT naming the line when a
   // line has fewer than two phrases or an empty side of "=>".
-  static absl::StatusOr<SynonymMap> Parse(std::string_view contents, const Analyzer& analyzer);
+  static absl::StatusOr<SynonymMap> Parse(absl::string_view contents, const Analyzer& analyzer);
   // Reads and parses a file; NOT_FOUND when it cannot be read.
   static absl::StatusOr<SynonymMap> Load(const std::string& path, const Analyzer& analyzer);
 

@@ -140,7 +140,7 @@ void TextFolder::CollapseDanishDigraphs(std::string* token) {
   s.resize(w);
 }
 
-bool TextFolder::ComposeIfNeeded(std::string_view text, std::string* composed) {
+bool TextFolder::ComposeIfNeeded(absl::string_view text, std::string* composed) {
   // Combining diacritical marks U+0300..U+036F are encoded as CC 80..CD AF.
   bool has_marks = false;
   for (size_t i = 0; i + 1 < text.size(); ++i) {
@@ -163,10 +163,10 @@ bool TextFolder::ComposeIfNeeded(std::string_view text, std::string* composed) {
   return true;
 }
 
-void TextFolder::ForEachTokenComposed(std::string_view input, void* ctx,
+void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
                                       void (*emit)(void*, std::string&, uint32_t, uint32_t)) {
   std::string composed;
-  std::string_view text = input;
+  absl::string_view text = input;
   if (ComposeIfNeeded(input, &composed)) text = composed;
 
   std::string token;
@@ -222,7 +222,7 @@ void TextFolder::ForEachTokenComposed(std::string_view input, void* ctx,
   flush(length);
 }
 
-std::string TextFolder::FoldJoined(std::string_view text) {
+std::string TextFolder::FoldJoined(absl::string_view text) {
   std::string out;
   ForEachToken(text, [&](std::string& token, uint32_t, uint32_t) {
     if (!out.empty()) out += ' ';
@@ -231,7 +231,7 @@ std::string TextFolder::FoldJoined(std::string_view text) {
   return out;
 }
 
-bool TextFolder::IsValidUtf8(std::string_view text) {
+bool TextFolder::IsValidUtf8(absl::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;

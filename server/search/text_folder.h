@@ -1,6 +1,7 @@
 #ifndef SOFDIR_SERVER_SEARCH_TEXT_FOLDER_H_
 #define SOFDIR_SERVER_SEARCH_TEXT_FOLDER_H_
 
+#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,13 +31,13 @@ class TextFolder {
   // Called once per token with the folded token and its byte range
   // [begin, end) in `text`.
   template <typename Fn>
-  static void ForEachToken(std::string_view text, Fn&& fn);
+  static void ForEachToken(absl::string_view text, Fn&& fn);
 
   // Folds `text` and joins its tokens with single spaces.
-  static std::string FoldJoined(std::string_view text);
+  static std::string FoldJoined(absl::string_view text);
 
   // True when `text` is well-formed UTF-8.
-  static bool IsValidUtf8(std::string_view text);
+  static bool IsValidUtf8(absl::string_view text);
 
   // Collapses ae/oe/aa in an already lower-case ASCII token, in place.
   static void CollapseDanishDigraphs(std::string* token);
@@ -47,13 +48,13 @@ class TextFolder {
   static int FoldCodePoint(int32_t cp, char* out, bool* is_digit);
   // NFC-composes `text` when it holds combining marks; returns false when
   // the text was already composed.
-  static bool ComposeIfNeeded(std::string_view text, std::string* composed);
-  static void ForEachTokenComposed(std::string_view text, void* ctx,
+  static bool ComposeIfNeeded(absl::string_view text, std::string* composed);
+  static void ForEachTokenComposed(absl::string_view text, void* ctx,
                                    void (*emit)(void*, std::string&, uint32_t, uint32_t));
 };
 
 template <typename Fn>
-void TextFolder::ForEachToken(std::string_view text, Fn&& fn) {
+void TextFolder::ForEachToken(absl::string_view text, Fn&& fn) {
   auto emit = [](void* ctx, std::string& token, uint32_t begin, uint32_t end) {
     (*static_cast<Fn*>(ctx))(token, begin, end);
   };

@@ -155,5 +155,72 @@ TEST_F(ServerAppTest, DemoIsLoadedOnceIntoAnEmptyDataDirectory) {
   EXPECT_EQ(app_->directory().LastSequence(), loaded);
 }
 
+std::vector<std::string> SearchIds(v1::DirectoryService::Stub& stub, const std::string& text) {
+  v1::SearchEntriesRequest request;
+  request.set_query(text);
+  request.set_page_size(50);
+  v1::SearchEntriesResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = stub.SearchEntries(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> ids;
+  for (const auto& r : response.results()) ids.push_back(r.id());
+  return ids;
+}
+
+TEST_F(ServerAppTest, NextSearchSeesEveryCreateUpdateAndDelete) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1", "", "FriNoVa Frederiksberg")).ok());
+  ASSERT_TRUE(Create(testing::MakePerson("person-1", "unit-1")).ok());
+  // The person is found through its unit's name.
+  EXPECT_THAT(SearchIds(*stub_, "frinova"), ::testing::Contains("person-1"));
+
+  v1::UpdateRecordRequest rename;
+  rename.mutable_record()->mutable_unit()->set_id("unit-1");
+  rename.mutable_record()->mutable_unit()->set_name("Kløverhuset");
+  rename.mutable_update_mask()->add_paths("name");
+  v1::Record renamed;
+  auto context = Context();
+  ASSERT_TRUE(stub_->UpdateRecord(context.get(), rename, &renamed).ok());
+  EXPECT_THAT(SearchIds(*stub_, "kloeverhuset"), ::testing::Contains("person-1"));
+  EXPECT_THAT(SearchIds(*stub_, "frinova"), ::testing::Not(::testing::Contains("person-1")));
+
+  v1::DeleteRecordRequest del;
+  del.set_id("person-1");
+  google::protobuf::Empty empty;
+  auto del_context = Context();
+  ASSERT_TRUE(stub_->DeleteRecord(del_context.get(), del, &empty).ok());
+  EXPECT_THAT(SearchIds(*stub_, "kloeverhuset"), ::testing::ElementsAre("unit-1"));
+}
+
+TEST_F(ServerAppTest, SearchIndexIsRebuiltFromStorageOnRestart) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1", "", "Værestedet Fristedet")).ok());
+  app_.reset();
+  Start("");
+  EXPECT_THAT(SearchIds(*stub_, "vaerestedet fristedet"), ::testing::ElementsAre("unit-1"));
+}
+
+TEST_F(ServerAppTest, BadSearchInputIsInvalidArgumentNamingTheProblem) {
+  v1::SearchEntriesRequest request;
+  request.set_query(std::string(10 * 1024, 'a'));
+  v1::SearchEntriesResponse response;
+  auto context = Context();
+  grpc::Status long_query = stub_->SearchEntries(context.get(), request, &response);
+  EXPECT_EQ(long_query.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  request.set_query("botilbud");
+  request.set_filter("colour = \"red\"");
+  auto filter_context = Context();
+  grpc::Status bad_filter = stub_->SearchEntries(filter_context.get(), request, &response);
+  EXPECT_EQ(bad_filter.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad_filter.error_message(), HasSubstr("colour"));
+
+  request.clear_filter();
+  request.set_page_token("garbage");
+  auto token_context = Context();
+  grpc::Status bad_token = stub_->SearchEntries(token_context.get(), request, &response);
+  EXPECT_EQ(bad_token.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad_token.error_message(), HasSubstr("page_token"));
+}
+
 }  // namespace
 }  // namespace sofdir::api

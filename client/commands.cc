@@ -1,0 +1,352 @@
+#include "client/commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "client/directory_client.h"
+#include "client/import_report.h"
+#include "client/importer.h"
+#include "client/json_text.h"
+#include "client/progress_bar.h"
+#include "client/record_view.h"
+#include "client/table_printer.h"
+#include "server/common/status_macros.h"
+#include "server/model/record_json.h"
+#include "server/model/record_util.h"
+
+namespace sofdir::client {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+
+// Values in the vertical record view are cut here; --json shows them whole.
+constexpr int kFieldValueWidth = 200;
+constexpr int kExportPageSize = 2000;
+constexpr int kListAllPageSize = 1000;
+
+void Write(std::FILE* out, absl::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+absl::Status FlushStdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    return absl::UnknownError(absl::StrCat("cannot write to stdout: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(const CommonOptions& common) {
+  DirectoryClient::Options options;
+  options.server = common.server;
+  options.call_timeout = common.timeout;
+  options.connect_timeout = std::min(options.connect_timeout, common.timeout);
+  return DirectoryClient::Connect(options);
+}
+
+std::string FileError(absl::string_view path, absl::string_view what) {
+  return absl::StrCat(path == "-" ? "stdin" : path, ": ", what, " (", std::strerror(errno), ")");
+}
+
+// The whole of `path` ("-" = stdin). INVALID_ARGUMENT when unreadable, so
+// that a wrong file name exits with "invalid input".
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path == "-") {
+    std::string text(std::istreambuf_iterator<char>(std::cin), {});
+    if (std::cin.bad()) return absl::InvalidArgumentError(FileError(path, "cannot read"));
+    return text;
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::InvalidArgumentError(FileError(path, "cannot open"));
+  std::string text(std::istreambuf_iterator<char>(file), {});
+  if (file.bad()) return absl::InvalidArgumentError(FileError(path, "cannot read"));
+  return text;
+}
+
+// One record in the per-line file format, from a file that holds just it.
+absl::StatusOr<v1::Record> ReadRecordFile(const std::string& path) {
+  SOFDIR_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  absl::string_view json = absl::StripAsciiWhitespace(text);
+  if (json.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path == "-" ? "stdin" : path, ": empty; expected one JSON record"));
+  }
+  absl::StatusOr<v1::Record> record = model::ParseRecordJson(json);
+  if (!record.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path == "-" ? "stdin" : path, ": ", record.status().message()));
+  }
+  return record;
+}
+
+// Lines in a regular file, for the progress bar; 0 when unknown.
+int64_t CountLines(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return 0;
+  int64_t lines = 0;
+  char buffer[1 << 16];
+  size_t n = 0;
+  char last = '\n';
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+    for (size_t i = 0; i < n; ++i) lines += buffer[i] == '\n';
+    last = buffer[n - 1];
+  }
+  std::fclose(file);
+  return lines + (last != '\n');
+}
+
+v1::RecordKind KindFilter(const std::string& kind) {
+  return model::KindFromName(kind).value_or(v1::RECORD_KIND_UNSPECIFIED);
+}
+
+void PrintRecord(const v1::Record& record, bool json) {
+  if (json) {
+    Write(stdout, absl::StrCat(model::RecordToJsonWithMetadata(record), "\n"));
+  } else {
+    Write(stdout, FormatFieldList(RecordFieldList(record), kFieldValueWidth));
+  }
+}
+
+// A page token as one shell word.
+std::string ShellWord(absl::string_view text) {
+  bool safe = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || std::strchr("_-=+/.:,", c);
+  });
+  if (safe) return std::string(text);
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string NewRequestId() {
+  absl::BitGen random;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
+                         absl::Uniform<uint64_t>(random));
+}
+
+}  // namespace
+
+absl::Status RunImport(const CommonOptions& common, const ImportOptions& options) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  int64_t total_lines = 0;
+  if (options.file != "-") {
+    file.open(options.file, std::ios::binary);
+    if (!file) return absl::InvalidArgumentError(FileError(options.file, "cannot open"));
+    in = &file;
+    total_lines = CountLines(options.file);
+  }
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+
+  ProgressBar::Options bar_options;
+  bar_options.total = total_lines;
+  bar_options.unit = "lines";
+  ProgressBar bar(bar_options, stderr, isatty(STDERR_FILENO));
+  Importer::Options importer_options;
+  importer_options.batch_size = options.batch_size;
+  Importer importer(importer_options, [&client](const v1::ImportRecordsRequest& request) {
+    return client->ImportRecords(request);
+  });
+  absl::StatusOr<ImportSummary> summary =
+      importer.Import(*in, [&bar](int64_t lines, int64_t records) { bar.Update(lines, records); });
+  bar.Finish();
+  if (!summary.ok()) return summary.status();
+
+  Write(stdout, common.json ? ImportSummaryToJson(*summary) : FormatImportSummary(*summary));
+  SOFDIR_RETURN_IF_ERROR(FlushStdout());
+  if (summary->rejected > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(summary->rejected, summary->rejected == 1 ? " line was" : " lines were",
+                     " rejected; the other lines were imported"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunExport(const CommonOptions& common, const ExportOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  const bool to_file = !options.out.empty() && options.out != "-";
+  // Written beside the target and renamed at the end, so a failed export
+  // never leaves a partial file under the target's name.
+  const std::string temp_path = options.out + ".tmp";
+  std::FILE* out = stdout;
+  if (to_file) {
+    out = std::fopen(temp_path.c_str(), "w");
+    if (out == nullptr) return absl::InvalidArgumentError(FileError(temp_path, "cannot create"));
+  }
+  auto fail = [&](absl::Status status) {
+    if (to_file) {
+      std::fclose(out);
+      std::remove(temp_path.c_str());
+    }
+    return status;
+  };
+
+  ProgressBar::Options bar_options;
+  bar_options.unit = "records";
+  // Not when the records themselves go to the same terminal.
+  ProgressBar bar(bar_options, stderr,
+                  isatty(STDERR_FILENO) && (to_file || !isatty(STDOUT_FILENO)));
+  const absl::Time start = absl::Now();
+  v1::ExportRecordsRequest request;
+  request.set_page_size(kExportPageSize);
+  request.set_kind(KindFilter(options.kind));
+  int64_t count = 0;
+  std::string buffer;
+  do {
+    absl::StatusOr<v1::ExportRecordsResponse> page = client->ExportRecords(request);
+    if (!page.ok()) {
+      bar.Finish();
+      return fail(page.status());
+    }
+    buffer.clear();
+    for (const v1::Record& record : page->records()) {
+      absl::StrAppend(&buffer, model::RecordToJson(record), "\n");
+    }
+    Write(out, buffer);
+    if (std::ferror(out)) {
+      bar.Finish();
+      return fail(absl::UnknownError(FileError(to_file ? temp_path : "stdout", "cannot write")));
+    }
+    count += page->records_size();
+    bar.Update(count, count);
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  bar.Finish();
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+
+  if (!to_file) return FlushStdout();
+  if (std::fclose(out) != 0) {
+    std::remove(temp_path.c_str());
+    return absl::UnknownError(FileError(temp_path, "cannot write"));
+  }
+  if (std::rename(temp_path.c_str(), options.out.c_str()) != 0) {
+    std::remove(temp_path.c_str());
+    return absl::UnknownError(FileError(options.out, "cannot rename the export into place"));
+  }
+  if (common.json) {
+    Write(stdout, absl::StrFormat("{\"exported\":%d,\"out\":%s,\"seconds\":%.3f}\n", count,
+                                  JsonQuote(options.out), seconds));
+  } else {
+    Write(stdout, absl::StrFormat("exported %s records to %s (%.1f s)\n",
+                                  WithThousandsSeparators(count), options.out, seconds));
+  }
+  return FlushStdout();
+}
+
+absl::Status RunGet(const CommonOptions& common, const std::string& id) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::Record record, client->GetRecord(id));
+  PrintRecord(record, common.json);
+  return FlushStdout();
+}
+
+absl::Status RunList(const CommonOptions& common, const ListOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  v1::ListRecordsRequest request;
+  request.set_kind(KindFilter(options.kind));
+  request.set_parent(options.parent);
+  request.set_page_token(options.page_token);
+  request.set_page_size(options.page_size == 0 && options.all ? kListAllPageSize
+                                                              : options.page_size);
+  std::vector<v1::Record> records;
+  std::string next_page_token;
+  while (true) {
+    SOFDIR_ASSIGN_OR_RETURN(v1::ListRecordsResponse page, client->ListRecords(request));
+    for (v1::Record& record : *page.mutable_records()) records.push_back(std::move(record));
+    next_page_token = page.next_page_token();
+    if (!options.all || next_page_token.empty()) break;
+    request.set_page_token(next_page_token);
+  }
+
+  if (common.json) {
+    std::string out = "{\"records\":[";
+    for (size_t i = 0; i < records.size(); ++i) {
+      absl::StrAppend(&out, i > 0 ? ",\n" : "\n", model::RecordToJsonWithMetadata(records[i]));
+    }
+    absl::StrAppend(&out, records.empty() ? "" : "\n",
+                    "],\"next_page_token\":", JsonQuote(next_page_token), "}\n");
+    Write(stdout, out);
+    return FlushStdout();
+  }
+  if (records.empty()) {
+    Write(stdout, "no records\n");
+  } else {
+    RecordTable table(request.kind());
+    for (const v1::Record& record : records) table.Add(record);
+    Write(stdout, table.ToString());
+  }
+  if (!next_page_token.empty()) {
+    std::string hint = absl::StrCat("next page: sofdir list ", options.kind);
+    if (!options.parent.empty()) absl::StrAppend(&hint, " --parent ", ShellWord(options.parent));
+    if (options.page_size > 0) absl::StrAppend(&hint, " --page-size ", options.page_size);
+    absl::StrAppend(&hint, " --page-token ", ShellWord(next_page_token), "\n");
+    Write(stdout, hint);
+  }
+  return FlushStdout();
+}
+
+absl::Status RunCreate(const CommonOptions& common, const CreateOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(v1::Record record, ReadRecordFile(options.file));
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  v1::CreateRecordRequest request;
+  *request.mutable_record() = std::move(record);
+  request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);
+  absl::StatusOr<v1::Record> created = client->CreateRecord(request);
+  if (!created.ok()) {
+    if (created.status().code() == absl::StatusCode::kUnavailable ||
+        created.status().code() == absl::StatusCode::kDeadlineExceeded) {
+      // The record may or may not exist now; the same request id makes a
+      // retry safe.
+      return absl::Status(created.status().code(),
+                          absl::StrCat(created.status().message(), "; retry with --request-id ",
+                                       request.request_id()));
+    }
+    return created.status();
+  }
+  if (common.json) {
+    Write(stdout, absl::StrCat("{\"request_id\":", JsonQuote(request.request_id()),
+                               ",\"record\":", model::RecordToJsonWithMetadata(*created), "}\n"));
+  } else {
+    PrintRecord(*created, false);
+  }
+  return FlushStdout();
+}
+
+absl::Status RunUpdate(const CommonOptions& common, const UpdateOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(v1::Record record, ReadRecordFile(options.file));
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  v1::UpdateRecordRequest request;
+  *request.mutable_record() = std::move(record);
+  request.mutable_record()->set_etag(options.etag);
+  for (const std::string& path : options.mask) {
+    absl::string_view trimmed = absl::StripAsciiWhitespace(path);
+    if (!trimmed.empty()) request.mutable_update_mask()->add_paths(std::string(trimmed));
+  }
+  SOFDIR_ASSIGN_OR_RETURN(v1::Record updated, client->UpdateRecord(request));
+  PrintRecord(updated, common.json);
+  return FlushStdout();
+}
+
+absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_RETURN_IF_ERROR(client->DeleteRecord(options.id, options.etag));
+  Write(stdout, common.json ? absl::StrCat("{\"deleted\":", JsonQuote(options.id), "}\n")
+                            : absl::StrCat("deleted ", options.id, "\n"));
+  return FlushStdout();
+}
+
+}  // namespace sofdir::client

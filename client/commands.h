@@ -1,0 +1,70 @@
+// The `sofdir` subcommands, one function each. They take parsed options
+// (flags live only in main.cc), connect to the server, write their result
+// to stdout (progress to stderr when it is a terminal) and return the
+// status main.cc turns into `sofdir: <message>` and an exit code
+// (exit_codes.h). A command that fails writes nothing to stdout, except
+// `import`, which prints its summary and then returns INVALID_ARGUMENT when
+// any line was rejected.
+#ifndef SOFDIR_CLIENT_COMMANDS_H_
+#define SOFDIR_CLIENT_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace sofdir::client {
+
+// Options every subcommand has.
+struct CommonOptions {
+  std::string server = "127.0.0.1:50051";
+  bool json = false;
+  absl::Duration timeout = absl::Seconds(10);  // per call (import: per batch)
+};
+
+struct ImportOptions {
+  std::string file;  // "-" = stdin
+  int batch_size = 1000;
+};
+[[nodiscard]] absl::Status RunImport(const CommonOptions& common, const ImportOptions& options);
+
+struct ExportOptions {
+  std::string kind = "all";  // a kind name or "all"
+  std::string out;           // "" or "-" = stdout
+};
+[[nodiscard]] absl::Status RunExport(const CommonOptions& common, const ExportOptions& options);
+
+[[nodiscard]] absl::Status RunGet(const CommonOptions& common, const std::string& id);
+
+struct ListOptions {
+  std::string kind = "all";  // a kind name or "all"
+  std::string parent;
+  int page_size = 0;  // 0 = the server's default (50); with `all`, 1000
+  std::string page_token;
+  bool all = false;  // follow next_page_token to the end
+};
+[[nodiscard]] absl::Status RunList(const CommonOptions& common, const ListOptions& options);
+
+struct CreateOptions {
+  std::string file;        // one JSON record; "-" = stdin
+  std::string request_id;  // "" = generate one
+};
+[[nodiscard]] absl::Status RunCreate(const CommonOptions& common, const CreateOptions& options);
+
+struct UpdateOptions {
+  std::string file;               // one JSON record; "-" = stdin
+  std::vector<std::string> mask;  // field paths; empty = replace all fields
+  std::string etag;
+};
+[[nodiscard]] absl::Status RunUpdate(const CommonOptions& common, const UpdateOptions& options);
+
+struct DeleteOptions {
+  std::string id;
+  std::string etag;
+};
+[[nodiscard]] absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options);
+
+}  // namespace sofdir::client
+
+#endif  // SOFDIR_CLIENT_COMMANDS_H_

@@ -1,0 +1,19 @@
+// Small pieces of JSON text for the CLI's `--json` output; the records
+// themselves are written by model::RecordToJson*. Thread-safe.
+#ifndef SOFDIR_CLIENT_JSON_TEXT_H_
+#define SOFDIR_CLIENT_JSON_TEXT_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace sofdir::client {
+
+// `text` (UTF-8) as a JSON string literal, quotes included. Non-ASCII
+// characters are kept as they are; quotes, backslashes and control
+// characters are escaped.
+std::string JsonQuote(absl::string_view text);
+
+}  // namespace sofdir::client
+
+#endif  // SOFDIR_CLIENT_JSON_TEXT_H_

@@ -1,0 +1,208 @@
+// sofdir: the command-line client of sofdir-server. All flags and all wiring
+// live here; the commands themselves are in commands.h.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "client/commands.h"
+#include "client/exit_codes.h"
+
+namespace {
+
+using ::sofdir::client::CommonOptions;
+
+constexpr char kDefaultServer[] = "127.0.0.1:50051";
+constexpr char kKindHelp[] = "unit, tilbud, partner, praktik, person, or all";
+const std::vector<std::string> kKinds = {"unit", "tilbud", "partner", "praktik", "person", "all"};
+
+// --server, --json and --timeout, on every subcommand so that each one's
+// --help lists them.
+struct CommonFlags {
+  std::string server = kDefaultServer;
+  bool json = false;
+  double timeout_seconds = 10;
+
+  CommonOptions ToOptions() const {
+    CommonOptions options;
+    options.server = server;
+    options.json = json;
+    options.timeout = absl::Seconds(timeout_seconds);
+    return options;
+  }
+};
+
+// Also sets the footer: `details` (what the command does beyond its one-line
+// description) and a short exit-code reminder.
+void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view timeout_help,
+                    absl::string_view details) {
+  command.add_option("--server", flags.server, "host:port of sofdir-server")
+      ->envname("SOFDIR_SERVER")
+      ->capture_default_str();
+  command.add_flag("--json", flags.json, "machine-readable JSON output instead of a table");
+  command.add_option("--timeout", flags.timeout_seconds, std::string(timeout_help))
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command.footer(std::string(details) +
+                 "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
+                 "5 server unreachable, 6 conflict (see sofdir --help).");
+}
+
+int Finish(const absl::Status& status) {
+  if (!status.ok()) std::cerr << "sofdir: " << status.message() << std::endl;
+  return sofdir::client::ExitCodeFor(status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "sofdir: command-line client of the SOF knowledge directory (sofdir-server).\n"
+      "Imports and exports the JSON Lines format of shared/data/README.md and reads,\n"
+      "lists, creates, updates and deletes single records.",
+      "sofdir"};
+  cli.require_subcommand(1);
+  cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") + kDefaultServer +
+             ".\n\n" + sofdir::client::kExitCodeHelp);
+
+  // import
+  CommonFlags import_flags;
+  import_flags.timeout_seconds = 60;
+  sofdir::client::ImportOptions import_options;
+  CLI::App* import_command =
+      cli.add_subcommand("import", "Load a JSON Lines file of records (upsert by id)");
+  import_command->add_option("FILE", import_options.file, "JSON Lines file; - reads stdin")
+      ->required();
+  import_command
+      ->add_option("--batch-size", import_options.batch_size, "records per ImportRecords call")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5000));
+  AddCommonFlags(*import_command, import_flags, "seconds each batch may take",
+                 "Records keep the id they have in the file; re-importing the same file\n"
+                 "changes nothing. Shows a progress bar on a terminal, then prints the\n"
+                 "created/updated/unchanged/rejected counts and, for each rejected line, its\n"
+                 "line number, id and reason. Exits 4 when any line was rejected (the other\n"
+                 "lines are imported).");
+
+  // export
+  CommonFlags export_flags;
+  sofdir::client::ExportOptions export_options;
+  CLI::App* export_command =
+      cli.add_subcommand("export", "Write the records as JSON Lines, the format import reads");
+  export_command
+      ->add_option("--kind", export_options.kind, std::string("only this kind: ") + kKindHelp)
+      ->capture_default_str()
+      ->check(CLI::IsMember(kKinds));
+  export_command->add_option("--out", export_options.out, "write to this file instead of stdout");
+  AddCommonFlags(*export_command, export_flags, "seconds each page may take",
+                 "Records come in creation order, so every reference points to an earlier\n"
+                 "line. With --out the file appears only once the export is complete.");
+
+  // get
+  CommonFlags get_flags;
+  std::string get_id;
+  CLI::App* get_command = cli.add_subcommand("get", "Show one record");
+  get_command->add_option("ID", get_id, "record id, e.g. unit-0001")->required();
+  AddCommonFlags(*get_command, get_flags, "seconds the call may take",
+                 "Shows every field plus the etag (for update/delete --etag) and the\n"
+                 "change-log sequences. Exits 3 when no record has the id.");
+
+  // list
+  CommonFlags list_flags;
+  sofdir::client::ListOptions list_options;
+  CLI::App* list_command = cli.add_subcommand("list", "List records of a kind, a page at a time");
+  list_command->add_option("KIND", list_options.kind, kKindHelp)
+      ->required()
+      ->check(CLI::IsMember(kKinds));
+  list_command->add_option("--parent", list_options.parent,
+                           "only records below this unit (child units, its tilbud, persons, "
+                           "praktik, partners)");
+  list_command
+      ->add_option("--page-size", list_options.page_size,
+                   "records per page (server default 50, at most 1000)")
+      ->check(CLI::Range(1, 1000));
+  list_command->add_option("--page-token", list_options.page_token,
+                           "token printed by the previous page");
+  list_command->add_flag("--all", list_options.all, "follow the pages to the end");
+  AddCommonFlags(*list_command, list_flags, "seconds each call may take",
+                 "Records come in id order. When there are more, the last line is the\n"
+                 "command that shows the next page; --all fetches every page.");
+
+  // create
+  CommonFlags create_flags;
+  sofdir::client::CreateOptions create_options;
+  CLI::App* create_command = cli.add_subcommand("create", "Create a record from a JSON file");
+  create_command->add_option("FILE", create_options.file, "JSON file; - reads stdin")->required();
+  create_command->add_option("--request-id", create_options.request_id,
+                             "idempotency key (a random one when not given; --json prints it; "
+                             "retrying with the same key returns the first result)");
+  AddCommonFlags(*create_command, create_flags, "seconds the call may take",
+                 "FILE holds one record in the import line format; the record gets the id\n"
+                 "it carries. Exits 6 when the id is taken. Prints the stored record.");
+
+  // update
+  CommonFlags update_flags;
+  sofdir::client::UpdateOptions update_options;
+  CLI::App* update_command = cli.add_subcommand("update", "Change a record from a JSON file");
+  update_command->add_option("FILE", update_options.file, "JSON file; - reads stdin")->required();
+  update_command
+      ->add_option("--mask", update_options.mask,
+                   "comma-separated fields to replace, e.g. name,address.district "
+                   "(default: all)")
+      ->delimiter(',');
+  update_command->add_option("--etag", update_options.etag,
+                             "only update when the stored etag is this (else exit 6)");
+  AddCommonFlags(*update_command, update_flags, "seconds the call may take",
+                 "FILE holds one record in the import line format; its id names the record\n"
+                 "to change. Without --mask every field is replaced. Prints the stored\n"
+                 "record; exits 3 when it does not exist, 6 when --etag is stale.");
+
+  // delete
+  CommonFlags delete_flags;
+  sofdir::client::DeleteOptions delete_options;
+  CLI::App* delete_command = cli.add_subcommand("delete", "Delete a record");
+  delete_command->add_option("ID", delete_options.id, "record id")->required();
+  delete_command->add_option("--etag", delete_options.etag,
+                             "only delete when the stored etag is this (else exit 6)");
+  AddCommonFlags(*delete_command, delete_flags, "seconds the call may take",
+                 "Exits 3 when the record does not exist, 6 while other records refer to\n"
+                 "it (the message lists them) or when --etag is stale.");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return cli.exit(error);  // --help
+    }
+    std::cerr << "sofdir: " << error.what() << "\nRun with --help for more information."
+              << std::endl;
+    return sofdir::client::kExitUsage;
+  }
+
+  if (import_command->parsed()) {
+    return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));
+  }
+  if (export_command->parsed()) {
+    return Finish(sofdir::client::RunExport(export_flags.ToOptions(), export_options));
+  }
+  if (get_command->parsed()) {
+    return Finish(sofdir::client::RunGet(get_flags.ToOptions(), get_id));
+  }
+  if (list_command->parsed()) {
+    return Finish(sofdir::client::RunList(list_flags.ToOptions(), list_options));
+  }
+  if (create_command->parsed()) {
+    return Finish(sofdir::client::RunCreate(create_flags.ToOptions(), create_options));
+  }
+  if (update_command->parsed()) {
+    return Finish(sofdir::client::RunUpdate(update_flags.ToOptions(), update_options));
+  }
+  if (delete_command->parsed()) {
+    return Finish(sofdir::client::RunDelete(delete_flags.ToOptions(), delete_options));
+  }
+  return sofdir::client::kExitUsage;
+}

@@ -1,0 +1,55 @@
+// Keeps the in-memory search::SearchIndex equal to the stored directory and
+// answers the search methods of the API with it.
+//
+// Consistency: Attach loads every stored record into the index before the
+// server takes requests, then follows every committed change (as a
+// ChangeListener, under the directory's write lock, right after the synced
+// write). So after any acknowledged write the next search sees it, and
+// after a crash the index is rebuilt from what RocksDB holds.
+//
+// Thread-safe: searches run concurrently; OnCommitted is serialised by
+// Directory.
+#ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
+#define SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "server/domain/change_listener.h"
+#include "server/domain/directory.h"
+#include "server/search/search_index.h"
+#include "sof/directory/v1/directory_service.pb.h"
+
+namespace sofdir::domain {
+
+inline constexpr int kDefaultSearchPageSize = 10;
+inline constexpr int kDefaultSuggestLimit = 8;
+inline constexpr int kDefaultWhoKnowsLimit = 10;
+
+class DirectorySearch : public ChangeListener {
+ public:
+  // Loads all of `directory` into `index` and subscribes to its changes.
+  // Both must outlive the returned object. Call before serving requests.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<DirectorySearch>> Attach(
+      Directory& directory, search::SearchIndex& index);
+
+  void OnCommitted(const sof::directory::v1::Change& change) override;
+
+  // INVALID_ARGUMENT naming the field for a bad query, filter, page size or
+  // page token (see SearchEntriesRequest).
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::SearchEntriesResponse> Search(
+      const sof::directory::v1::SearchEntriesRequest& request) const;
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::SuggestEntriesResponse> Suggest(
+      const sof::directory::v1::SuggestEntriesRequest& request) const;
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::WhoKnowsResponse> WhoKnows(
+      const sof::directory::v1::WhoKnowsRequest& request) const;
+
+ private:
+  explicit DirectorySearch(search::SearchIndex& index) : index_(index) {}
+
+  search::SearchIndex& index_;
+};
+
+}  // namespace sofdir::domain
+
+#endif  // SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_

@@ -1,0 +1,1936 @@
+#include "server/search/search_index.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "server/search/decompounder.h"
+#include "server/search/filter_expression.h"
+#include "server/search/text_folder.h"
+
+#include <chrono>
+#include <cstdio>
+namespace sofdir::search {
+namespace {
+struct Prof { double t[8] = {0}; long postings = 0; ~Prof(){ std::fprintf(stderr, "PROF plan %.1f eval %.1f final %.1f facets %.1f sort %.1f hits %.1f ms postings %ld multi %.0f\n", t[0],t[1],t[2],t[3],t[4],t[5], postings, t[6]);} };
+Prof g_prof;
+inline double NowMs(){ return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+using ::sof::directory::v1::Record;
+
+enum class Kind : uint8_t { kUnit = 0, kTilbud, kPartner, kPraktik, kPerson };
+constexpr int kNumKinds = 5;
+constexpr const char* kKindNames[kNumKinds] = {"unit", "tilbud", "partner", "praktik", "person"};
+// Danish words for each kind, indexed so that e.g. "praktik" or
+// "samarbejdspartner" finds records of that kind.
+constexpr const char* kKindWords[kNumKinds] = {"enhed", "tilbud", "samarbejdspartner samarbejde",
+                                               "praktik praktikophold", "medarbejder"};
+
+enum Field : uint8_t {
+  kName,
+  kAlias,
+  kExpertise,
+  kTopic,
+  kTarget,
+  kType,
+  kTitle,
+  kPlace,
+  kUnitCtx,
+  kAncestorCtx,
+  kArea,
+  kDescription,
+  kDetails,
+  kNumFields
+};
+
+struct FieldSpec {
+  const char* name;
+  float weight;
+  float b;        // length normalisation strength
+  float avg_len;  // typical length in words
+};
+constexpr FieldSpec kFieldSpecs[kNumFields] = {
+    {"name", 6.0f, 0.5f, 4},         {"alias", 5.0f, 0.3f, 2},
+    {"expertise", 5.0f, 0.2f, 4},    {"topics", 3.0f, 0.2f, 4},
+    {"target groups", 3.0f, 0.2f, 6}, {"type", 3.0f, 0.0f, 3},
+    {"title", 4.0f, 0.0f, 2},
+    {"place", 2.0f, 0.0f, 3},        {"unit", 2.0f, 0.0f, 3},
+    {"units above", 1.0f, 0.0f, 6},  {"area", 1.5f, 0.0f, 2},
+    {"description", 1.0f, 0.75f, 50}, {"details", 0.6f, 0.3f, 8},
+};
+constexpr uint16_t kNameFields = (1u << kName) | (1u << kAlias);
+
+constexpr float kK1 = 1.2f;
+constexpr float kCompoundPartTf = 0.6f;  // a compound's part counts this much
+constexpr float kImpactScale = 1000.0f;
+constexpr size_t kMaxTokenBytes = 48;
+constexpr size_t kMaxQueryWords = 24;
+constexpr int kMaxTypoCandidates = 8;
+constexpr int kMaxPrefixCandidates = 10;
+constexpr int kMaxPrefixScan = 400;
+
+// Query-side factors: how much a way of matching a word is worth.
+constexpr float kCompoundFactor = 0.85f;
+constexpr float kSynonymFactor = 0.9f;
+constexpr float kPrefixFactor = 0.8f;
+constexpr float kOneTypoFactor = 0.7f;
+constexpr float kTwoTypoFactor = 0.5f;
+constexpr float kWhoPersonBoost = 1.6f;
+constexpr float kExactNameBoost = 3.0f;
+constexpr float kAllInNameBoost = 1.25f;
+// Units mostly contain what users look for (tilbud, people), so when a unit
+// and what it runs match alike, the latter ranks first.
+// Praktik offers are for staff visits; they rank lower unless the query names
+// them ("praktik"). A kind named in the query ranks higher.
+constexpr float kKindPrior[] = {0.8f, 1.0f, 1.0f, 0.75f, 1.0f};
+constexpr float kKindAskedBoost = 1.3f;
+// A record matches when the query words it contains carry at least this share
+// of the query's idf weight.
+constexpr float kMinCoverage = 0.5f;
+
+struct Posting {
+  uint32_t doc;
+  uint16_t impact;  // per-field BM25 sum, * kImpactScale
+  uint16_t fields;  // bit per Field
+};
+
+struct Term {
+  std::string text;
+  std::vector<Posting> postings;  // sorted by doc
+  uint32_t occurrences = 0;       // in all text analysed so far
+};
+
+struct Surface {
+  std::string text;
+  uint32_t term = 0;
+  uint32_t count = 0;
+  bool split_done = false;
+  std::vector<uint32_t> parts;  // term ids of compound parts, all levels
+};
+
+struct WeightedTerm {
+  uint32_t term;
+  uint16_t fields;
+  float impact;
+};
+
+struct Occurrence {
+  uint32_t surface;
+  uint8_t field;
+};
+
+struct Analysis {
+  std::vector<Occurrence> occurrences;
+  std::array<uint16_t, kNumFields> length{};
+};
+
+struct Doc {
+  bool alive = false;
+  Kind kind = Kind::kUnit;
+  std::string id, name, sort_key, description, title, email, phone;
+  std::vector<std::string> aliases, labels;
+  std::string parent_id;             // unit: parent; others: the unit they belong to
+  std::vector<std::string> related;  // partner: all related unit ids
+  std::string contact_person_id;
+  uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0, unit_type = 0;
+  uint16_t eff_area = 0, eff_district = 0;  // own, else the unit's
+  bool own_place = false;
+  bool has_geo = false, eff_geo = false;
+  int16_t age_min = -1, age_max = -1, free_places = -1, capacity = -1;
+  float lat = 0, lon = 0, eff_lat = 0, eff_lon = 0;
+  std::vector<WeightedTerm> own;
+  // Units: what records below them inherit.
+  std::vector<uint32_t> name_terms, place_terms, area_terms, type_terms;
+  std::vector<uint32_t> posted;  // terms with a posting of this doc
+  std::vector<std::string> name_keys;
+};
+
+struct SuggestEntry {
+  std::string display;
+  uint32_t count = 0;
+};
+
+// Per-doc accumulator of one query; one cache line holds four docs.
+struct Acc {
+  float score;
+  float covered;    // idf weight of the query words matched
+  float slot_best;  // best match of the slot being evaluated
+  uint16_t slot_fields;
+  uint8_t name_slots;  // words matched in name or alias
+  uint8_t exact;       // the query is this doc's name or alias
+};
+
+// Per-thread scratch arrays indexed by doc slot, so a query allocates
+// nothing; every array is reset through its touched list.
+struct Scratch {
+  std::vector<Acc> acc;
+  std::vector<float> clause_sum, part_best;
+  std::vector<uint8_t> clause_count;
+  std::vector<uint32_t> touched, slot_touched, clause_touched, part_touched, candidates;
+
+  void Reserve(size_t n) {
+    if (acc.size() >= n) return;
+    acc.resize(n, Acc{});
+    clause_sum.resize(n);
+    part_best.resize(n);
+    clause_count.resize(n);
+  }
+  void Clear() {
+    for (uint32_t d : touched) acc[d] = Acc{};
+    touched.clear();
+  }
+};
+
+// What filters and facets need of a doc, packed for scanning.
+struct Meta {
+  uint8_t alive = 0;
+  uint8_t kind = 0;
+  uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
+  int16_t age_min = -1, age_max = -1, free_places = -1;
+};
+
+// Seeks `doc` in sorted postings from *cursor on, galloping; advances
+// *cursor. Returns the posting or nullptr.
+const Posting* Seek(const std::vector<Posting>& postings, size_t* cursor, uint32_t doc) {
+  size_t lo = *cursor;
+  const size_t n = postings.size();
+  if (lo >= n) return nullptr;
+  size_t step = 1, hi = lo;
+  while (hi < n && postings[hi].doc < doc) {
+    lo = hi;
+    hi = lo + step;
+    step *= 2;
+  }
+  hi = std::min(hi, n);
+  auto it = std::lower_bound(postings.begin() + lo, postings.begin() + hi, doc,
+                             [](const Posting& x, uint32_t d) { return x.doc < d; });
+  *cursor = static_cast<size_t>(it - postings.begin());
+  return it != postings.end() && it->doc == doc ? &*it : nullptr;
+}
+
+Scratch& LocalScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+float Saturate(float tf) { return tf * (kK1 + 1) / (tf + kK1); }
+
+int MaxTypos(size_t length) {
+  if (length < 5) return 0;
+  if (length <= 8) return 1;
+  return 2;
+}
+
+// Optimal string alignment distance, or max+1 when it exceeds `max`.
+int BoundedDistance(absl::string_view a, absl::string_view b, int max) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > max) return max + 1;
+  int rows[3][kMaxTokenBytes + 2];
+  int* prev2 = rows[0];
+  int* prev = rows[1];
+  int* cur = rows[2];
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        v = std::min(v, prev2[j - 2] + 1);
+      }
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > max) return max + 1;
+    int* t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+std::optional<Kind> ParseKind(absl::string_view name) {
+  const std::string lower = absl::AsciiStrToLower(name);
+  for (int k = 0; k < kNumKinds; ++k) {
+    if (lower == kKindNames[k]) return static_cast<Kind>(k);
+  }
+  return std::nullopt;
+}
+
+// One way a query word can match: a term and what that is worth.
+struct Alt {
+  uint32_t term;
+  float factor;
+  std::string label;  // for explanations: "word", "typo", "prefix" ...
+};
+struct Part {
+  std::vector<Alt> alts;  // any of these
+};
+struct Clause {
+  std::vector<Part> parts;  // all of these (a phrase or compound parts)
+  float factor = 1.0f;
+  std::string label;
+};
+// A query word, or a span of words that a synonym covers.
+struct Slot {
+  std::string text;
+  std::vector<Clause> clauses;  // the best matching clause counts
+  float weight = 0;             // importance (idf) for coverage
+};
+struct Plan {
+  std::vector<Slot> slots;
+  bool who = false;  // "hvem ..." asks for people
+  uint8_t kinds_asked = 0;  // bit per Kind named by a query word
+  std::string name_key;
+  absl::flat_hash_set<uint32_t> terms;  // every term that may match, for snippets
+};
+
+}  // namespace
+
+struct SearchIndex::State {
+  const Analyzer* analyzer = nullptr;
+
+  std::vector<Doc> docs;
+  std::vector<Meta> meta;  // parallel to docs
+  std::vector<uint32_t> free_slots;
+  size_t live = 0;
+  absl::flat_hash_map<std::string, uint32_t> slot_by_id;
+  // Unit id -> slots that refer to it (children, tilbud, persons, praktik,
+  // partners), whether or not the unit exists yet.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> dependents;
+
+  std::vector<Term> terms;
+  absl::flat_hash_map<std::string, uint32_t> term_ids;
+  std::vector<Surface> surfaces;
+  absl::flat_hash_map<std::string, uint32_t> surface_ids;
+  absl::btree_set<std::string> sorted_surfaces;
+  // [length][first byte] -> surfaces, for typo candidates.
+  std::vector<std::array<std::vector<uint32_t>, 256>> surfaces_by_shape;
+
+  std::vector<std::string> values{""};
+  std::vector<std::string> folded_values{""};
+  absl::flat_hash_map<std::string, uint16_t> value_ids{{"", 0}};
+
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> name_keys;
+  absl::btree_map<std::string, SuggestEntry> suggest;
+
+  // ---- vocabulary
+
+  uint32_t InternTerm(const std::string& stem) {
+    auto [it, inserted] = term_ids.emplace(stem, static_cast<uint32_t>(terms.size()));
+    if (inserted) terms.push_back(Term{stem, {}, 0});
+    return it->second;
+  }
+
+  uint32_t InternSurface(const std::string& text) {
+    auto it = surface_ids.find(text);
+    if (it != surface_ids.end()) return it->second;
+    const auto id = static_cast<uint32_t>(surfaces.size());
+    Surface s;
+    s.text = text;
+    s.term = InternTerm(analyzer->Stem(text));
+    surfaces.push_back(std::move(s));
+    surface_ids.emplace(text, id);
+    sorted_surfaces.insert(text);
+    const size_t len = std::min(text.size(), kMaxTokenBytes);
+    if (surfaces_by_shape.size() <= len) surfaces_by_shape.resize(len + 1);
+    surfaces_by_shape[len][static_cast<uint8_t>(text[0])].push_back(id);
+    return id;
+  }
+
+  uint16_t InternValue(const std::string& value) {
+    auto it = value_ids.find(value);
+    if (it != value_ids.end()) return it->second;
+    if (values.size() >= 65535) return 0;
+    const auto id = static_cast<uint16_t>(values.size());
+    values.push_back(value);
+    folded_values.push_back(TextFolder::FoldJoined(value));
+    value_ids.emplace(value, id);
+    return id;
+  }
+
+  // True when `part` is a word of the index, for compound splitting.
+  bool IsWord(absl::string_view part) const {
+    if (analyzer->IsStopWord(part)) return false;
+    auto it = surface_ids.find(part);
+    if (it != surface_ids.end() && surfaces[it->second].count >= 2) return true;
+    auto t = term_ids.find(analyzer->Stem(part));
+    return t != term_ids.end() && terms[t->second].occurrences >= 2;
+  }
+
+  std::vector<std::string> SplitCompound(absl::string_view word) const {
+    return Decompounder::Split(word, [this](absl::string_view p) { return IsWord(p); });
+  }
+
+  const std::vector<uint32_t>& EnsureSplit(uint32_t sid, int depth = 0) {
+    if (surfaces[sid].split_done || depth > 3) return surfaces[sid].parts;
+    surfaces[sid].split_done = true;
+    std::vector<uint32_t> parts;
+    if (surfaces[sid].text.size() >= Decompounder::kMinWord) {
+      for (const std::string& p : SplitCompound(surfaces[sid].text)) {
+        auto known = surface_ids.find(p);
+        uint32_t term;
+        if (known != surface_ids.end()) {
+          term = surfaces[known->second].term;
+          for (uint32_t sub : EnsureSplit(known->second, depth + 1)) parts.push_back(sub);
+        } else {
+          term = InternTerm(analyzer->Stem(p));
+        }
+        parts.push_back(term);
+      }
+    }
+    std::sort(parts.begin(), parts.end());
+    parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+    parts.erase(std::remove(parts.begin(), parts.end(), surfaces[sid].term), parts.end());
+    surfaces[sid].parts = std::move(parts);
+    return surfaces[sid].parts;
+  }
+
+  // ---- record analysis
+
+  void AddText(absl::string_view text, Field field, Analysis* a, bool skip_digits = false) {
+    TextFolder::ForEachToken(text, [&](std::string& token, uint32_t, uint32_t) {
+      if (token.size() > kMaxTokenBytes) return;
+      if (skip_digits && token[0] >= '0' && token[0] <= '9') return;
+      if (analyzer->IsStopWord(token)) return;
+      const uint32_t sid = InternSurface(token);
+      ++surfaces[sid].count;
+      ++terms[surfaces[sid].term].occurrences;
+      a->occurrences.push_back({sid, static_cast<uint8_t>(field)});
+      ++a->length[field];
+    });
+  }
+
+  void AddAddress(const sof::directory::v1::Address& address, Doc* doc, Analysis* a) {
+    if (address.district().empty() && address.city().empty()) return;
+    doc->own_place = true;
+    doc->district = InternValue(address.district());
+    AddText(address.district(), kPlace, a);
+    AddText(address.city(), kPlace, a);
+    AddText(address.postcode(), kPlace, a);
+    AddText(address.street(), kDetails, a, /*skip_digits=*/true);
+  }
+
+  void SetGeo(const sof::directory::v1::GeoPoint& geo, Doc* doc) {
+    if (geo.lat() == 0 && geo.lon() == 0) return;
+    doc->has_geo = true;
+    doc->lat = static_cast<float>(geo.lat());
+    doc->lon = static_cast<float>(geo.lon());
+  }
+
+  // Fills `doc` from `record` and analyses its own text. Returns false for a
+  // record without kind or id.
+  bool Fill(const Record& record, Doc* doc, Analysis* a) {
+    unit_type_text_.clear();
+    switch (record.kind_case()) {
+      case Record::kUnit: {
+        const auto& u = record.unit();
+        doc->kind = Kind::kUnit;
+        doc->id = u.id();
+        doc->name = u.name();
+        doc->aliases.assign(u.aliases().begin(), u.aliases().end());
+        doc->labels.assign(u.knowledge().begin(), u.knowledge().end());
+        doc->parent_id = u.has_parent_id() ? u.parent_id() : "";
+        doc->area = InternValue(u.area());
+        doc->unit_type = InternValue(u.unit_type());
+        doc->description = u.description();
+        doc->email = u.email();
+        doc->phone = u.phone();
+        AddText(u.name(), kName, a);
+        for (const auto& s : u.aliases()) AddText(s, kAlias, a);
+        for (const auto& s : u.knowledge()) AddText(s, kTopic, a);
+        AddText(u.unit_type(), kType, a);
+        AddText(u.role(), kType, a);
+        unit_type_text_ = absl::StrCat(u.unit_type(), " ", u.role());
+        AddText(u.area(), kArea, a);
+        AddText(u.description(), kDescription, a);
+        AddAddress(u.address(), doc, a);
+        SetGeo(u.geo(), doc);
+        break;
+      }
+      case Record::kTilbud: {
+        const auto& t = record.tilbud();
+        doc->kind = Kind::kTilbud;
+        doc->id = t.id();
+        doc->name = t.name();
+        doc->parent_id = t.unit_id();
+        doc->labels.assign(t.target_groups().begin(), t.target_groups().end());
+        doc->labels.insert(doc->labels.end(), t.methods().begin(), t.methods().end());
+        doc->area = InternValue(t.area());
+        doc->legal_basis = InternValue(t.legal_basis());
+        doc->service_type = InternValue(t.service_type());
+        doc->description = t.description();
+        doc->contact_person_id = t.contact_person_id();
+        doc->age_min = static_cast<int16_t>(t.age_min());
+        doc->age_max = static_cast<int16_t>(t.age_max());
+        if (t.age_min() == 0 && t.age_max() == 0) doc->age_min = doc->age_max = -1;
+        if (t.has_capacity()) doc->capacity = static_cast<int16_t>(t.capacity());
+        if (t.has_free_places()) doc->free_places = static_cast<int16_t>(t.free_places());
+        AddText(t.name(), kName, a);
+        for (const auto& s : t.target_groups()) AddText(s, kTarget, a);
+        for (const auto& s : t.methods()) AddText(s, kTopic, a);
+        AddText(t.service_type(), kType, a);
+        AddText(t.legal_basis(), kType, a);
+        AddText(t.area(), kArea, a);
+        AddText(t.description(), kDescription, a);
+        for (const auto& s : t.languages()) AddText(s, kDetails, a);
+        for (const auto& s : t.accessibility()) AddText(s, kDetails, a);
+        AddAddress(t.address(), doc, a);
+        SetGeo(t.geo(), doc);
+        break;
+      }
+      case Record::kPartner: {
+        const auto& p = record.partner();
+        doc->kind = Kind::kPartner;
+        doc->id = p.id();
+        doc->name = p.name();
+        doc->related.assign(p.related_unit_ids().begin(), p.related_unit_ids().end());
+        if (!doc->related.empty()) doc->parent_id = doc->related[0];
+        doc->labels.assign(p.topics().begin(), p.topics().end());
+        doc->description = p.description();
+        doc->email = p.contact().email();
+        doc->phone = p.contact().phone();
+        AddText(p.name(), kName, a);
+        AddText(p.organisation(), kAlias, a);
+        for (const auto& s : p.topics()) AddText(s, kTopic, a);
+        AddText(p.description(), kDescription, a);
+        AddText(p.contact().name(), kDetails, a);
+        break;
+      }
+      case Record::kPraktik: {
+        const auto& p = record.praktik();
+        doc->kind = Kind::kPraktik;
+        doc->id = p.id();
+        doc->name = p.title();
+        doc->parent_id = p.host_unit_id();
+        doc->labels.assign(p.topics().begin(), p.topics().end());
+        doc->area = InternValue(p.area());
+        doc->description = p.description();
+        doc->contact_person_id = p.contact_person_id();
+        AddText(p.title(), kName, a);
+        for (const auto& s : p.topics()) AddText(s, kTopic, a);
+        for (const auto& s : p.audience()) AddText(s, kTitle, a);
+        AddText(p.area(), kArea, a);
+        AddText(p.description(), kDescription, a);
+        for (const auto& s : p.requirements()) AddText(s, kDetails, a);
+        break;
+      }
+      case Record::kPerson: {
+        const auto& p = record.person();
+        doc->kind = Kind::kPerson;
+        doc->id = p.id();
+        doc->name = p.name();
+        doc->title = p.title();
+        doc->parent_id = p.unit_id();
+        doc->labels.assign(p.expertise().begin(), p.expertise().end());
+        doc->email = p.email();
+        doc->phone = p.phone();
+        AddText(p.name(), kName, a);
+        AddText(p.title(), kTitle, a);
+        // A person's stated expertise is what they are sought for.
+        for (const auto& s : p.expertise()) AddText(s, kExpertise, a);
+        break;
+      }
+      case Record::KIND_NOT_SET:
+        return false;
+    }
+    if (doc->id.empty()) return false;
+    AddText(kKindWords[static_cast<int>(doc->kind)], kType, a);
+    doc->sort_key = TextFolder::FoldJoined(doc->name);
+    doc->type_terms = TermsOf(unit_type_text_);
+    doc->name_keys.clear();
+    doc->name_keys.push_back(NameKey(doc->name));
+    for (const auto& alias : doc->aliases) doc->name_keys.push_back(NameKey(alias));
+    return true;
+  }
+
+  std::string unit_type_text_;  // set by Fill for units, read by Upsert/BulkLoad
+
+  std::vector<uint32_t> TermsOf(absl::string_view text) {
+    std::vector<uint32_t> out;
+    analyzer->ForEachTerm(text, [&](const std::string&, std::string stem) {
+      out.push_back(InternTerm(stem));
+    });
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  std::string NameKey(absl::string_view text) const {
+    std::string key;
+    analyzer->ForEachTerm(text, [&](const std::string&, std::string stem) {
+      if (!key.empty()) key += ' ';
+      key += stem;
+    });
+    return key;
+  }
+
+  // Turns the analysed occurrences into the doc's own weighted terms.
+  void BuildOwnTerms(const Analysis& a, Doc* doc) {
+    struct Tf {
+      uint32_t term;
+      uint8_t field;
+      float tf;
+    };
+    std::vector<Tf> tfs;
+    tfs.reserve(a.occurrences.size() * 2);
+    for (const Occurrence& o : a.occurrences) {
+      tfs.push_back({surfaces[o.surface].term, o.field, 1.0f});
+      for (uint32_t part : EnsureSplit(o.surface)) tfs.push_back({part, o.field, kCompoundPartTf});
+    }
+    std::sort(tfs.begin(), tfs.end(), [](const Tf& x, const Tf& y) {
+      return x.term != y.term ? x.term < y.term : x.field < y.field;
+    });
+    doc->own.clear();
+    doc->name_terms.clear();
+    doc->place_terms.clear();
+    doc->area_terms.clear();
+    for (size_t i = 0; i < tfs.size();) {
+      const uint32_t term = tfs[i].term;
+      WeightedTerm wt{term, 0, 0};
+      while (i < tfs.size() && tfs[i].term == term) {
+        const uint8_t field = tfs[i].field;
+        float tf = 0;
+        while (i < tfs.size() && tfs[i].term == term && tfs[i].field == field) tf += tfs[i++].tf;
+        const FieldSpec& spec = kFieldSpecs[field];
+        const float norm =
+            1.0f / (1.0f - spec.b + spec.b * static_cast<float>(a.length[field]) / spec.avg_len);
+        wt.impact += spec.weight * Saturate(tf * norm);
+        wt.fields |= static_cast<uint16_t>(1u << field);
+      }
+      doc->own.push_back(wt);
+      if (wt.fields & kNameFields) doc->name_terms.push_back(term);
+      if (wt.fields & (1u << kPlace)) doc->place_terms.push_back(term);
+      if (wt.fields & (1u << kArea)) doc->area_terms.push_back(term);
+    }
+  }
+
+  // ---- postings
+
+  const Doc* LiveDoc(const std::string& id) const {
+    if (id.empty()) return nullptr;
+    auto it = slot_by_id.find(id);
+    if (it == slot_by_id.end()) return nullptr;
+    return &docs[it->second];
+  }
+
+  void Post(uint32_t slot) {
+    Doc& d = docs[slot];
+    struct Ctx {
+      uint32_t term;
+      uint8_t field;
+    };
+    std::vector<Ctx> ctx;
+    d.eff_area = d.area;
+    d.eff_district = d.district;
+    d.eff_geo = d.has_geo;
+    d.eff_lat = d.lat;
+    d.eff_lon = d.lon;
+    auto add = [&](const std::vector<uint32_t>& ts, Field f) {
+      for (uint32_t t : ts) ctx.push_back({t, static_cast<uint8_t>(f)});
+    };
+    auto inherit_place = [&](const Doc& u) {
+      if (d.own_place) return;
+      add(u.place_terms, kPlace);
+      if (d.eff_district == 0) d.eff_district = u.district;
+      if (!d.eff_geo && u.has_geo) {
+        d.eff_geo = true;
+        d.eff_lat = u.lat;
+        d.eff_lon = u.lon;
+      }
+    };
+    auto add_ancestors = [&](const Doc* u) {
+      for (int depth = 0; u != nullptr && depth < 8; ++depth) {
+        add(u->name_terms, kAncestorCtx);
+        u = LiveDoc(u->parent_id);
+      }
+    };
+    if (d.kind == Kind::kUnit) {
+      add_ancestors(LiveDoc(d.parent_id));
+    } else if (d.kind == Kind::kPartner) {
+      bool first = true;
+      for (const std::string& rid : d.related) {
+        const Doc* u = LiveDoc(rid);
+        if (u == nullptr) continue;
+        add(u->name_terms, kUnitCtx);
+        if (first) {
+          inherit_place(*u);
+          if (d.eff_area == 0) d.eff_area = u->area;
+          first = false;
+        }
+      }
+    } else if (const Doc* u = LiveDoc(d.parent_id)) {
+      add(u->name_terms, kUnitCtx);
+      add(u->type_terms, kUnitCtx);
+      inherit_place(*u);
+      if (d.eff_area == 0) {
+        d.eff_area = u->area;
+        add(u->area_terms, kArea);
+      }
+      add_ancestors(LiveDoc(u->parent_id));
+    }
+    if (meta.size() < docs.size()) meta.resize(docs.size());
+    meta[slot] = Meta{1,
+                      static_cast<uint8_t>(d.kind),
+                      d.eff_area,
+                      d.eff_district,
+                      d.legal_basis,
+                      d.service_type,
+                      d.age_min,
+                      d.age_max,
+                      d.free_places};
+    std::sort(ctx.begin(), ctx.end(), [](const Ctx& x, const Ctx& y) {
+      return x.term != y.term ? x.term < y.term : x.field < y.field;
+    });
+    ctx.erase(std::unique(ctx.begin(), ctx.end(),
+                          [](const Ctx& x, const Ctx& y) {
+                            return x.term == y.term && x.field == y.field;
+                          }),
+              ctx.end());
+
+    d.posted.clear();
+    size_t c = 0;
+    auto emit = [&](uint32_t term, uint16_t fields, float impact) {
+      const auto q = static_cast<uint16_t>(
+          std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
+      auto& postings = terms[term].postings;
+      const Posting p{slot, q, fields};
+      if (postings.empty() || postings.back().doc < slot) {
+        postings.push_back(p);
+      } else {
+        auto it = std::lower_bound(postings.begin(), postings.end(), slot,
+                                   [](const Posting& x, uint32_t s) { return x.doc < s; });
+        postings.insert(it, p);
+      }
+      d.posted.push_back(term);
+    };
+    auto ctx_impact = [](uint8_t field) { return kFieldSpecs[field].weight; };
+    for (const WeightedTerm& wt : d.own) {
+      uint16_t fields = wt.fields;
+      float impact = wt.impact;
+      while (c < ctx.size() && ctx[c].term < wt.term) {
+        const uint32_t term = ctx[c].term;
+        uint16_t f = 0;
+        float imp = 0;
+        while (c < ctx.size() && ctx[c].term == term) {
+          f |= static_cast<uint16_t>(1u << ctx[c].field);
+          imp += ctx_impact(ctx[c].field);
+          ++c;
+        }
+        emit(term, f, imp);
+      }
+      while (c < ctx.size() && ctx[c].term == wt.term) {
+        fields |= static_cast<uint16_t>(1u << ctx[c].field);
+        impact += ctx_impact(ctx[c].field);
+        ++c;
+      }
+      emit(wt.term, fields, impact);
+    }
+    while (c < ctx.size()) {
+      const uint32_t term = ctx[c].term;
+      uint16_t f = 0;
+      float imp = 0;
+      while (c < ctx.size() && ctx[c].term == term) {
+        f |= static_cast<uint16_t>(1u << ctx[c].field);
+        imp += ctx_impact(ctx[c].field);
+        ++c;
+      }
+      emit(term, f, imp);
+    }
+  }
+
+  void Unpost(uint32_t slot) {
+    Doc& d = docs[slot];
+    for (uint32_t term : d.posted) {
+      auto& postings = terms[term].postings;
+      auto it = std::lower_bound(postings.begin(), postings.end(), slot,
+                                 [](const Posting& x, uint32_t s) { return x.doc < s; });
+      if (it != postings.end() && it->doc == slot) postings.erase(it);
+    }
+    d.posted.clear();
+  }
+
+  void Register(uint32_t slot) {
+    const Doc& d = docs[slot];
+    if (d.kind == Kind::kPartner) {
+      for (const auto& r : d.related) dependents[r].push_back(slot);
+    } else if (!d.parent_id.empty()) {
+      dependents[d.parent_id].push_back(slot);
+    }
+    for (const auto& key : d.name_keys) {
+      if (!key.empty()) name_keys[key].push_back(slot);
+    }
+    SuggestAll(d, +1);
+  }
+
+  void Unregister(uint32_t slot) {
+    const Doc& d = docs[slot];
+    auto drop = [&](const std::string& parent) {
+      auto it = dependents.find(parent);
+      if (it == dependents.end()) return;
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), slot), v.end());
+      if (v.empty()) dependents.erase(it);
+    };
+    if (d.kind == Kind::kPartner) {
+      for (const auto& r : d.related) drop(r);
+    } else if (!d.parent_id.empty()) {
+      drop(d.parent_id);
+    }
+    for (const auto& key : d.name_keys) {
+      auto it = name_keys.find(key);
+      if (it == name_keys.end()) continue;
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), slot), v.end());
+      if (v.empty()) name_keys.erase(it);
+    }
+    SuggestAll(d, -1);
+  }
+
+  // Re-posts everything that inherits from unit `id`, recursively.
+  void RefreshDependents(const std::string& id, absl::flat_hash_set<uint32_t>* seen) {
+    auto it = dependents.find(id);
+    if (it == dependents.end()) return;
+    const std::vector<uint32_t> slots = it->second;
+    for (uint32_t s : slots) {
+      if (!seen->insert(s).second || !docs[s].alive) continue;
+      Unpost(s);
+      Post(s);
+      if (docs[s].kind == Kind::kUnit) RefreshDependents(docs[s].id, seen);
+    }
+  }
+
+  // ---- suggestions
+
+  void SuggestPhrase(const std::string& display, int delta) {
+    if (display.empty()) return;
+    const std::string folded = TextFolder::FoldJoined(display);
+    if (folded.empty()) return;
+    for (size_t pos = 0; pos < folded.size(); ++pos) {
+      if (pos > 0 && folded[pos - 1] != ' ') continue;
+      std::string key = absl::StrCat(folded.substr(pos), "\x1f", display);
+      if (delta > 0) {
+        auto& e = suggest[key];
+        if (e.count == 0) e.display = display;
+        ++e.count;
+      } else {
+        auto it = suggest.find(key);
+        if (it != suggest.end() && --it->second.count == 0) suggest.erase(it);
+      }
+    }
+  }
+
+  void SuggestAll(const Doc& d, int delta) {
+    SuggestPhrase(d.name, delta);
+    for (const auto& s : d.aliases) SuggestPhrase(s, delta);
+    for (const auto& s : d.labels) SuggestPhrase(s, delta);
+    SuggestPhrase(values[d.service_type], delta);
+    SuggestPhrase(values[d.district], delta);
+  }
+
+  // ---- writes
+
+  absl::Status Upsert(const Record& record) {
+    Doc doc;
+    Analysis a;
+    if (!Fill(record, &doc, &a)) {
+      return absl::InvalidArgumentError("record: needs a kind (unit, tilbud, ...) and an id");
+    }
+    BuildOwnTerms(a, &doc);
+    doc.alive = true;
+    uint32_t slot;
+    auto it = slot_by_id.find(doc.id);
+    bool refresh = doc.kind == Kind::kUnit;
+    if (it != slot_by_id.end()) {
+      slot = it->second;
+      Doc& old = docs[slot];
+      if (old.kind == Kind::kUnit && doc.kind == Kind::kUnit) {
+        refresh = old.name_terms != doc.name_terms || old.place_terms != doc.place_terms ||
+                  old.type_terms != doc.type_terms ||
+                  old.area_terms != doc.area_terms || old.parent_id != doc.parent_id ||
+                  old.district != doc.district || old.area != doc.area ||
+                  old.lat != doc.lat || old.lon != doc.lon;
+      } else if (old.kind == Kind::kUnit) {
+        refresh = true;
+      }
+      Unpost(slot);
+      Unregister(slot);
+    } else {
+      if (!free_slots.empty()) {
+        slot = free_slots.back();
+        free_slots.pop_back();
+      } else {
+        slot = static_cast<uint32_t>(docs.size());
+        docs.emplace_back();
+      }
+      slot_by_id.emplace(doc.id, slot);
+      ++live;
+    }
+    docs[slot] = std::move(doc);
+    Register(slot);
+    Post(slot);
+    if (refresh) {
+      absl::flat_hash_set<uint32_t> seen{slot};
+      RefreshDependents(docs[slot].id, &seen);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Remove(absl::string_view id) {
+    auto it = slot_by_id.find(id);
+    if (it == slot_by_id.end()) {
+      return absl::NotFoundError(absl::StrCat("no record with id ", id));
+    }
+    const uint32_t slot = it->second;
+    slot_by_id.erase(it);
+    Unpost(slot);
+    Unregister(slot);
+    const bool was_unit = docs[slot].kind == Kind::kUnit;
+    const std::string removed_id = docs[slot].id;
+    docs[slot] = Doc();
+    meta[slot] = Meta{};
+    free_slots.push_back(slot);
+    --live;
+    if (was_unit) {
+      absl::flat_hash_set<uint32_t> seen;
+      RefreshDependents(removed_id, &seen);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status BulkLoad(const std::vector<Record>& records) {
+    std::vector<Analysis> analyses(records.size());
+    docs.resize(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (!Fill(records[i], &docs[i], &analyses[i])) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("record ", i, ": needs a kind (unit, tilbud, ...) and an id"));
+      }
+      docs[i].alive = true;
+      auto [pos, inserted] = slot_by_id.emplace(docs[i].id, static_cast<uint32_t>(i));
+      if (!inserted) {
+        // A later record with the same id replaces the earlier one.
+        docs[pos->second].alive = false;
+        free_slots.push_back(pos->second);
+        pos->second = static_cast<uint32_t>(i);
+      }
+    }
+    // Compounds are split only now, against the whole vocabulary.
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (!docs[i].alive) {
+        docs[i] = Doc();
+        continue;
+      }
+      BuildOwnTerms(analyses[i], &docs[i]);
+      analyses[i] = Analysis();
+    }
+    live = slot_by_id.size();
+    for (uint32_t s = 0; s < docs.size(); ++s) {
+      if (docs[s].alive) Register(s);
+    }
+    for (uint32_t s = 0; s < docs.size(); ++s) {
+      if (docs[s].alive) Post(s);
+    }
+    return absl::OkStatus();
+  }
+
+  // ---- queries
+
+  float Idf(uint32_t term) const {
+    const float n = static_cast<float>(std::max<size_t>(live, 1));
+    const float df = static_cast<float>(terms[term].postings.size());
+    return std::log(1.0f + (n - df + 0.5f) / (df + 0.5f));
+  }
+
+  // Corrections of `word` within its typo budget, best first; the best
+  // corrected word goes to `*best`.
+  std::vector<Alt> TypoAlts(const std::string& word, uint32_t exclude, std::string* best) const {
+    std::vector<Alt> out;
+    const int max = MaxTypos(word.size());
+    if (max == 0 || word.size() > kMaxTokenBytes) return out;
+    struct Cand {
+      int distance;
+      uint32_t count;
+      uint32_t sid;
+    };
+    std::vector<Cand> cands;
+    const size_t lo = word.size() > static_cast<size_t>(max) ? word.size() - max : 1;
+    const size_t hi = std::min(word.size() + max, surfaces_by_shape.size() - 1);
+    const auto first = static_cast<uint8_t>(word[0]);
+    for (size_t len = lo; len <= hi && len < surfaces_by_shape.size(); ++len) {
+      for (uint32_t sid : surfaces_by_shape[len][first]) {
+        const Surface& s = surfaces[sid];
+        if (terms[s.term].postings.empty()) continue;
+        const int d = BoundedDistance(word, s.text, max);
+        if (d <= max && d > 0) cands.push_back({d, s.count, sid});
+      }
+    }
+    std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) {
+      return x.distance != y.distance ? x.distance < y.distance : x.count > y.count;
+    });
+    absl::flat_hash_set<uint32_t> seen{exclude};
+    for (const Cand& c : cands) {
+      const uint32_t term = surfaces[c.sid].term;
+      if (!seen.insert(term).second) continue;
+      if (out.empty()) *best = surfaces[c.sid].text;
+      out.push_back({term, c.distance == 1 ? kOneTypoFactor : kTwoTypoFactor,
+                     absl::StrCat("typo of \"", surfaces[c.sid].text, "\"")});
+      if (static_cast<int>(out.size()) >= kMaxTypoCandidates) break;
+    }
+    return out;
+  }
+
+  std::vector<Alt> PrefixAlts(const std::string& word, uint32_t exclude) const {
+    std::vector<Alt> out;
+    if (word.size() < 3) return out;
+    struct Cand {
+      size_t df;
+      uint32_t term;
+      const std::string* text;
+    };
+    std::vector<Cand> cands;
+    absl::flat_hash_set<uint32_t> seen{exclude};
+    int scanned = 0;
+    for (auto it = sorted_surfaces.lower_bound(word);
+         it != sorted_surfaces.end() && absl::StartsWith(*it, word) && scanned < kMaxPrefixScan;
+         ++it, ++scanned) {
+      const uint32_t term = surfaces[surface_ids.at(*it)].term;
+      if (!seen.insert(term).second) continue;
+      const size_t df = terms[term].postings.size();
+      if (df > 0) cands.push_back({df, term, &*it});
+    }
+    std::sort(cands.begin(), cands.end(),
+              [](const Cand& x, const Cand& y) { return x.df > y.df; });
+    for (const Cand& c : cands) {
+      out.push_back({c.term, kPrefixFactor, absl::StrCat("prefix of \"", *c.text, "\"")});
+      if (static_cast<int>(out.size()) >= kMaxPrefixCandidates) break;
+    }
+    return out;
+  }
+
+  // Clause of the compound parts of `word`, if it splits.
+  bool CompoundClause(absl::string_view word, float factor, Clause* clause) const {
+    if (word.size() < Decompounder::kMinWord) return false;
+    std::vector<std::string> parts;
+    auto known = surface_ids.find(word);
+    if (known != surface_ids.end() && surfaces[known->second].split_done) {
+      if (surfaces[known->second].parts.empty()) return false;
+    }
+    parts = SplitCompound(word);
+    if (parts.size() < 2) return false;
+    clause->parts.clear();
+    for (const std::string& p : parts) {
+      auto t = term_ids.find(analyzer->Stem(p));
+      if (t == term_ids.end() || terms[t->second].postings.empty()) return false;
+      clause->parts.push_back(Part{{Alt{t->second, 1.0f, "part"}}});
+    }
+    clause->factor = factor;
+    clause->label = absl::StrCat("compound ", absl::StrJoin(parts, "+"));
+    return true;
+  }
+
+  Part WordPart(const AnalyzedToken& w, bool prefix, std::vector<Clause>* extra) const {
+    Part part;
+    uint32_t exact = UINT32_MAX;
+    size_t df = 0;
+    auto t = term_ids.find(w.stem);
+    if (t != term_ids.end() && !terms[t->second].postings.empty()) {
+      exact = t->second;
+      df = terms[exact].postings.size();
+      part.alts.push_back({exact, 1.0f, "word"});
+    }
+    if (df <= 2) {
+      std::string corrected;
+      std::vector<Alt> typos = TypoAlts(w.surface, exact, &corrected);
+      if (extra != nullptr && !typos.empty()) {
+        // The best correction may itself be a compound whose parts match.
+        Clause c;
+        if (CompoundClause(corrected, kCompoundFactor * typos[0].factor, &c)) {
+          c.label += " (after typo)";
+          extra->push_back(std::move(c));
+        }
+      }
+      for (Alt& a : typos) part.alts.push_back(std::move(a));
+    }
+    if (prefix) {
+      for (Alt& a : PrefixAlts(w.surface, exact)) part.alts.push_back(std::move(a));
+    }
+    return part;
+  }
+
+  Plan MakePlan(absl::string_view text, bool allow_prefix,
+                const SynonymMap& synonyms) const {
+    Plan plan;
+    std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
+    std::vector<AnalyzedToken> words;
+    for (auto& tok : tokens) {
+      if (tok.surface == "hvem") plan.who = true;
+      if (tok.stop || tok.surface.size() > kMaxTokenBytes) continue;
+      words.push_back(std::move(tok));
+      if (words.size() >= kMaxQueryWords) break;
+    }
+    if (words.empty()) return plan;
+    const bool last_prefix = allow_prefix && !tokens.empty() &&
+                             tokens.back().end == text.size() && !tokens.back().stop &&
+                             words.back().end == tokens.back().end;
+    std::vector<std::string> stems;
+    for (const auto& w : words) {
+      for (int k = 0; k < kNumKinds; ++k) {
+        analyzer->ForEachTerm(kKindWords[k], [&](const std::string&, const std::string& kw) {
+          if (kw == w.stem) plan.kinds_asked |= static_cast<uint8_t>(1u << k);
+        });
+      }
+      stems.push_back(w.stem);
+      if (!plan.name_key.empty()) plan.name_key += ' ';
+      plan.name_key += w.stem;
+    }
+    for (size_t i = 0; i < words.size();) {
+      SynonymMap::Match m = synonyms.LongestMatch(stems, i);
+      const size_t len = std::max<size_t>(1, m.length);
+      Slot slot;
+      std::vector<Clause> extra;
+      Clause main;
+      for (size_t j = i; j < i + len; ++j) {
+        if (!slot.text.empty()) slot.text += ' ';
+        slot.text += words[j].surface;
+        const bool prefix = last_prefix && j + 1 == words.size();
+        main.parts.push_back(WordPart(words[j], prefix, len == 1 ? &extra : nullptr));
+      }
+      main.label = len == 1 ? "" : "phrase";
+      bool main_ok = true;
+      for (const Part& p : main.parts) main_ok = main_ok && !p.alts.empty();
+      if (main_ok) slot.clauses.push_back(std::move(main));
+      if (len == 1) {
+        Clause c;
+        if (CompoundClause(words[i].surface, kCompoundFactor, &c)) slot.clauses.push_back(c);
+      }
+      for (Clause& c : extra) slot.clauses.push_back(std::move(c));
+      for (const SynonymMap::Phrase* phrase : m.alternatives) {
+        Clause c;
+        c.factor = kSynonymFactor;
+        c.label = absl::StrCat("synonym \"", absl::StrJoin(*phrase, " "), "\"");
+        bool ok = true;
+        for (const std::string& stem : *phrase) {
+          auto t = term_ids.find(stem);
+          if (t == term_ids.end() || terms[t->second].postings.empty()) {
+            ok = false;
+            break;
+          }
+          c.parts.push_back(Part{{Alt{t->second, 1.0f, "synonym"}}});
+        }
+        if (ok) slot.clauses.push_back(std::move(c));
+      }
+      for (const Clause& c : slot.clauses) {
+        for (const Part& p : c.parts) {
+          for (const Alt& a : p.alts) {
+            plan.terms.insert(a.term);
+            slot.weight = std::max(slot.weight, c.parts.size() == 1 ? Idf(a.term) * a.factor
+                                                                    : Idf(a.term) * 0.5f);
+          }
+        }
+      }
+      plan.slots.push_back(std::move(slot));
+      i += len;
+    }
+    return plan;
+  }
+
+  // Postings read to evaluate the slot (a phrase reads its rarest part).
+  static size_t Volume(const Slot& slot, const std::vector<Term>& terms) {
+    size_t v = 0;
+    for (const Clause& c : slot.clauses) {
+      size_t clause_volume = SIZE_MAX;
+      for (const Part& p : c.parts) {
+        size_t part_volume = 0;
+        for (const Alt& a : p.alts) part_volume += terms[a.term].postings.size();
+        clause_volume = std::min(clause_volume, part_volume);
+      }
+      if (clause_volume != SIZE_MAX) v += clause_volume;
+    }
+    return v;
+  }
+
+  // Adds the slot's best match of every doc in its postings to `s`.
+  void IterateSlot(const Slot& slot, Scratch& s) const {
+    auto offer_slot = [&](uint32_t d, float v, uint16_t fields) {
+      Acc& a = s.acc[d];
+      if (a.slot_best == 0) s.slot_touched.push_back(d);
+      if (v > a.slot_best) {
+        a.slot_best = v;
+        a.slot_fields = fields;
+      }
+    };
+    for (const Clause& clause : slot.clauses) {
+      if (clause.parts.size() == 1) {
+        for (const Alt& alt : clause.parts[0].alts) {
+          const float w = Idf(alt.term) * alt.factor * clause.factor / kImpactScale;
+          g_prof.postings += terms[alt.term].postings.size();
+          for (const Posting& p : terms[alt.term].postings) offer_slot(p.doc, w * p.impact, p.fields);
+        }
+        continue;
+      }
+      // All parts must match: read the rarest part's postings and seek the
+      // others for those docs only.
+      const float norm = clause.factor / std::sqrt(static_cast<float>(clause.parts.size()));
+      size_t rarest = 0, rarest_volume = SIZE_MAX;
+      for (size_t i = 0; i < clause.parts.size(); ++i) {
+        size_t v = 0;
+        for (const Alt& alt : clause.parts[i].alts) v += terms[alt.term].postings.size();
+        if (v < rarest_volume) {
+          rarest_volume = v;
+          rarest = i;
+        }
+      }
+      for (const Alt& alt : clause.parts[rarest].alts) {
+        const float w = Idf(alt.term) * alt.factor / kImpactScale;
+        for (const Posting& p : terms[alt.term].postings) {
+          const float v = w * p.impact;
+          if (s.part_best[p.doc] == 0) s.part_touched.push_back(p.doc);
+          s.part_best[p.doc] = std::max(s.part_best[p.doc], v);
+        }
+      }
+      std::sort(s.part_touched.begin(), s.part_touched.end());
+      struct Cursor {
+        const std::vector<Posting>* postings;
+        size_t pos;
+        float w;
+      };
+      std::vector<std::vector<Cursor>> others;
+      for (size_t i = 0; i < clause.parts.size(); ++i) {
+        if (i == rarest) continue;
+        auto& cursors = others.emplace_back();
+        for (const Alt& alt : clause.parts[i].alts) {
+          cursors.push_back({&terms[alt.term].postings, 0, Idf(alt.term) * alt.factor / kImpactScale});
+        }
+      }
+      for (uint32_t d : s.part_touched) {
+        float sum = s.part_best[d];
+        s.part_best[d] = 0;
+        for (auto& cursors : others) {
+          float best = 0;
+          for (Cursor& cur : cursors) {
+            const Posting* p = Seek(*cur.postings, &cur.pos, d);
+            if (p != nullptr) best = std::max(best, cur.w * p->impact);
+          }
+          if (best == 0) {
+            sum = 0;
+            break;
+          }
+          sum += best;
+        }
+        if (sum > 0) offer_slot(d, sum * norm, 0);
+      }
+      s.part_touched.clear();
+    }
+    for (uint32_t d : s.slot_touched) {
+      Acc& a = s.acc[d];
+      if (a.covered == 0) s.touched.push_back(d);
+      a.score += a.slot_best;
+      a.covered += slot.weight;
+      if (a.slot_fields & kNameFields) ++a.name_slots;
+      a.slot_best = 0;
+      a.slot_fields = 0;
+    }
+    s.slot_touched.clear();
+  }
+
+  // Adds the slot's best match of each of `candidates` (ascending) to `s`
+  // by seeking in the postings instead of reading them all.
+  void ProbeSlot(const Slot& slot, const std::vector<uint32_t>& candidates, Scratch& s) const {
+    struct Cursor {
+      const std::vector<Posting>* postings;
+      size_t pos;
+      float w;
+    };
+    std::vector<std::vector<std::vector<Cursor>>> clauses;
+    std::vector<float> norms;
+    for (const Clause& c : slot.clauses) {
+      auto& parts = clauses.emplace_back();
+      const bool single = c.parts.size() == 1;
+      norms.push_back(single ? 1.0f : c.factor / std::sqrt(static_cast<float>(c.parts.size())));
+      for (const Part& p : c.parts) {
+        auto& cursors = parts.emplace_back();
+        for (const Alt& a : p.alts) {
+          const float w = Idf(a.term) * a.factor * (single ? c.factor : 1.0f) / kImpactScale;
+          cursors.push_back({&terms[a.term].postings, 0, w});
+        }
+      }
+    }
+    for (uint32_t d : candidates) {
+      float best = 0;
+      uint16_t best_fields = 0;
+      for (size_t c = 0; c < clauses.size(); ++c) {
+        float sum = 0;
+        uint16_t fields = 0;
+        bool all = true;
+        for (auto& cursors : clauses[c]) {
+          float part_best = 0;
+          for (Cursor& cur : cursors) {
+            const Posting* p = Seek(*cur.postings, &cur.pos, d);
+            if (p != nullptr && cur.w * p->impact > part_best) {
+              part_best = cur.w * p->impact;
+              fields = p->fields;
+            }
+          }
+          if (part_best == 0) {
+            all = false;
+            break;
+          }
+          sum += part_best;
+        }
+        if (!all) continue;
+        const float v = sum * norms[c];
+        if (v > best) {
+          best = v;
+          best_fields = clauses[c].size() == 1 ? fields : 0;
+        }
+      }
+      if (best == 0) continue;
+      Acc& a = s.acc[d];
+      a.score += best;
+      a.covered += slot.weight;
+      if (best_fields & kNameFields) ++a.name_slots;
+    }
+  }
+
+  // Scores every doc that can reach `min_coverage` of the query's weight
+  // into `s`. Words with long postings whose weight together stays below
+  // that share cannot qualify a doc alone, so they are only probed for the
+  // docs the other words found.
+  void Evaluate(const Plan& plan, Scratch& s, float min_coverage) const {
+    constexpr size_t kProbeMinVolume = 2048;
+    s.Reserve(docs.size());
+    s.Clear();
+    float total = 0;
+    std::vector<size_t> volume(plan.slots.size());
+    std::vector<size_t> order;
+    for (size_t i = 0; i < plan.slots.size(); ++i) {
+      total += plan.slots[i].weight;
+      volume[i] = Volume(plan.slots[i], terms);
+      order.push_back(i);
+    }
+    const float budget = min_coverage * total * 0.999f;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return volume[a] > volume[b]; });
+    std::vector<bool> probe(plan.slots.size(), false);
+    float probe_weight = 0;
+    for (size_t i : order) {
+      if (volume[i] < kProbeMinVolume) break;
+      if (probe_weight + plan.slots[i].weight < budget) {
+        probe[i] = true;
+        probe_weight += plan.slots[i].weight;
+      }
+    }
+    for (size_t i = 0; i < plan.slots.size(); ++i) {
+      if (!probe[i] && !plan.slots[i].clauses.empty()) IterateSlot(plan.slots[i], s);
+    }
+    if (probe_weight == 0) return;
+    s.candidates.clear();
+    for (uint32_t d : s.touched) {
+      if (s.acc[d].covered + probe_weight >= budget) s.candidates.push_back(d);
+    }
+    std::sort(s.candidates.begin(), s.candidates.end());
+    for (size_t i = 0; i < plan.slots.size(); ++i) {
+      if (probe[i]) ProbeSlot(plan.slots[i], s.candidates, s);
+    }
+  }
+
+  // Final score of doc `d` after Evaluate.
+  float FinalScore(const Plan& plan, const Scratch& s, uint32_t d, float total_weight,
+                   size_t matchable_slots) const {
+    const Acc& a = s.acc[d];
+    const float coverage = total_weight > 0 ? a.covered / total_weight : 0;
+    const int kind = meta[d].kind;
+    float score = a.score * coverage * coverage;
+    score *= (plan.kinds_asked & (1u << kind)) ? kKindAskedBoost : kKindPrior[kind];
+    if (plan.who && kind == static_cast<int>(Kind::kPerson)) score *= kWhoPersonBoost;
+    if (a.exact) score *= kExactNameBoost;
+    if (matchable_slots > 0 && a.name_slots >= matchable_slots) score *= kAllInNameBoost;
+    return score;
+  }
+
+  FilterValues Values(const Doc& d) const {
+    FilterValues v;
+    v.id = d.id;
+    v.kind = kKindNames[static_cast<int>(d.kind)];
+    v.area = folded_values[d.eff_area];
+    v.district = folded_values[d.eff_district];
+    v.legal_basis = folded_values[d.legal_basis];
+    v.service_type = folded_values[d.service_type];
+    v.unit_type = folded_values[d.unit_type];
+    v.unit_id = d.parent_id;
+    v.age_min = d.age_min;
+    v.age_max = d.age_max;
+    v.free_places = d.free_places;
+    v.capacity = d.capacity;
+    return v;
+  }
+
+  // ---- snippets and explanations
+
+  bool TokenMatches(const std::string& surface, const absl::flat_hash_set<uint32_t>& want) const {
+    auto sit = surface_ids.find(surface);
+    if (sit != surface_ids.end()) {
+      const Surface& s = surfaces[sit->second];
+      if (want.contains(s.term)) return true;
+      for (uint32_t p : s.parts) {
+        if (want.contains(p)) return true;
+      }
+      return false;
+    }
+    auto t = term_ids.find(analyzer->Stem(surface));
+    return t != term_ids.end() && want.contains(t->second);
+  }
+
+  // A passage of `text` around its first matched word, or "" if none.
+  std::string Highlight(absl::string_view text, const absl::flat_hash_set<uint32_t>& want) const {
+    constexpr uint32_t kBefore = 60, kLength = 220;
+    std::vector<std::pair<uint32_t, uint32_t>> hits;
+    std::vector<std::pair<uint32_t, uint32_t>> words;
+    uint32_t stop_at = UINT32_MAX;
+    TextFolder::ForEachToken(text, [&](std::string& token, uint32_t b, uint32_t e) {
+      if (b > stop_at) return;
+      words.push_back({b, e});
+      if (analyzer->IsStopWord(token) || !TokenMatches(token, want)) return;
+      hits.push_back({b, e});
+      if (stop_at == UINT32_MAX) stop_at = b + kLength;
+    });
+    if (hits.empty()) return "";
+    uint32_t start = 0;
+    if (hits[0].first > kBefore) {
+      for (const auto& w : words) {
+        if (w.first + kBefore >= hits[0].first) {
+          start = w.first;
+          break;
+        }
+      }
+    }
+    uint32_t end = static_cast<uint32_t>(text.size());
+    if (end - start > kLength) {
+      end = start;
+      for (const auto& w : words) {
+        if (w.second <= start + kLength) end = std::max(end, w.second);
+      }
+    }
+    std::string out = start > 0 ? "…" : "";
+    uint32_t pos = start;
+    for (const auto& h : hits) {
+      if (h.first < start || h.second > end) continue;
+      absl::StrAppend(&out, text.substr(pos, h.first - pos));
+      absl::StrAppend(&out, "«", text.substr(h.first, h.second - h.first), "»");
+      pos = h.second;
+    }
+    absl::StrAppend(&out, text.substr(pos, end - pos));
+    if (end < text.size()) out += "…";
+    for (char& c : out) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    return out;
+  }
+
+  std::string Snippet(const Doc& d, const Plan& plan) const {
+    std::string s = Highlight(d.description, plan.terms);
+    if (!s.empty()) return s;
+    s = Highlight(absl::StrJoin(d.labels, ", "), plan.terms);
+    if (!s.empty()) return s;
+    if (!d.title.empty()) {
+      s = Highlight(d.title, plan.terms);
+      if (!s.empty()) return s;
+    }
+    return Highlight(d.name, plan.terms);
+  }
+
+  static std::string FieldNames(uint16_t fields) {
+    std::vector<std::string> names;
+    for (int f = 0; f < kNumFields; ++f) {
+      if (fields & (1u << f)) names.push_back(kFieldSpecs[f].name);
+    }
+    return absl::StrJoin(names, ", ");
+  }
+
+  const Posting* Find(uint32_t term, uint32_t doc) const {
+    const auto& postings = terms[term].postings;
+    auto it = std::lower_bound(postings.begin(), postings.end(), doc,
+                               [](const Posting& x, uint32_t s) { return x.doc < s; });
+    return it != postings.end() && it->doc == doc ? &*it : nullptr;
+  }
+
+  std::vector<std::string> Explain(const Plan& plan, const Scratch& s, uint32_t d,
+                                   float total_weight) const {
+    const bool exact = s.acc[d].exact != 0;
+    std::vector<std::string> lines;
+    for (const Slot& slot : plan.slots) {
+      float best = 0;
+      std::string why;
+      for (const Clause& clause : slot.clauses) {
+        float sum = 0;
+        bool all = true;
+        std::vector<std::string> parts;
+        for (const Part& part : clause.parts) {
+          float part_best = 0;
+          std::string part_why;
+          for (const Alt& alt : part.alts) {
+            const Posting* p = Find(alt.term, d);
+            if (p == nullptr) continue;
+            const float v = Idf(alt.term) * alt.factor * p->impact / kImpactScale;
+            if (v > part_best) {
+              part_best = v;
+              part_why = absl::StrCat(alt.label, " \"", terms[alt.term].text, "\" in ",
+                                      FieldNames(p->fields));
+            }
+          }
+          if (part_best == 0) {
+            all = false;
+            break;
+          }
+          sum += part_best;
+          parts.push_back(part_why);
+        }
+        if (!all) continue;
+        const float v = clause.parts.size() == 1
+                            ? sum * clause.factor
+                            : sum * clause.factor / std::sqrt(float(clause.parts.size()));
+        if (v > best) {
+          best = v;
+          why = absl::StrCat(clause.label.empty() ? "" : clause.label + ": ",
+                             absl::StrJoin(parts, "; "));
+        }
+      }
+      if (best > 0) {
+        lines.push_back(absl::StrFormat("\"%s\": %s (%.2f)", slot.text, why, best));
+      } else {
+        lines.push_back(absl::StrFormat("\"%s\": not matched", slot.text));
+      }
+    }
+    const float coverage = total_weight > 0 ? s.acc[d].covered / total_weight : 0;
+    lines.push_back(absl::StrFormat("words matched (idf-weighted): %.0f%%", coverage * 100));
+    if (plan.who && docs[d].kind == Kind::kPerson) {
+      lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
+    }
+    if (exact) lines.push_back(absl::StrFormat("query is its name: x%.1f", kExactNameBoost));
+    return lines;
+  }
+};
+
+// ---------------------------------------------------------------------------
+
+SearchIndex::SearchIndex(std::unique_ptr<Analyzer> analyzer, SynonymMap synonyms)
+    : analyzer_(std::move(analyzer)),
+      synonyms_(std::move(synonyms)),
+      state_(std::make_unique<State>()) {
+  state_->analyzer = analyzer_.get();
+}
+
+SearchIndex::~SearchIndex() = default;
+
+absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Create(const Options& options) {
+  auto analyzer = Analyzer::Create(options.stopwords_path);
+  if (!analyzer.ok()) return analyzer.status();
+  SynonymMap synonyms;
+  if (!options.synonyms_path.empty()) {
+    auto loaded = SynonymMap::Load(options.synonyms_path, **analyzer);
+    if (!loaded.ok()) return loaded.status();
+    synonyms = std::move(*loaded);
+  }
+  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(*analyzer), std::move(synonyms)));
+}
+
+absl::Status SearchIndex::BulkLoad(const std::vector<Record>& records) {
+  absl::MutexLock lock(&mu_);
+  state_ = std::make_unique<State>();
+  state_->analyzer = analyzer_.get();
+  absl::Status status = state_->BulkLoad(records);
+  if (!status.ok()) {
+    state_ = std::make_unique<State>();
+    state_->analyzer = analyzer_.get();
+  }
+  return status;
+}
+
+absl::Status SearchIndex::Upsert(const Record& record) {
+  absl::MutexLock lock(&mu_);
+  return state_->Upsert(record);
+}
+
+absl::Status SearchIndex::Remove(std::string_view id) {
+  absl::MutexLock lock(&mu_);
+  return state_->Remove(absl::string_view(id.data(), id.size()));
+}
+
+size_t SearchIndex::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return state_->live;
+}
+
+namespace {
+
+absl::Status CheckText(absl::string_view text, absl::string_view what, size_t max) {
+  if (text.size() > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", text.size(), " bytes, at most ", max, " allowed"));
+  }
+  if (!TextFolder::IsValidUtf8(text)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": not valid UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const {
+  if (absl::Status st = CheckText(query.text, "text", kMaxQueryBytes); !st.ok()) return st;
+  if (query.limit < 1 || query.limit > kMaxLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", query.limit, " is outside 1..", kMaxLimit));
+  }
+  if (query.offset < 0) return absl::InvalidArgumentError("offset: must not be negative");
+  uint8_t kind_mask = 0;
+  for (const std::string& k : query.kinds) {
+    std::optional<Kind> kind = ParseKind(k);
+    if (!kind) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "kinds: unknown kind '", k, "'; valid are unit, tilbud, partner, praktik, person"));
+    }
+    kind_mask |= static_cast<uint8_t>(1u << static_cast<int>(*kind));
+  }
+  if (kind_mask == 0) kind_mask = 0xFF;
+  for (const std::string* field : {&query.area, &query.district, &query.legal_basis,
+                                   &query.service_type, &query.filter}) {
+    if (absl::Status st = CheckText(*field, "filter", 4096); !st.ok()) return st;
+  }
+  auto expression = FilterExpression::Parse(query.filter);
+  if (!expression.ok()) return expression.status();
+  const std::string area = TextFolder::FoldJoined(query.area);
+  const std::string district = TextFolder::FoldJoined(query.district);
+  const std::string legal_basis = TextFolder::FoldJoined(query.legal_basis);
+  const std::string service_type = TextFolder::FoldJoined(query.service_type);
+
+  absl::ReaderMutexLock lock(&mu_);
+  const State& st = *state_;
+  // Value ids whose folded text equals each filter's, so the scan compares
+  // small integers.
+  auto allowed = [&](const std::string& want) {
+    std::vector<uint8_t> ok;
+    if (want.empty()) return ok;
+    ok.resize(st.values.size());
+    for (size_t v = 0; v < st.values.size(); ++v) ok[v] = st.folded_values[v] == want;
+    return ok;
+  };
+  const std::vector<uint8_t> area_ok = allowed(area), district_ok = allowed(district),
+                             legal_ok = allowed(legal_basis), service_ok = allowed(service_type);
+  auto passes = [&](uint32_t d) {
+    const Meta& m = st.meta[d];
+    if (!m.alive || !(kind_mask & (1u << m.kind))) return false;
+    if (!area_ok.empty() && !area_ok[m.area]) return false;
+    if (!district_ok.empty() && !district_ok[m.district]) return false;
+    if (!legal_ok.empty() && !legal_ok[m.legal_basis]) return false;
+    if (!service_ok.empty() && !service_ok[m.service_type]) return false;
+    if (query.age && (m.age_min < 0 || m.age_min > *query.age || m.age_max < *query.age)) {
+      return false;
+    }
+    if (query.only_free && m.free_places <= 0) return false;
+    return expression->empty() || expression->Matches(st.Values(st.docs[d]));
+  };
+
+  SearchResult result;
+  double T0 = NowMs();
+  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, synonyms_);
+  g_prof.t[0] += NowMs() - T0; T0 = NowMs();
+  const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
+  if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
+
+  std::vector<std::pair<float, uint32_t>> matches;
+  Scratch& s = LocalScratch();
+  float total_weight = 0;
+  if (list_all) {
+    for (uint32_t d = 0; d < st.meta.size(); ++d) {
+      if (passes(d)) matches.push_back({0.0f, d});
+    }
+  } else {
+    st.Evaluate(plan, s, kMinCoverage);
+    g_prof.t[1] += NowMs() - T0; T0 = NowMs();
+    size_t matchable = 0;
+    for (const Slot& slot : plan.slots) {
+      total_weight += slot.weight;
+      if (!slot.clauses.empty()) ++matchable;
+    }
+    if (auto it = st.name_keys.find(plan.name_key); it != st.name_keys.end()) {
+      for (uint32_t d : it->second) {
+        if (s.acc[d].covered > 0) s.acc[d].exact = 1;
+      }
+    }
+    matches.reserve(s.touched.size());
+    const float min_weight = kMinCoverage * total_weight * 0.999f;
+    for (uint32_t d : s.touched) {
+      if (s.acc[d].covered < min_weight || !passes(d)) continue;
+      matches.push_back({st.FinalScore(plan, s, d, total_weight, matchable), d});
+    }
+  }
+  g_prof.t[2] += NowMs() - T0; T0 = NowMs();
+  if (query.near) {
+    for (auto& [score, d] : matches) {
+      const Doc& doc = st.docs[d];
+      const double km = doc.eff_geo ? Geo::DistanceKm(*query.near, {doc.eff_lat, doc.eff_lon})
+                                    : 50.0;
+      score = list_all ? static_cast<float>(-km) : static_cast<float>(score / (1.0 + km / 2.0));
+    }
+  }
+  result.total = matches.size();
+  {
+    std::array<size_t, kNumKinds> kinds{};
+    std::vector<size_t> areas(st.values.size()), districts(st.values.size()),
+        services(st.values.size()), legal(st.values.size());
+    for (const auto& [score, d] : matches) {
+      const Meta& m = st.meta[d];
+      ++kinds[m.kind];
+      ++areas[m.area];
+      ++districts[m.district];
+      ++services[m.service_type];
+      ++legal[m.legal_basis];
+    }
+    for (int k = 0; k < kNumKinds; ++k) {
+      if (kinds[k] > 0) result.facets["kind"][kKindNames[k]] = kinds[k];
+    }
+    auto fill = [&](const char* name, const std::vector<size_t>& counts) {
+      for (size_t v = 1; v < counts.size(); ++v) {
+        if (counts[v] > 0) result.facets[name][st.values[v]] = counts[v];
+      }
+    };
+    fill("area", areas);
+    fill("district", districts);
+    fill("service_type", services);
+    fill("legal_basis", legal);
+  }
+  g_prof.t[3] += NowMs() - T0; T0 = NowMs();
+  const size_t want = std::min(matches.size(), static_cast<size_t>(query.offset + query.limit));
+  auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
+    if (a.first != b.first) return a.first > b.first;
+    const Doc& x = st.docs[a.second];
+    const Doc& y = st.docs[b.second];
+    if (x.sort_key != y.sort_key) return x.sort_key < y.sort_key;
+    return x.id < y.id;
+  };
+  std::partial_sort(matches.begin(), matches.begin() + want, matches.end(), better);
+  g_prof.t[4] += NowMs() - T0; T0 = NowMs();
+  struct HitsTimer { double t0; ~HitsTimer(){ g_prof.t[5] += NowMs() - t0; } } hits_timer{T0};
+  for (size_t i = query.offset; i < want; ++i) {
+    const auto [score, d] = matches[i];
+    const Doc& doc = st.docs[d];
+    SearchHit hit;
+    hit.id = doc.id;
+    hit.kind = kKindNames[static_cast<int>(doc.kind)];
+    hit.name = doc.name;
+    if (const Doc* unit = st.LiveDoc(doc.parent_id); unit != nullptr) hit.unit_name = unit->name;
+    hit.district = st.values[doc.eff_district];
+    if (doc.capacity >= 0 && doc.free_places >= 0) hit.free_places = doc.free_places;
+    hit.score = list_all ? 0.0 : score;
+    if (!list_all) hit.snippet = st.Snippet(doc, plan);
+    if (hit.snippet.empty()) {
+      hit.snippet = doc.description.size() <= 200 ? doc.description : "";
+      if (hit.snippet.empty() && !doc.description.empty()) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(doc.description[cut]) & 0xC0) == 0x80) --cut;
+        hit.snippet = doc.description.substr(0, cut) + "…";
+      }
+    }
+    if (query.near && doc.eff_geo) {
+      hit.distance_km = Geo::DistanceKm(*query.near, {doc.eff_lat, doc.eff_lon});
+    }
+    if (query.explain && !list_all) {
+      hit.explanation = st.Explain(plan, s, d, total_weight);
+    }
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<Suggestion>> SearchIndex::Suggest(std::string_view prefix_in,
+                                                             int limit) const {
+  const absl::string_view prefix(prefix_in.data(), prefix_in.size());
+  if (absl::Status st = CheckText(prefix, "prefix", 200); !st.ok()) return st;
+  if (limit < 1 || limit > 50) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: ", limit, " is outside 1..50"));
+  }
+  std::string key = TextFolder::FoldJoined(prefix);
+  std::vector<Suggestion> out;
+  if (key.empty()) return out;
+  if (!prefix.empty() && (prefix.back() == ' ')) key += ' ';
+  constexpr int kMaxScan = 3000;
+  absl::ReaderMutexLock lock(&mu_);
+  const State& st = *state_;
+  std::vector<const SuggestEntry*> cands;
+  int scanned = 0;
+  for (auto it = st.suggest.lower_bound(key);
+       it != st.suggest.end() && absl::StartsWith(it->first, key) && scanned < kMaxScan;
+       ++it, ++scanned) {
+    cands.push_back(&it->second);
+  }
+  std::sort(cands.begin(), cands.end(), [](const SuggestEntry* a, const SuggestEntry* b) {
+    if (a->count != b->count) return a->count > b->count;
+    if (a->display.size() != b->display.size()) return a->display.size() < b->display.size();
+    return a->display < b->display;
+  });
+  absl::flat_hash_set<std::string> seen;
+  for (const SuggestEntry* e : cands) {
+    if (!seen.insert(e->display).second) continue;
+    out.push_back({e->display, e->count});
+    if (static_cast<int>(out.size()) >= limit) break;
+  }
+  return out;
+}
+
+absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in,
+                                                     int limit) const {
+  const absl::string_view topic(topic_in.data(), topic_in.size());
+  if (absl::Status st = CheckText(topic, "topic", kMaxQueryBytes); !st.ok()) return st;
+  if (limit < 1 || limit > kMaxLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", limit, " is outside 1..", kMaxLimit));
+  }
+  constexpr float kRunsShare = 0.5f;      // a unit gets this share of its offers' scores
+  constexpr float kContactShare = 0.5f;   // a contact person, of the offer's score
+  constexpr float kUnitKnowsShare = 0.3f;  // a person, of their unit's own score
+
+  absl::ReaderMutexLock lock(&mu_);
+  const State& st = *state_;
+  WhoKnowsResult result;
+  Plan plan = st.MakePlan(topic, /*allow_prefix=*/false, synonyms_);
+  if (plan.slots.empty()) return result;
+  Scratch& s = LocalScratch();
+  st.Evaluate(plan, s, kMinCoverage);
+  float total_weight = 0;
+  for (const Slot& slot : plan.slots) total_weight += slot.weight;
+
+  struct Acc {
+    float score = 0;
+    std::vector<std::pair<float, std::string>> evidence;
+  };
+  absl::flat_hash_map<uint32_t, Acc> acc;
+  auto matched_labels = [&](const Doc& d) {
+    std::vector<std::string> out;
+    for (const std::string& label : d.labels) {
+      bool hit = false;
+      TextFolder::ForEachToken(label, [&](std::string& tok, uint32_t, uint32_t) {
+        hit = hit || (!st.analyzer->IsStopWord(tok) && st.TokenMatches(tok, plan.terms));
+      });
+      if (hit) out.push_back(label);
+    }
+    return out;
+  };
+  auto slot_of = [&](const std::string& id) -> std::optional<uint32_t> {
+    auto it = st.slot_by_id.find(id);
+    if (it == st.slot_by_id.end()) return std::nullopt;
+    return it->second;
+  };
+  std::vector<std::pair<float, uint32_t>> unit_scores;
+  for (uint32_t d : s.touched) {
+    const Doc& doc = st.docs[d];
+    if (s.acc[d].covered < kMinCoverage * total_weight * 0.999f) continue;
+    const float score = st.FinalScore(plan, s, d, total_weight, 0);
+    if (score <= 0) continue;
+    const std::vector<std::string> labels = matched_labels(doc);
+    switch (doc.kind) {
+      case Kind::kPerson: {
+        Acc& a = acc[d];
+        a.score += score;
+        for (const auto& l : labels) a.evidence.push_back({score, "expertise: " + l});
+        if (labels.empty()) a.evidence.push_back({score, "profile: " + doc.title});
+        break;
+      }
+      case Kind::kUnit: {
+        Acc& a = acc[d];
+        a.score += score;
+        for (const auto& l : labels) a.evidence.push_back({score, "knowledge: " + l});
+        if (labels.empty()) a.evidence.push_back({score, "described: " + doc.name});
+        if (!labels.empty()) unit_scores.push_back({score, d});
+        break;
+      }
+      case Kind::kTilbud:
+      case Kind::kPraktik: {
+        if (labels.empty()) break;  // evidence must be a stated method or topic
+        const char* what = doc.kind == Kind::kTilbud ? "tilbud" : "praktik";
+        if (auto u = slot_of(doc.parent_id)) {
+          Acc& a = acc[*u];
+          a.score += kRunsShare * score;
+          a.evidence.push_back(
+              {kRunsShare * score,
+               absl::StrCat(doc.kind == Kind::kTilbud ? "runs tilbud: " : "hosts praktik: ",
+                            doc.name)});
+        }
+        if (auto p = slot_of(doc.contact_person_id)) {
+          Acc& a = acc[*p];
+          a.score += kContactShare * score;
+          a.evidence.push_back(
+              {kContactShare * score, absl::StrCat("contact for ", what, ": ", doc.name)});
+        }
+        break;
+      }
+      case Kind::kPartner:
+        break;
+    }
+  }
+  std::sort(unit_scores.rbegin(), unit_scores.rend());
+  if (unit_scores.size() > 50) unit_scores.resize(50);
+  for (const auto& [score, u] : unit_scores) {
+    auto it = st.dependents.find(st.docs[u].id);
+    if (it == st.dependents.end()) continue;
+    const std::vector<std::string> labels = matched_labels(st.docs[u]);
+    for (uint32_t p : it->second) {
+      if (!st.docs[p].alive || st.docs[p].kind != Kind::kPerson) continue;
+      Acc& a = acc[p];
+      a.score += kUnitKnowsShare * score;
+      a.evidence.push_back({kUnitKnowsShare * score,
+                            absl::StrCat("unit ", st.docs[u].name, " knows: ",
+                                         absl::StrJoin(labels, ", "))});
+    }
+  }
+  std::vector<std::pair<float, uint32_t>> ranked;
+  for (const auto& [d, a] : acc) ranked.push_back({a.score, d});
+  std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return st.docs[a.second].id < st.docs[b.second].id;
+  });
+  for (const auto& [score, d] : ranked) {
+    if (static_cast<int>(result.hits.size()) >= limit) break;
+    const Doc& doc = st.docs[d];
+    WhoKnowsHit hit;
+    hit.id = doc.id;
+    hit.kind = kKindNames[static_cast<int>(doc.kind)];
+    hit.name = doc.name;
+    hit.title = doc.title;
+    if (doc.kind == Kind::kPerson) {
+      if (const Doc* u = st.LiveDoc(doc.parent_id)) hit.unit_name = u->name;
+    }
+    hit.email = doc.email;
+    hit.phone = doc.phone;
+    hit.score = score;
+    auto ev = acc[d].evidence;
+    std::stable_sort(ev.begin(), ev.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [w, text] : ev) {
+      if (hit.evidence.size() >= 5) break;
+      if (std::find(hit.evidence.begin(), hit.evidence.end(), text) == hit.evidence.end()) {
+        hit.evidence.push_back(text);
+      }
+    }
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+}  // namespace sofdir::search

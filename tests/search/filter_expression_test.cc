@@ -1,0 +1,81 @@
+#include "server/search/filter_expression.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace sofdir::search {
+namespace {
+
+FilterValues Tilbud() {
+  FilterValues v;
+  v.id = "tilbud-0001";
+  v.kind = "tilbud";
+  v.area = "psykiatri";
+  v.district = "norrebro";
+  v.legal_basis = "sel 107";
+  v.service_type = "botilbud";
+  v.unit_id = "unit-0003";
+  v.age_min = 18;
+  v.age_max = 30;
+  v.free_places = 2;
+  v.capacity = 10;
+  return v;
+}
+
+struct MatchCase {
+  std::string filter;
+  bool matches;
+};
+
+class FilterMatchTest : public testing::TestWithParam<MatchCase> {};
+
+TEST_P(FilterMatchTest, EvaluatesAgainstARecord) {
+  auto f = FilterExpression::Parse(GetParam().filter);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->Matches(Tilbud()), GetParam().matches) << GetParam().filter;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Aip160Subset, FilterMatchTest,
+    testing::Values(MatchCase{"", true}, MatchCase{"kind = tilbud", true},
+                    MatchCase{"kind = unit", false},
+                    MatchCase{"district = \"Nørrebro\"", true},
+                    MatchCase{"district = noerrebro", true},
+                    MatchCase{"legal_basis = \"SEL § 107\"", true},
+                    MatchCase{"kind = tilbud AND free_places > 0", true},
+                    MatchCase{"kind = tilbud free_places > 5", false},
+                    MatchCase{"kind = unit OR kind = tilbud", true},
+                    MatchCase{"(kind = unit OR kind = person) AND area = Psykiatri", false},
+                    MatchCase{"NOT kind = unit", true}, MatchCase{"-service_type = botilbud", false},
+                    MatchCase{"age = 19", true}, MatchCase{"age = 40", false},
+                    MatchCase{"has_free_places = true", true},
+                    MatchCase{"unit_id = unit-0003", true}, MatchCase{"area : psykiatri", true},
+                    MatchCase{"capacity >= 10 AND capacity < 11", true}));
+
+struct ErrorCase {
+  std::string filter;
+  std::string mentions;
+};
+
+class FilterErrorTest : public testing::TestWithParam<ErrorCase> {};
+
+TEST_P(FilterErrorTest, MalformedFiltersAreInvalidArgumentNamingTheProblem) {
+  auto f = FilterExpression::Parse(GetParam().filter);
+  ASSERT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument) << GetParam().filter;
+  EXPECT_NE(f.status().message().find(GetParam().mentions), std::string::npos)
+      << f.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Aip160Subset, FilterErrorTest,
+    testing::Values(ErrorCase{"colour = red", "unknown field 'colour'"},
+                    ErrorCase{"kind tilbud", "operator"}, ErrorCase{"kind =", "missing value"},
+                    ErrorCase{"(kind = unit", "missing ')'"},
+                    ErrorCase{"age = young", "whole number"},
+                    ErrorCase{"kind > unit", "is text"},
+                    ErrorCase{"name = \"open", "unknown field"},
+                    ErrorCase{"kind = \"open", "unterminated"}));
+
+}  // namespace
+}  // namespace sofdir::search

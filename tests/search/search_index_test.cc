@@ -1,0 +1,303 @@
+#include "server/search/search_index.h"
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sofdir::search {
+namespace {
+
+using ::sof::directory::v1::Record;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+Record Unit(const std::string& id, const std::string& name, const std::string& parent,
+            const std::string& district, std::vector<std::string> aliases = {},
+            std::vector<std::string> knowledge = {}) {
+  Record r;
+  auto* u = r.mutable_unit();
+  u->set_id(id);
+  u->set_name(name);
+  if (!parent.empty()) u->set_parent_id(parent);
+  u->set_area("Psykiatri");
+  u->mutable_address()->set_district(district);
+  u->mutable_address()->set_city("København");
+  for (auto& a : aliases) u->add_aliases(a);
+  for (auto& k : knowledge) u->add_knowledge(k);
+  u->set_email(id + "@sof.example.dk");
+  return r;
+}
+
+Record Tilbud(const std::string& id, const std::string& name, const std::string& unit,
+              const std::string& description, const std::string& district = "",
+              int free_places = -1) {
+  Record r;
+  auto* t = r.mutable_tilbud();
+  t->set_id(id);
+  t->set_name(name);
+  t->set_unit_id(unit);
+  t->set_description(description);
+  t->set_service_type("behandling");
+  t->set_legal_basis("SEL § 101");
+  t->set_age_min(18);
+  t->set_age_max(99);
+  if (!district.empty()) t->mutable_address()->set_district(district);
+  if (free_places >= 0) {
+    t->set_capacity(10);
+    t->set_free_places(free_places);
+  }
+  return r;
+}
+
+Record Person(const std::string& id, const std::string& name, const std::string& unit,
+              std::vector<std::string> expertise = {}) {
+  Record r;
+  auto* p = r.mutable_person();
+  p->set_id(id);
+  p->set_name(name);
+  p->set_unit_id(unit);
+  p->set_title("socialrådgiver");
+  p->set_email(id + "@sof.example.dk");
+  p->set_phone("12 34 56 78");
+  for (auto& e : expertise) p->add_expertise(e);
+  return r;
+}
+
+std::vector<std::string> Ids(const SearchResult& r) {
+  std::vector<std::string> ids;
+  for (const auto& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+class SearchIndexTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string path = testing::TempDir() + "/synonyms.txt";
+    std::ofstream(path) << "spc => socialpsykiatrisk center\nserviceloven, sel\n";
+    SearchIndex::Options options;
+    options.synonyms_path = path;
+    auto index = SearchIndex::Create(options);
+    ASSERT_TRUE(index.ok()) << index.status();
+    index_ = std::move(*index);
+  }
+
+  void Load(const std::vector<Record>& records) { ASSERT_TRUE(index_->BulkLoad(records).ok()); }
+
+  std::vector<std::string> Find(const std::string& text, std::vector<std::string> kinds = {}) {
+    SearchQuery q;
+    q.text = text;
+    q.kinds = std::move(kinds);
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? Ids(*r) : std::vector<std::string>{};
+  }
+
+  std::unique_ptr<SearchIndex> index_;
+};
+
+TEST_F(SearchIndexTest, CompoundFindsSeparateWordsAndViceVersa) {
+  Load({Unit("unit-1", "Center Nord", "", "Nørrebro"),
+        Tilbud("tilbud-1", "Misbrugsbehandling for unge", "unit-1", "Ambulant forløb."),
+        Tilbud("tilbud-2", "Behandling af misbrug", "unit-1", "For voksne."),
+        Tilbud("tilbud-3", "Værested", "unit-1", "Kaffe og samvær.")});
+  EXPECT_THAT(Find("behandling af misbrug", {"tilbud"}),
+              testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
+  EXPECT_THAT(Find("misbrugsbehandling", {"tilbud"}),
+              testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
+}
+
+struct TypedQuery {
+  std::string typed;
+  std::string expected_first;
+};
+
+class TypedQueryTest : public SearchIndexTest, public testing::WithParamInterface<TypedQuery> {};
+
+TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
+  Load({Unit("unit-1", "Center Øst", "", "Østerbro"),
+        Tilbud("tilbud-1", "Værestedet Fristedet", "unit-1", "Et værested.", "Østerbro"),
+        Tilbud("tilbud-2", "Den Sociale Hjemmepleje", "unit-1", "Hjemmepleje for udsatte."),
+        Tilbud("tilbud-3", "Rådgivning for pårørende", "unit-1", "Anonym rådgivning."),
+        Tilbud("tilbud-4", "Krisecenter for mænd", "unit-1", "Ophold for mænd.")});
+  const auto ids = Find(GetParam().typed);
+  ASSERT_FALSE(ids.empty()) << GetParam().typed;
+  EXPECT_EQ(ids[0], GetParam().expected_first) << GetParam().typed;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    DanishUsers, TypedQueryTest,
+    testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
+                    TypedQuery{"varested", "tilbud-1"},
+                    TypedQuery{"hjemmeplje", "tilbud-2"},       // one typo
+                    TypedQuery{"raadgivning paarorende", "tilbud-3"},
+                    TypedQuery{"krisecenter for maend", "tilbud-4"},
+                    TypedQuery{"krisecen", "tilbud-4"},         // prefix of the last word
+                    TypedQuery{"KRISECENTER", "tilbud-4"}));
+
+TEST_F(SearchIndexTest, ShortWordsGetNoTypoTolerance) {
+  Load({Unit("unit-1", "BIF samarbejde", "", "Valby", {"BIF"})});
+  EXPECT_THAT(Find("buf"), IsEmpty());
+  EXPECT_THAT(Find("bif"), ElementsAre("unit-1"));
+}
+
+TEST_F(SearchIndexTest, ExactWordRanksAboveTypoAndNameAboveDescription) {
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Bostøtte Vest", "unit-1", "Vi giver bostøtte i eget hjem."),
+        Tilbud("tilbud-2", "Bostøtten", "unit-1", "Hjælp i hjemmet."),
+        Tilbud("tilbud-3", "Café Solen", "unit-1", "Her er også bostøtte.")});
+  const auto ids = Find("bostøtte");
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[2], "tilbud-3");  // description only
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Hjemmepleje", "unit-1", ""),
+        Tilbud("tilbud-2", "Hjemmeplej", "unit-1", "")});
+  EXPECT_THAT(Find("hjemmepleje"), ElementsAre("tilbud-1", "tilbud-2"));
+}
+
+TEST_F(SearchIndexTest, RecordsAreFoundThroughTheirUnitAndItsRenames) {
+  Load({Unit("unit-1", "Socialpsykiatrisk Center Nord Vest", "", "Bispebjerg", {"FriNoVa"}),
+        Unit("unit-2", "Bostøtteteam", "unit-1", "Bispebjerg"),
+        Person("person-1", "Anne Jensen", "unit-2"),
+        Tilbud("tilbud-1", "Samtaleforløb", "unit-2", "Samtaler.", "Nørrebro")});
+  EXPECT_THAT(Find("frinova", {"person"}), ElementsAre("person-1"));
+  EXPECT_THAT(Find("bispebjerg", {"person"}), ElementsAre("person-1"));
+  EXPECT_THAT(Find("spc", {"tilbud"}), ElementsAre("tilbud-1"));  // synonym + context
+
+  ASSERT_TRUE(index_->Upsert(Unit("unit-1", "Center Syd", "", "Valby", {"CeSy"})).ok());
+  EXPECT_THAT(Find("frinova", {"person"}), IsEmpty());
+  EXPECT_THAT(Find("cesy", {"person"}), ElementsAre("person-1"));
+  // Moving the team moves its person's inherited district.
+  ASSERT_TRUE(index_->Upsert(Unit("unit-2", "Bostøtteteam", "unit-1", "Valby")).ok());
+  EXPECT_THAT(Find("bispebjerg", {"person"}), IsEmpty());
+  SearchQuery q;
+  q.district = "Valby";
+  q.kinds = {"person"};
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(Ids(*r), ElementsAre("person-1"));
+}
+
+TEST_F(SearchIndexTest, WritesAreVisibleToTheNextSearch) {
+  Load({Unit("unit-1", "Center", "", "Valby")});
+  EXPECT_THAT(Find("fyrtårnet"), IsEmpty());
+  ASSERT_TRUE(index_->Upsert(Tilbud("tilbud-9", "Fyrtårnet", "unit-1", "")).ok());
+  EXPECT_THAT(Find("fyrtårnet"), ElementsAre("tilbud-9"));
+  ASSERT_TRUE(index_->Upsert(Tilbud("tilbud-9", "Havnelyset", "unit-1", "")).ok());
+  EXPECT_THAT(Find("fyrtårnet"), IsEmpty());
+  ASSERT_TRUE(index_->Remove("tilbud-9").ok());
+  EXPECT_THAT(Find("havnelyset"), IsEmpty());
+  EXPECT_EQ(index_->Remove("tilbud-9").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Behandling Nord", "unit-1", "", "Nørrebro", 2),
+        Tilbud("tilbud-2", "Behandling Syd", "unit-1", "", "Valby", 0)});
+  SearchQuery q;
+  q.text = "behandling";
+  auto all = index_->Search(q);
+  ASSERT_TRUE(all.ok());
+  q.only_free = true;
+  auto free = index_->Search(q);
+  ASSERT_TRUE(free.ok());
+  ASSERT_THAT(Ids(*free), ElementsAre("tilbud-1"));
+  for (const auto& hit : all->hits) {
+    if (hit.id == "tilbud-1") EXPECT_DOUBLE_EQ(hit.score, free->hits[0].score);
+  }
+  EXPECT_EQ(free->facets.at("district").at("Nørrebro"), 1u);
+  q.only_free = false;
+  q.filter = "district = \"Valby\" AND kind = tilbud";
+  auto valby = index_->Search(q);
+  ASSERT_TRUE(valby.ok());
+  EXPECT_THAT(Ids(*valby), ElementsAre("tilbud-2"));
+}
+
+TEST_F(SearchIndexTest, EmptyTextListsByNameAndStopWordsGiveEmptyResult) {
+  Load({Unit("unit-1", "Center", "", "Valby"), Tilbud("tilbud-1", "Åkanden", "unit-1", ""),
+        Tilbud("tilbud-2", "Birken", "unit-1", "")});
+  SearchQuery q;
+  q.kinds = {"tilbud"};
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(Ids(*r), ElementsAre("tilbud-1", "tilbud-2"));  // "akanden" < "birken"
+  q.text = "og i for ?!";
+  r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 0u);
+  EXPECT_THAT(r->hits, IsEmpty());
+}
+
+struct BadQuery {
+  std::string name;
+  SearchQuery query;
+  std::string mentions;
+};
+
+TEST_F(SearchIndexTest, BadInputIsInvalidArgumentNamingTheProblem) {
+  Load({Unit("unit-1", "Center", "", "Valby")});
+  std::vector<BadQuery> cases(5);
+  cases[0] = {"long", {}, "text"};
+  cases[0].query.text = std::string(10 * 1024, 'a');
+  cases[1] = {"utf8", {}, "UTF-8"};
+  cases[1].query.text = "b\xC3";
+  cases[2] = {"field", {}, "unknown field"};
+  cases[2].query.filter = "colour = red";
+  cases[3] = {"kind", {}, "unknown kind"};
+  cases[3].query.kinds = {"building"};
+  cases[4] = {"limit", {}, "limit"};
+  cases[4].query.limit = 0;
+  for (const auto& c : cases) {
+    auto r = index_->Search(c.query);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_NE(r.status().message().find(c.mentions), std::string::npos) << r.status();
+  }
+}
+
+TEST_F(SearchIndexTest, SnippetHighlightsAndExplainSaysWhy) {
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Huset", "unit-1", "Vi tilbyder misbrugsbehandling til unge.")});
+  SearchQuery q;
+  q.text = "behandling unge";
+  q.explain = true;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_NE(r->hits[0].snippet.find("«misbrugsbehandling»"), std::string::npos)
+      << r->hits[0].snippet;
+  EXPECT_NE(r->hits[0].snippet.find("«unge»"), std::string::npos);
+  ASSERT_FALSE(r->hits[0].explanation.empty());
+  EXPECT_NE(r->hits[0].explanation[0].find("description"), std::string::npos)
+      << r->hits[0].explanation[0];
+}
+
+TEST_F(SearchIndexTest, SuggestCompletesAnyWordOfANameMostCommonFirst) {
+  Load({Unit("unit-1", "Center", "", "Valby", {}, {"Forandringskompasset"}),
+        Unit("unit-2", "Værestedet Fristedet", "unit-1", "Valby", {}, {"recovery"})});
+  auto s = index_->Suggest("frist", 5);
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->empty());
+  EXPECT_EQ((*s)[0].text, "Værestedet Fristedet");
+  s = index_->Suggest("vaerest", 5);
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->empty());
+  EXPECT_EQ((*s)[0].text, "Værestedet Fristedet");
+}
+
+TEST_F(SearchIndexTest, WhoKnowsRanksStatedExpertiseFirstWithContact) {
+  Load({Unit("unit-1", "Familiehuset", "", "Valby", {}, {"FIT"}),
+        Person("person-1", "Anne Jensen", "unit-1", {"FIT"}),
+        Person("person-2", "Bo Hansen", "unit-1", {"KRAP"})});
+  auto r = index_->WhoKnows("FIT", 10);
+  ASSERT_TRUE(r.ok());
+  ASSERT_GE(r->hits.size(), 2u);
+  EXPECT_EQ(r->hits[0].id, "person-1");
+  EXPECT_EQ(r->hits[0].email, "person-1@sof.example.dk");
+  EXPECT_THAT(r->hits[0].evidence, testing::Contains("expertise: FIT"));
+}
+
+}  // namespace
+}  // namespace sofdir::search
