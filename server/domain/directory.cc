@@ -132,12 +132,7 @@ absl::Status Directory::ForEachRecord(const std::function<void(const Record&)>& 
   return parse_status;
 }
 
-absl::StatusOr<std::optional<Record>> Directory::Load(absl::string_view id,
-                                                      const Overlay* overlay) const {
-  if (overlay != nullptr) {
-    auto it = overlay->find(id);
-    if (it != overlay->end()) return it->second;
-  }
+absl::StatusOr<std::optional<Record>> Directory::LoadCommitted(absl::string_view id) const {
   SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                           storage_.Get(ColumnFamily::kRecords, id));
   if (!bytes) return std::optional<Record>();
@@ -145,9 +140,72 @@ absl::StatusOr<std::optional<Record>> Directory::Load(absl::string_view id,
   return std::optional<Record>(std::move(record));
 }
 
+absl::StatusOr<std::optional<Record>> Directory::Transaction::Load(absl::string_view id) const {
+  auto it = overlay_.find(id);
+  if (it != overlay_.end()) return it->second;
+  return directory_.LoadCommitted(id);
+}
+
+absl::StatusOr<std::optional<std::string>> Directory::Transaction::Get(
+    storage::ColumnFamily cf, absl::string_view key) const {
+  return directory_.storage_.Get(cf, key);
+}
+
+absl::Status Directory::Transaction::Scan(
+    storage::ColumnFamily cf, absl::string_view prefix, absl::string_view start,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
+  return directory_.storage_.Scan(cf, prefix, start, visit);
+}
+
+void Directory::Transaction::Put(storage::ColumnFamily cf, absl::string_view key,
+                                 absl::string_view value) {
+  batch_.Put(cf, key, value);
+}
+
+void Directory::Transaction::Delete(storage::ColumnFamily cf, absl::string_view key) {
+  batch_.Delete(cf, key);
+}
+
+uint64_t Directory::Transaction::NextSequence() const {
+  return first_sequence_ + changes_.size();
+}
+
+uint64_t Directory::Transaction::AddChange(Change change) {
+  const uint64_t sequence = NextSequence();
+  change.set_sequence(sequence);
+  *change.mutable_change_time() = Now();
+  batch_.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence), change.SerializeAsString());
+  changes_.push_back(std::move(change));
+  return sequence;
+}
+
+Directory::Transaction Directory::Begin() {
+  return Transaction(*this, storage_.NewWriteBatch(), next_sequence_);
+}
+
+void Directory::AddGuard(WriteGuard* guard) {
+  absl::MutexLock lock(&write_mu_);
+  guards_.push_back(guard);
+}
+
+absl::Status Directory::Guard(Transaction& transaction, const Record* before,
+                              const Record* after) {
+  for (WriteGuard* guard : guards_) {
+    SOFDIR_RETURN_IF_ERROR(guard->OnRecordWrite(transaction, before, after));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Directory::Transact(const std::function<absl::Status(Transaction&)>& build) {
+  absl::MutexLock lock(&write_mu_);
+  Transaction transaction = Begin();
+  SOFDIR_RETURN_IF_ERROR(build(transaction));
+  return Commit(transaction);
+}
+
 absl::StatusOr<Record> Directory::Get(absl::string_view id) const {
   SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> record, Load(id, nullptr));
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> record, LoadCommitted(id));
   if (!record) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   return *std::move(record);
 }
@@ -213,7 +271,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
             return false;
           }
           previous_source = std::string(source);
-          absl::StatusOr<std::optional<Record>> record = Load(source, nullptr);
+          absl::StatusOr<std::optional<Record>> record = LoadCommitted(source);
           if (!record.ok()) {
             inner = record.status();
             return false;
@@ -230,7 +288,8 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
   return response;
 }
 
-absl::Status Directory::CheckReferences(const Record& record, const Overlay& overlay) const {
+absl::Status Directory::CheckReferences(const Record& record,
+                                        const Transaction& transaction) const {
   const std::string kind_name(model::KindName(model::KindOf(record)));
   for (const model::Reference& ref : model::References(record)) {
     std::string field = absl::StrCat(kind_name, ".", ref.field);
@@ -238,7 +297,7 @@ absl::Status Directory::CheckReferences(const Record& record, const Overlay& ove
       return absl::InvalidArgumentError(absl::StrCat(field, ": \"", ref.target, "\" is not a ",
                                                      model::KindName(ref.target_kind), " id"));
     }
-    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> target, Load(ref.target, &overlay));
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> target, transaction.Load(ref.target));
     if (!target) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ": ", ref.target, " does not exist; valid: the id of an existing ",
@@ -254,7 +313,7 @@ absl::Status Directory::CheckReferences(const Record& record, const Overlay& ove
             absl::StrCat("unit.parent_id: ", record.unit().parent_id(), " is below ",
                          record.unit().id(), "; a unit cannot be moved below itself"));
       }
-      SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> parent, Load(current, &overlay));
+      SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> parent, transaction.Load(current));
       if (!parent || !parent->has_unit() || !parent->unit().has_parent_id()) break;
       current = parent->unit().parent_id();
     }
@@ -262,63 +321,56 @@ absl::Status Directory::CheckReferences(const Record& record, const Overlay& ove
   return absl::OkStatus();
 }
 
-void Directory::StageUpsert(PendingWrite& write, Record record,
+void Directory::StageUpsert(Transaction& transaction, Record record,
                             const std::optional<Record>& previous) {
-  const uint64_t sequence = next_sequence_ + write.changes.size();
+  const uint64_t sequence = transaction.NextSequence();
   const std::string id = model::RecordId(record);
   record.clear_etag();
   record.set_create_sequence(previous ? previous->create_sequence() : sequence);
   record.set_update_sequence(sequence);
-  write.batch.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
+  transaction.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
   if (!previous) {
-    write.batch.Put(ColumnFamily::kOrder, storage::EncodeSequence(sequence), id);
+    transaction.Put(ColumnFamily::kOrder, storage::EncodeSequence(sequence), id);
   } else {
     for (const model::Reference& ref : model::References(*previous)) {
-      write.batch.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
+      transaction.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
     }
   }
   for (const model::Reference& ref : model::References(record)) {
-    write.batch.Put(ColumnFamily::kRefs, storage::RefKey(ref.target, id), ref.field);
+    transaction.Put(ColumnFamily::kRefs, storage::RefKey(ref.target, id), ref.field);
   }
   record.set_etag(absl::StrCat(sequence));
 
-  Change& change = write.changes.emplace_back();
-  change.set_sequence(sequence);
+  Change change;
   change.set_id(id);
   change.set_kind(model::KindOf(record));
   change.set_type(previous ? ChangeType::CHANGE_UPDATED : ChangeType::CHANGE_CREATED);
-  *change.mutable_change_time() = Now();
   *change.mutable_record() = record;
-  write.batch.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence),
-                  change.SerializeAsString());
-  write.overlay[id] = std::move(record);
+  transaction.overlay_[id] = std::move(record);
+  transaction.AddChange(std::move(change));
 }
 
-void Directory::StageDelete(PendingWrite& write, const Record& previous) {
-  const uint64_t sequence = next_sequence_ + write.changes.size();
+void Directory::StageDelete(Transaction& transaction, const Record& previous) {
   const std::string& id = model::RecordId(previous);
-  write.batch.Delete(ColumnFamily::kRecords, id);
-  write.batch.Delete(ColumnFamily::kOrder, storage::EncodeSequence(previous.create_sequence()));
+  transaction.Delete(ColumnFamily::kRecords, id);
+  transaction.Delete(ColumnFamily::kOrder, storage::EncodeSequence(previous.create_sequence()));
   for (const model::Reference& ref : model::References(previous)) {
-    write.batch.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
+    transaction.Delete(ColumnFamily::kRefs, storage::RefKey(ref.target, id));
   }
-  Change& change = write.changes.emplace_back();
-  change.set_sequence(sequence);
+  Change change;
   change.set_id(id);
   change.set_kind(model::KindOf(previous));
   change.set_type(ChangeType::CHANGE_DELETED);
-  *change.mutable_change_time() = Now();
-  write.batch.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence),
-                  change.SerializeAsString());
-  write.overlay[id] = std::nullopt;
+  transaction.overlay_[id] = std::nullopt;
+  transaction.AddChange(std::move(change));
 }
 
-absl::Status Directory::Commit(PendingWrite& write) {
-  if (write.changes.empty()) return absl::OkStatus();
-  SOFDIR_RETURN_IF_ERROR(storage_.Write(write.batch));
-  next_sequence_ += write.changes.size();
+absl::Status Directory::Commit(Transaction& transaction) {
+  if (transaction.changes_.empty()) return absl::OkStatus();
+  SOFDIR_RETURN_IF_ERROR(storage_.Write(transaction.batch_));
+  next_sequence_ += transaction.changes_.size();
   committed_sequence_.store(next_sequence_ - 1);
-  for (const Change& change : write.changes) {
+  for (const Change& change : transaction.changes_) {
     for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
   }
   return absl::OkStatus();
@@ -336,16 +388,17 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
                             storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
     if (earlier) return Get(*earlier);
   }
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, Load(id, nullptr));
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, LoadCommitted(id));
   if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
-  PendingWrite write(storage_.NewWriteBatch());
-  SOFDIR_RETURN_IF_ERROR(CheckReferences(record, write.overlay));
-  StageUpsert(write, record, std::nullopt);
+  Transaction transaction = Begin();
+  SOFDIR_RETURN_IF_ERROR(CheckReferences(record, transaction));
+  SOFDIR_RETURN_IF_ERROR(Guard(transaction, nullptr, &record));
+  StageUpsert(transaction, record, std::nullopt);
   if (!request_id.empty()) {
-    write.batch.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
+    transaction.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
   }
-  SOFDIR_RETURN_IF_ERROR(Commit(write));
-  return write.changes.back().record();
+  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
+  return *transaction.overlay_.at(id);
 }
 
 absl::StatusOr<Record> Directory::Update(const Record& input,
@@ -367,7 +420,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   }
 
   absl::MutexLock lock(&write_mu_);
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, Load(id, nullptr));
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
   if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   SOFDIR_RETURN_IF_ERROR(CheckEtag(input.etag(), *current));
 
@@ -385,17 +438,18 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
                                                          model::WithoutMetadata(*current))) {
     return *current;
   }
-  PendingWrite write(storage_.NewWriteBatch());
-  SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, write.overlay));
-  StageUpsert(write, std::move(updated), current);
-  SOFDIR_RETURN_IF_ERROR(Commit(write));
-  return write.changes.back().record();
+  Transaction transaction = Begin();
+  SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, transaction));
+  SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, &updated));
+  StageUpsert(transaction, std::move(updated), current);
+  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
+  return *transaction.overlay_.at(id);
 }
 
 absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
   SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
   absl::MutexLock lock(&write_mu_);
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, Load(id, nullptr));
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
   if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   SOFDIR_RETURN_IF_ERROR(CheckEtag(etag, *current));
 
@@ -416,9 +470,10 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
         referrers > static_cast<int>(named.size()) ? ", ..." : "",
         "; delete or move them first"));
   }
-  PendingWrite write(storage_.NewWriteBatch());
-  StageDelete(write, *current);
-  return Commit(write);
+  Transaction transaction = Begin();
+  SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, nullptr));
+  StageDelete(transaction, *current);
+  return Commit(transaction);
 }
 
 absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
@@ -443,29 +498,35 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
   }
 
   absl::MutexLock lock(&write_mu_);
-  PendingWrite write(storage_.NewWriteBatch());
+  Transaction transaction = Begin();
   for (size_t i = 0; i < clean.size(); ++i) {
     sof::directory::v1::ImportResult* result = response.mutable_results(static_cast<int>(i));
     if (result->outcome() == sof::directory::v1::REJECTED) continue;
     const std::string& id = model::RecordId(clean[i]);
-    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> previous, Load(id, &write.overlay));
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> previous, transaction.Load(id));
     if (previous && google::protobuf::util::MessageDifferencer::Equals(
                         clean[i], model::WithoutMetadata(*previous))) {
       result->set_outcome(sof::directory::v1::UNCHANGED);
       continue;
     }
-    absl::Status refs = CheckReferences(clean[i], write.overlay);
-    if (!refs.ok()) {
-      if (refs.code() != absl::StatusCode::kInvalidArgument) return refs;
+    absl::Status allowed = CheckReferences(clean[i], transaction);
+    if (allowed.ok()) {
+      allowed = Guard(transaction, previous ? &*previous : nullptr, &clean[i]);
+    }
+    if (!allowed.ok()) {
+      if (allowed.code() != absl::StatusCode::kInvalidArgument &&
+          allowed.code() != absl::StatusCode::kFailedPrecondition) {
+        return allowed;
+      }
       result->set_outcome(sof::directory::v1::REJECTED);
-      result->set_error(std::string(refs.message()));
-      result->set_error_code(static_cast<int>(refs.code()));
+      result->set_error(std::string(allowed.message()));
+      result->set_error_code(static_cast<int>(allowed.code()));
       continue;
     }
     result->set_outcome(previous ? sof::directory::v1::UPDATED : sof::directory::v1::CREATED);
-    StageUpsert(write, std::move(clean[i]), previous);
+    StageUpsert(transaction, std::move(clean[i]), previous);
   }
-  SOFDIR_RETURN_IF_ERROR(Commit(write));
+  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
   return response;
 }
 
@@ -499,7 +560,7 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
           more = true;
           return false;
         }
-        absl::StatusOr<std::optional<Record>> record = Load(id, nullptr);
+        absl::StatusOr<std::optional<Record>> record = LoadCommitted(id);
         if (!record.ok()) {
           inner = record.status();
           return false;

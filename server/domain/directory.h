@@ -45,6 +45,55 @@ inline constexpr int kMaxImportBatch = 5000;
 class Directory {
  public:
   using Record = sof::directory::v1::Record;
+  using Change = sof::directory::v1::Change;
+
+  // A write under construction, holding the write lock. Directory's own
+  // mutations and extensions (bookings) stage their writes here; Transact
+  // commits them, with their change-log entries, in one synced batch.
+  // Not thread-safe; lives only inside Transact or a mutation.
+  class Transaction {
+   public:
+    // The record as this transaction leaves it (staged upserts/deletes
+    // first, then storage); nullopt when absent.
+    [[nodiscard]] absl::StatusOr<std::optional<Record>> Load(absl::string_view id) const;
+    // Raw reads of committed data; they do not see this transaction's raw
+    // Put/Delete.
+    [[nodiscard]] absl::StatusOr<std::optional<std::string>> Get(storage::ColumnFamily cf,
+                                                                 absl::string_view key) const;
+    [[nodiscard]] absl::Status Scan(
+        storage::ColumnFamily cf, absl::string_view prefix, absl::string_view start,
+        const std::function<bool(absl::string_view, absl::string_view)>& visit) const;
+    void Put(storage::ColumnFamily cf, absl::string_view key, absl::string_view value);
+    void Delete(storage::ColumnFamily cf, absl::string_view key);
+    // The sequence the next AddChange will get.
+    uint64_t NextSequence() const;
+    // Stages `change` in the change log with the next sequence and the
+    // current time; returns that sequence.
+    uint64_t AddChange(Change change);
+
+   private:
+    friend class Directory;
+    Transaction(const Directory& directory, storage::WriteBatch batch, uint64_t first_sequence)
+        : directory_(directory), batch_(std::move(batch)), first_sequence_(first_sequence) {}
+
+    const Directory& directory_;
+    storage::WriteBatch batch_;
+    uint64_t first_sequence_;
+    std::vector<Change> changes_;
+    absl::flat_hash_map<std::string, std::optional<Record>> overlay_;
+  };
+
+  // Consulted, with the write lock held, before any record is created,
+  // replaced or deleted (including by Import). May refuse the write or
+  // stage writes of its own in the same transaction; must stage nothing
+  // when it refuses.
+  class WriteGuard {
+   public:
+    virtual ~WriteGuard() = default;
+    // `before` is null for a create, `after` null for a delete.
+    virtual absl::Status OnRecordWrite(Transaction& transaction, const Record* before,
+                                       const Record* after) = 0;
+  };
 
   // Reads the change log's last sequence from `storage`, which must outlive
   // the Directory.
@@ -56,6 +105,15 @@ class Directory {
   // `listener` (not owned, must outlive the Directory) sees every later
   // change. Register before serving requests.
   void AddListener(ChangeListener* listener);
+
+  // `guard` (not owned, must outlive the Directory) is consulted on every
+  // later record write. Register before serving requests.
+  void AddGuard(WriteGuard* guard);
+
+  // Runs `build` with the write lock held. When it returns OK, what it
+  // staged is committed atomically and synced, and listeners are told;
+  // when it fails, nothing is written and its status is returned.
+  [[nodiscard]] absl::Status Transact(const std::function<absl::Status(Transaction&)>& build);
 
   // Calls `visit` for every stored record in id order (for index rebuilds).
   [[nodiscard]] absl::Status ForEachRecord(const std::function<void(const Record&)>& visit) const;
@@ -101,35 +159,28 @@ class Directory {
   uint64_t LastSequence() const { return committed_sequence_.load(); }
 
  private:
-  // Records written earlier in the batch being built, by id (nullopt =
-  // deleted), consulted before storage.
-  using Overlay = absl::flat_hash_map<std::string, std::optional<Record>>;
-
-  // A batch under construction: its writes and the changes it announces.
-  struct PendingWrite {
-    explicit PendingWrite(storage::WriteBatch b) : batch(std::move(b)) {}
-    storage::WriteBatch batch;
-    std::vector<sof::directory::v1::Change> changes;
-    Overlay overlay;
-  };
-
   explicit Directory(storage::Storage& storage, uint64_t last_sequence);
 
-  absl::StatusOr<std::optional<Record>> Load(absl::string_view id, const Overlay* overlay) const;
-  absl::Status CheckReferences(const Record& record, const Overlay& overlay) const
+  absl::StatusOr<std::optional<Record>> LoadCommitted(absl::string_view id) const;
+  Transaction Begin() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status CheckReferences(const Record& record, const Transaction& transaction) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Adds the upsert of `record` (replacing `previous` when set) to `write`.
-  void StageUpsert(PendingWrite& write, Record record, const std::optional<Record>& previous)
+  // Asks every guard about the write; the first refusal wins.
+  absl::Status Guard(Transaction& transaction, const Record* before, const Record* after)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  void StageDelete(PendingWrite& write, const Record& previous)
+  // Stages the upsert of `record` (replacing `previous` when set).
+  void StageUpsert(Transaction& transaction, Record record, const std::optional<Record>& previous)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void StageDelete(Transaction& transaction, const Record& previous)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes the batch durably, then advances the sequence and notifies.
-  absl::Status Commit(PendingWrite& write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status Commit(Transaction& transaction) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   storage::Storage& storage_;
   absl::Mutex write_mu_;
   uint64_t next_sequence_ ABSL_GUARDED_BY(write_mu_);
   std::vector<ChangeListener*> listeners_ ABSL_GUARDED_BY(write_mu_);
+  std::vector<WriteGuard*> guards_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<uint64_t> committed_sequence_;
 };
 

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<DirectorySearch>> DirectorySearch::Attach(
 }
 
 void DirectorySearch::OnCommitted(const v1::Change& change) {
+  if (change.has_booking()) return;  // bookings are not searchable records
   absl::Status status = change.type() == v1::CHANGE_DELETED ? index_.Remove(change.id())
                                                             : index_.Upsert(change.record());
   // Cannot happen for records that passed validation; say so loudly if it does.

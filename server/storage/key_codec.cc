@@ -16,6 +16,10 @@ absl::string_view ColumnFamilyName(ColumnFamily cf) {
       return "changes";
     case ColumnFamily::kMeta:
       return "meta";
+    case ColumnFamily::kBookings:
+      return "bookings";
+    case ColumnFamily::kBookingIndex:
+      return "booking_index";
     default:
       return "";
   }
@@ -51,5 +55,34 @@ absl::string_view RefSource(absl::string_view ref_key) {
 }
 
 std::string RequestKey(absl::string_view request_id) { return absl::StrCat("request/", request_id); }
+
+std::string BookingRequestKey(absl::string_view request_id) {
+  return absl::StrCat("booking-request/", request_id);
+}
+
+namespace {
+constexpr absl::string_view kZero("\0", 1);
+}  // namespace
+
+std::string OfferBookingPrefix(absl::string_view offer_id) {
+  return absl::StrCat("s", kZero, offer_id, kZero);
+}
+
+std::string SlotBookingPrefix(absl::string_view offer_id, absl::string_view slot_start) {
+  return absl::StrCat(OfferBookingPrefix(offer_id), slot_start, kZero);
+}
+
+std::string SlotBookingKey(absl::string_view offer_id, absl::string_view slot_start,
+                           uint64_t booking_sequence) {
+  return absl::StrCat(SlotBookingPrefix(offer_id, slot_start), EncodeSequence(booking_sequence));
+}
+
+std::string EmailBookingPrefix(absl::string_view email) {
+  return absl::StrCat("e", kZero, email, kZero);
+}
+
+std::string EmailBookingKey(absl::string_view email, absl::string_view booking_id) {
+  return absl::StrCat(EmailBookingPrefix(email), booking_id);
+}
 
 }  // namespace sofdir::storage

@@ -7,6 +7,12 @@
 //   changes   be64(sequence)                  -> Change (binary proto)
 //   meta      "format_version"                -> decimal kFormatVersion
 //             "request/" request_id           -> id created by that request
+//             "booking-request/" request_id   -> booking id made by that request
+//   bookings  booking_id                      -> Booking (binary proto)
+//   booking_index
+//             "s" \0 offer \0 start \0 be64(seq) -> booking id (active bookings
+//                                               of a slot, in booking order)
+//             "e" \0 email \0 booking_id      -> "" (bookings by lower-case e-mail)
 //
 // Ids never contain \0 (validated at the API boundary), so the refs key is
 // unambiguous and all refs to one target share the prefix target_id \0.
@@ -23,7 +29,16 @@ namespace sofdir::storage {
 // Bump when the layout above changes; Storage::Open refuses other versions.
 inline constexpr int kFormatVersion = 1;
 
-enum class ColumnFamily { kRecords = 0, kRefs, kOrder, kChanges, kMeta, kCount };
+enum class ColumnFamily {
+  kRecords = 0,
+  kRefs,
+  kOrder,
+  kChanges,
+  kMeta,
+  kBookings,
+  kBookingIndex,
+  kCount
+};
 
 // The RocksDB column family name, e.g. "records".
 absl::string_view ColumnFamilyName(ColumnFamily cf);
@@ -41,6 +56,17 @@ absl::string_view RefSource(absl::string_view ref_key);
 
 inline constexpr absl::string_view kFormatVersionKey = "format_version";
 std::string RequestKey(absl::string_view request_id);
+std::string BookingRequestKey(absl::string_view request_id);
+
+// Active bookings of one slot, in booking order.
+std::string SlotBookingPrefix(absl::string_view offer_id, absl::string_view slot_start);
+std::string SlotBookingKey(absl::string_view offer_id, absl::string_view slot_start,
+                           uint64_t booking_sequence);
+// All active bookings of an offer (every slot).
+std::string OfferBookingPrefix(absl::string_view offer_id);
+// Bookings by e-mail (lower-cased by the caller).
+std::string EmailBookingPrefix(absl::string_view email);
+std::string EmailBookingKey(absl::string_view email, absl::string_view booking_id);
 
 }  // namespace sofdir::storage
 
