@@ -121,4 +121,58 @@ grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext
   });
 }
 
+grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(grpc::CallbackServerContext* context,
+                                                   const v1::ListPraktikOffersRequest* request,
+                                                   v1::ListPraktikOffersResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.ListOffers(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::BookPraktik(grpc::CallbackServerContext* context,
+                                                   const v1::BookPraktikRequest* request,
+                                                   v1::Booking* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Book(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::CancelBooking(grpc::CallbackServerContext* context,
+                                                   const v1::CancelBookingRequest* request,
+                                                   v1::Booking* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Cancel(request->booking_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::GetBooking(grpc::CallbackServerContext* context,
+                                                   const v1::GetBookingRequest* request,
+                                                   v1::Booking* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Get(request->booking_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListBookings(grpc::CallbackServerContext* context,
+                                                   const v1::ListBookingsRequest* request,
+                                                   v1::ListBookingsResponse* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.List(*request));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(grpc::CallbackServerContext* context,
+                                                   const v1::GetBookingCalendarRequest* request,
+                                                   v1::BookingCalendar* response) {
+  return Run(context, [this, request, response]() -> absl::Status {
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace sofdir::api

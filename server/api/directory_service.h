@@ -16,6 +16,7 @@
 #include "server/common/worker_pool.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
+#include "server/domain/praktik_bookings.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 
 namespace sofdir::api {
@@ -25,8 +26,8 @@ namespace v1 = ::sof::directory::v1;
 class DirectoryService final : public v1::DirectoryService::CallbackService {
  public:
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
-                   common::WorkerPool& pool)
-      : directory_(directory), search_(search), pool_(pool) {}
+                   domain::PraktikBookings& bookings, common::WorkerPool& pool)
+      : directory_(directory), search_(search), bookings_(bookings), pool_(pool) {}
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -61,6 +62,24 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* WhoKnows(grpc::CallbackServerContext* context,
                                      const v1::WhoKnowsRequest* request,
                                      v1::WhoKnowsResponse* response) override;
+  grpc::ServerUnaryReactor* ListPraktikOffers(grpc::CallbackServerContext* context,
+                                              const v1::ListPraktikOffersRequest* request,
+                                              v1::ListPraktikOffersResponse* response) override;
+  grpc::ServerUnaryReactor* BookPraktik(grpc::CallbackServerContext* context,
+                                        const v1::BookPraktikRequest* request,
+                                        v1::Booking* response) override;
+  grpc::ServerUnaryReactor* CancelBooking(grpc::CallbackServerContext* context,
+                                          const v1::CancelBookingRequest* request,
+                                          v1::Booking* response) override;
+  grpc::ServerUnaryReactor* GetBooking(grpc::CallbackServerContext* context,
+                                       const v1::GetBookingRequest* request,
+                                       v1::Booking* response) override;
+  grpc::ServerUnaryReactor* ListBookings(grpc::CallbackServerContext* context,
+                                         const v1::ListBookingsRequest* request,
+                                         v1::ListBookingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetBookingCalendar(grpc::CallbackServerContext* context,
+                                               const v1::GetBookingCalendarRequest* request,
+                                               v1::BookingCalendar* response) override;
 
  private:
   // Runs `work` on the pool and finishes the call with its status.
@@ -69,6 +88,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
 
   domain::Directory& directory_;
   domain::DirectorySearch& search_;
+  domain::PraktikBookings& bookings_;
   common::WorkerPool& pool_;
 };
 

@@ -38,6 +38,18 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   common::LogInfo(absl::StrCat("indexed ", app->index_->size(), " records for search in ",
                                absl::FormatDuration(absl::Now() - indexing)));
 
+  domain::PraktikBookings::Options booking_options;
+  booking_options.today = options.today ? options.today : [] {
+    static const absl::TimeZone zone = [] {
+      absl::TimeZone copenhagen;
+      return absl::LoadTimeZone("Europe/Copenhagen", &copenhagen) ? copenhagen
+                                                                 : absl::LocalTimeZone();
+    }();
+    return absl::ToCivilDay(absl::Now(), zone);
+  };
+  app->bookings_ = std::make_unique<domain::PraktikBookings>(*app->directory_, *app->storage_,
+                                                             app->search_.get(), booking_options);
+
   if (!options.demo_data.empty()) {
     absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
     SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
@@ -49,7 +61,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
 
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
-  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->pool_);
+  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->search_,
+                                                     *app->bookings_, *app->pool_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -79,6 +92,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   pool_.reset();  // runs every task already scheduled
   service_.reset();
   server_.reset();
+  bookings_.reset();
   directory_.reset();
   search_.reset();
   index_.reset();

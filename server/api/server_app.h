@@ -6,10 +6,12 @@
 #ifndef SOFDIR_SERVER_API_SERVER_APP_H_
 #define SOFDIR_SERVER_API_SERVER_APP_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "server/api/directory_service.h"
@@ -29,6 +31,8 @@ class ServerApp {
     std::string demo_data;                    // JSONL loaded into an empty directory
     std::string synonyms_path;                // search synonyms; empty = none
     int worker_threads = 4;
+    // Today's date for booking rules; empty = Copenhagen's calendar day.
+    std::function<absl::CivilDay()> today;
     int max_message_bytes = 32 << 20;
   };
 
@@ -59,6 +63,7 @@ class ServerApp {
   std::unique_ptr<domain::Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<domain::DirectorySearch> search_;
+  std::unique_ptr<domain::PraktikBookings> bookings_;
   std::unique_ptr<common::WorkerPool> pool_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -85,16 +85,6 @@ absl::Status CheckEtag(absl::string_view given, const Record& stored) {
                                          "\"; read it again and retry"));
 }
 
-absl::Status CheckRequestId(absl::string_view request_id) {
-  if (request_id.size() > 128) return absl::InvalidArgumentError("request_id: at most 128 characters");
-  for (char c : request_id) {
-    if (c < 0x21 || c > 0x7e) {
-      return absl::InvalidArgumentError("request_id: only printable ASCII without spaces");
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Directory>> Directory::Open(storage::Storage& storage) {
@@ -377,7 +367,7 @@ absl::Status Directory::Commit(Transaction& transaction) {
 }
 
 absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id) {
-  SOFDIR_RETURN_IF_ERROR(CheckRequestId(request_id));
+  SOFDIR_RETURN_IF_ERROR(ValidateRequestId(request_id));
   Record record = model::WithoutMetadata(input);
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
   const std::string& id = model::RecordId(record);

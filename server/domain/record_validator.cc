@@ -60,16 +60,6 @@ absl::Status Date(absl::string_view field, const std::string& value, bool requir
   return absl::OkStatus();
 }
 
-absl::Status Email(absl::string_view field, const std::string& value) {
-  if (value.empty()) return absl::OkStatus();
-  size_t at = value.find('@');
-  bool ok = at != std::string::npos && at > 0 && value.find('@', at + 1) == std::string::npos &&
-            value.find('.', at) != std::string::npos && value.back() != '.' &&
-            value.find(' ') == std::string::npos;
-  if (!ok) return Invalid(field, absl::StrCat("\"", value, "\" is not an e-mail address"));
-  return absl::OkStatus();
-}
-
 // Checks UTF-8 and length of every string in the message, recursively, so no
 // field can slip past the limits.
 absl::Status CheckStrings(const Message& message, const std::string& path) {
@@ -145,7 +135,7 @@ absl::Status ValidateUnit(const sof::directory::v1::Unit& unit) {
   SOFDIR_RETURN_IF_ERROR(OneOf("unit.area", unit.area(), kAreas, /*required=*/true));
   SOFDIR_RETURN_IF_ERROR(OneOf("unit.role", unit.role(), kRoles, /*required=*/false));
   SOFDIR_RETURN_IF_ERROR(CheckAddressAndGeo("unit", unit.address(), unit.has_geo(), unit.geo()));
-  SOFDIR_RETURN_IF_ERROR(Email("unit.email", unit.email()));
+  SOFDIR_RETURN_IF_ERROR(ValidateEmail("unit.email", unit.email()));
   return Date("unit.updated_at", unit.updated_at(), false);
 }
 
@@ -199,7 +189,7 @@ absl::Status ValidatePartner(const sof::directory::v1::Partner& partner) {
     SOFDIR_RETURN_IF_ERROR(ValidateId(absl::StrCat("partner.related_unit_ids[", i, "]"),
                                       partner.related_unit_ids(i)));
   }
-  SOFDIR_RETURN_IF_ERROR(Email("partner.contact.email", partner.contact().email()));
+  SOFDIR_RETURN_IF_ERROR(ValidateEmail("partner.contact.email", partner.contact().email()));
   return Date("partner.updated_at", partner.updated_at(), false);
 }
 
@@ -242,10 +232,33 @@ absl::Status ValidatePraktik(const sof::directory::v1::Praktik& praktik) {
 absl::Status ValidatePerson(const sof::directory::v1::Person& person) {
   SOFDIR_RETURN_IF_ERROR(Required("person.name", person.name()));
   SOFDIR_RETURN_IF_ERROR(ValidateId("person.unit_id", person.unit_id()));
-  return Email("person.email", person.email());
+  return ValidateEmail("person.email", person.email());
 }
 
 }  // namespace
+
+absl::Status ValidateEmail(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  size_t at = value.find('@');
+  bool ok = at != absl::string_view::npos && at > 0 &&
+            value.find('@', at + 1) == absl::string_view::npos &&
+            value.find('.', at) != absl::string_view::npos && value.back() != '.' &&
+            value.find(' ') == absl::string_view::npos && value.size() <= 254;
+  if (!ok) return Invalid(field, absl::StrCat("\"", value, "\" is not an e-mail address"));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  if (request_id.size() > 128) {
+    return absl::InvalidArgumentError("request_id: at most 128 characters");
+  }
+  for (char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError("request_id: only printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
 
 bool IsValidUtf8(absl::string_view text) {
   size_t i = 0;

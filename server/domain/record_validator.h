@@ -24,6 +24,13 @@ inline constexpr size_t kMaxListEntries = 200;   // every repeated field
 // naming `field`.
 [[nodiscard]] absl::Status ValidateId(absl::string_view field, absl::string_view id);
 
+// OK when `value` looks like an e-mail address (or is empty); else
+// INVALID_ARGUMENT naming `field`.
+[[nodiscard]] absl::Status ValidateEmail(absl::string_view field, absl::string_view value);
+
+// OK for an empty or 1-128 printable-ASCII idempotency key.
+[[nodiscard]] absl::Status ValidateRequestId(absl::string_view request_id);
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(absl::string_view text);
 

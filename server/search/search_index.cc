@@ -100,6 +100,8 @@ constexpr float kKindAskedBoost = 1.3f;
 // A record matches when the query words it contains carry at least this share
 // of the query's idf weight.
 constexpr float kMinCoverage = 0.5f;
+// Fewer records than this with all query words: also take those with most.
+constexpr size_t kDropWordsThreshold = 100;
 
 struct Posting {
   uint32_t doc;
@@ -117,6 +119,7 @@ struct Surface {
   std::string text;
   uint32_t term = 0;
   uint32_t count = 0;
+  bool stop = false;  // a stop word: never indexed
   bool split_done = false;
   std::vector<uint32_t> parts;  // term ids of compound parts, all levels
 };
@@ -124,7 +127,7 @@ struct Surface {
 struct WeightedTerm {
   uint32_t term;
   uint16_t fields;
-  float impact;
+  uint16_t impact;  // * kImpactScale
 };
 
 struct Occurrence {
@@ -140,7 +143,8 @@ struct Analysis {
 struct Doc {
   bool alive = false;
   Kind kind = Kind::kUnit;
-  std::string id, name, sort_key, description, title, email, phone;
+  std::string id, name, description, title, email, phone;
+  std::string sort_key;  // folded name, for listing by name
   std::vector<std::string> aliases, labels;
   std::string parent_id;             // unit: parent; others: the unit they belong to
   std::vector<std::string> related;  // partner: all related unit ids
@@ -154,8 +158,7 @@ struct Doc {
   std::vector<WeightedTerm> own;
   // Units: what records below them inherit.
   std::vector<uint32_t> name_terms, place_terms, area_terms, type_terms;
-  std::vector<uint32_t> posted;  // terms with a posting of this doc
-  std::vector<std::string> name_keys;
+  std::vector<uint32_t> ctx_terms;  // inherited terms posted for this doc
 };
 
 struct SuggestEntry {
@@ -180,6 +183,7 @@ struct Scratch {
   std::vector<float> clause_sum, part_best;
   std::vector<uint8_t> clause_count;
   std::vector<uint32_t> touched, slot_touched, clause_touched, part_touched, candidates;
+  std::vector<uint64_t> bits;
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
@@ -343,6 +347,7 @@ struct SearchIndex::State {
     const auto id = static_cast<uint32_t>(surfaces.size());
     Surface s;
     s.text = text;
+    s.stop = analyzer->IsStopWord(text);
     s.term = InternTerm(analyzer->Stem(text));
     surfaces.push_back(std::move(s));
     surface_ids.emplace(text, id);
@@ -366,11 +371,12 @@ struct SearchIndex::State {
 
   // True when `part` is a word of the index, for compound splitting.
   bool IsWord(absl::string_view part) const {
-    if (analyzer->IsStopWord(part)) return false;
+    if (part[0] >= '0' && part[0] <= '9') return false;
     auto it = surface_ids.find(part);
-    if (it != surface_ids.end() && surfaces[it->second].count >= 2) return true;
+    if (it != surface_ids.end()) return !surfaces[it->second].stop && surfaces[it->second].count > 0;
+    if (analyzer->IsStopWord(part)) return false;
     auto t = term_ids.find(analyzer->Stem(part));
-    return t != term_ids.end() && terms[t->second].occurrences >= 2;
+    return t != term_ids.end() && terms[t->second].occurrences > 0;
   }
 
   std::vector<std::string> SplitCompound(absl::string_view word) const {
@@ -407,8 +413,8 @@ struct SearchIndex::State {
     TextFolder::ForEachToken(text, [&](std::string& token, uint32_t, uint32_t) {
       if (token.size() > kMaxTokenBytes) return;
       if (skip_digits && token[0] >= '0' && token[0] <= '9') return;
-      if (analyzer->IsStopWord(token)) return;
       const uint32_t sid = InternSurface(token);
+      if (surfaces[sid].stop) return;
       ++surfaces[sid].count;
       ++terms[surfaces[sid].term].occurrences;
       a->occurrences.push_back({sid, static_cast<uint8_t>(field)});
@@ -551,11 +557,8 @@ struct SearchIndex::State {
     }
     if (doc->id.empty()) return false;
     AddText(kKindWords[static_cast<int>(doc->kind)], kType, a);
-    doc->sort_key = TextFolder::FoldJoined(doc->name);
     doc->type_terms = TermsOf(unit_type_text_);
-    doc->name_keys.clear();
-    doc->name_keys.push_back(NameKey(doc->name));
-    for (const auto& alias : doc->aliases) doc->name_keys.push_back(NameKey(alias));
+    doc->sort_key = TextFolder::FoldJoined(doc->name);
     return true;
   }
 
@@ -569,6 +572,17 @@ struct SearchIndex::State {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+  }
+
+  // Keys under which a query equal to the doc's name or an alias finds it.
+  std::vector<std::string> NameKeys(const Doc& d) const {
+    std::vector<std::string> keys;
+    for (absl::string_view text : {absl::string_view(d.name)}) keys.push_back(NameKey(text));
+    for (const auto& alias : d.aliases) keys.push_back(NameKey(alias));
+    keys.erase(std::remove(keys.begin(), keys.end(), std::string()), keys.end());
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
   }
 
   std::string NameKey(absl::string_view text) const {
@@ -603,6 +617,7 @@ struct SearchIndex::State {
     for (size_t i = 0; i < tfs.size();) {
       const uint32_t term = tfs[i].term;
       WeightedTerm wt{term, 0, 0};
+      float impact = 0;
       while (i < tfs.size() && tfs[i].term == term) {
         const uint8_t field = tfs[i].field;
         float tf = 0;
@@ -610,9 +625,10 @@ struct SearchIndex::State {
         const FieldSpec& spec = kFieldSpecs[field];
         const float norm =
             1.0f / (1.0f - spec.b + spec.b * static_cast<float>(a.length[field]) / spec.avg_len);
-        wt.impact += spec.weight * Saturate(tf * norm);
+        impact += spec.weight * Saturate(tf * norm);
         wt.fields |= static_cast<uint16_t>(1u << field);
       }
+      wt.impact = static_cast<uint16_t>(std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
       doc->own.push_back(wt);
       if (wt.fields & kNameFields) doc->name_terms.push_back(term);
       if (wt.fields & (1u << kPlace)) doc->place_terms.push_back(term);
@@ -703,7 +719,11 @@ struct SearchIndex::State {
                           }),
               ctx.end());
 
-    d.posted.clear();
+    d.ctx_terms.clear();
+    for (const Ctx& c : ctx) {
+      if (d.ctx_terms.empty() || d.ctx_terms.back() != c.term) d.ctx_terms.push_back(c.term);
+    }
+    d.ctx_terms.shrink_to_fit();
     size_t c = 0;
     auto emit = [&](uint32_t term, uint16_t fields, float impact) {
       const auto q = static_cast<uint16_t>(
@@ -717,12 +737,11 @@ struct SearchIndex::State {
                                    [](const Posting& x, uint32_t s) { return x.doc < s; });
         postings.insert(it, p);
       }
-      d.posted.push_back(term);
     };
     auto ctx_impact = [](uint8_t field) { return kFieldSpecs[field].weight; };
     for (const WeightedTerm& wt : d.own) {
       uint16_t fields = wt.fields;
-      float impact = wt.impact;
+      float impact = wt.impact / kImpactScale;
       while (c < ctx.size() && ctx[c].term < wt.term) {
         const uint32_t term = ctx[c].term;
         uint16_t f = 0;
@@ -756,13 +775,15 @@ struct SearchIndex::State {
 
   void Unpost(uint32_t slot) {
     Doc& d = docs[slot];
-    for (uint32_t term : d.posted) {
+    auto drop = [&](uint32_t term) {
       auto& postings = terms[term].postings;
       auto it = std::lower_bound(postings.begin(), postings.end(), slot,
                                  [](const Posting& x, uint32_t s) { return x.doc < s; });
       if (it != postings.end() && it->doc == slot) postings.erase(it);
-    }
-    d.posted.clear();
+    };
+    for (const WeightedTerm& wt : d.own) drop(wt.term);
+    for (uint32_t term : d.ctx_terms) drop(term);
+    d.ctx_terms.clear();
   }
 
   void Register(uint32_t slot) {
@@ -772,9 +793,7 @@ struct SearchIndex::State {
     } else if (!d.parent_id.empty()) {
       dependents[d.parent_id].push_back(slot);
     }
-    for (const auto& key : d.name_keys) {
-      if (!key.empty()) name_keys[key].push_back(slot);
-    }
+    for (const auto& key : NameKeys(d)) name_keys[key].push_back(slot);
     SuggestAll(d, +1);
   }
 
@@ -792,7 +811,7 @@ struct SearchIndex::State {
     } else if (!d.parent_id.empty()) {
       drop(d.parent_id);
     }
-    for (const auto& key : d.name_keys) {
+    for (const auto& key : NameKeys(d)) {
       auto it = name_keys.find(key);
       if (it == name_keys.end()) continue;
       auto& v = it->second;
@@ -817,8 +836,19 @@ struct SearchIndex::State {
 
   // ---- suggestions
 
+  // While set (bulk load), phrases are only counted here and keyed at the end.
+  absl::flat_hash_map<std::string, uint32_t>* suggest_batch = nullptr;
+
   void SuggestPhrase(const std::string& display, int delta) {
     if (display.empty()) return;
+    if (suggest_batch != nullptr && delta > 0) {
+      ++(*suggest_batch)[display];
+      return;
+    }
+    SuggestKeys(display, delta);
+  }
+
+  void SuggestKeys(const std::string& display, int delta) {
     const std::string folded = TextFolder::FoldJoined(display);
     if (folded.empty()) return;
     for (size_t pos = 0; pos < folded.size(); ++pos) {
@@ -827,7 +857,7 @@ struct SearchIndex::State {
       if (delta > 0) {
         auto& e = suggest[key];
         if (e.count == 0) e.display = display;
-        ++e.count;
+        e.count += static_cast<uint32_t>(delta);
       } else {
         auto it = suggest.find(key);
         if (it != suggest.end() && --it->second.count == 0) suggest.erase(it);
@@ -914,6 +944,7 @@ struct SearchIndex::State {
   }
 
   absl::Status BulkLoad(const std::vector<Record>& records) {
+    double T = NowMs();
     std::vector<Analysis> analyses(records.size());
     docs.resize(records.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -930,21 +961,39 @@ struct SearchIndex::State {
         pos->second = static_cast<uint32_t>(i);
       }
     }
+    std::fprintf(stderr, "fill %.0f\n", NowMs() - T); T = NowMs();
     // Compounds are split only now, against the whole vocabulary.
+    std::vector<uint32_t> df(terms.size());
     for (size_t i = 0; i < records.size(); ++i) {
       if (!docs[i].alive) {
         docs[i] = Doc();
         continue;
       }
       BuildOwnTerms(analyses[i], &docs[i]);
-      analyses[i] = Analysis();
+      Analysis().occurrences.swap(analyses[i].occurrences);
+      if (df.size() < terms.size()) df.resize(terms.size());
+      for (const WeightedTerm& wt : docs[i].own) ++df[wt.term];
     }
+    for (size_t t = 0; t < df.size(); ++t) terms[t].postings.reserve(df[t] + df[t] / 8);
+    std::fprintf(stderr, "own %.0f\n", NowMs() - T); T = NowMs();
     live = slot_by_id.size();
+    absl::flat_hash_map<std::string, uint32_t> batch;
+    suggest_batch = &batch;
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Register(s);
     }
+    suggest_batch = nullptr;
+    for (const auto& [display, count] : batch) SuggestKeys(display, static_cast<int>(count));
+    std::fprintf(stderr, "register %.0f\n", NowMs() - T); T = NowMs();
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Post(s);
+    }
+    std::fprintf(stderr, "post %.0f\n", NowMs() - T); T = NowMs();
+    {
+      size_t postings = 0, own = 0, posted = 0, strings = 0, labels = 0;
+      for (auto& t : terms) postings += t.postings.capacity();
+      for (auto& d : docs) { own += d.own.capacity(); posted += d.ctx_terms.capacity(); strings += d.id.capacity() + d.name.capacity() + d.description.capacity() + d.title.capacity() + d.email.capacity() + d.phone.capacity() + d.parent_id.capacity() + d.contact_person_id.capacity(); for (auto& l : d.labels) labels += l.capacity() + 32; for (auto& l : d.aliases) labels += l.capacity() + 32; }
+      std::fprintf(stderr, "terms %zu surfaces %zu postings %zu (%zu MB) own %zu (%zu MB) posted %zu (%zu MB) strings %zu MB labels %zu MB docs %zu MB suggest %zu\n", terms.size(), surfaces.size(), postings, postings*8>>20, own, own*sizeof(WeightedTerm)>>20, posted, posted*4>>20, strings>>20, labels>>20, docs.size()*sizeof(Doc)>>20, suggest.size());
     }
     return absl::OkStatus();
   }
@@ -1121,6 +1170,13 @@ struct SearchIndex::State {
       }
       for (Clause& c : extra) slot.clauses.push_back(std::move(c));
       for (const SynonymMap::Phrase* phrase : m.alternatives) {
+        // A phrase that contains one of the span's own words finds nothing
+        // that word does not; it would only cost time.
+        bool subsumed = false;
+        for (const std::string& stem : *phrase) {
+          for (size_t j = i; j < i + len; ++j) subsumed = subsumed || stem == stems[j];
+        }
+        if (subsumed && phrase->size() > len) continue;
         Clause c;
         c.factor = kSynonymFactor;
         c.label = absl::StrCat("synonym \"", absl::StrJoin(*phrase, " "), "\"");
@@ -1135,13 +1191,21 @@ struct SearchIndex::State {
         }
         if (ok) slot.clauses.push_back(std::move(c));
       }
-      for (const Clause& c : slot.clauses) {
-        for (const Part& p : c.parts) {
-          for (const Alt& a : p.alts) {
-            plan.terms.insert(a.term);
-            slot.weight = std::max(slot.weight, c.parts.size() == 1 ? Idf(a.term) * a.factor
-                                                                    : Idf(a.term) * 0.5f);
-          }
+      // A slot weighs what the typed words weigh; synonyms and compound
+      // parts widen what matches but do not make the word more important.
+      for (size_t c = 0; c < slot.clauses.size(); ++c) {
+        float clause_weight = 0;
+        for (const Part& p : slot.clauses[c].parts) {
+          for (const Alt& a : p.alts) plan.terms.insert(a.term);
+          // The first alternative is the word itself, else its best typo
+          // correction; prefixes and typos must not inflate its weight.
+          if (!p.alts.empty()) clause_weight += Idf(p.alts[0].term) * p.alts[0].factor;
+        }
+        if (c == 0 && main_ok) {
+          slot.weight = clause_weight;
+        } else if (!main_ok) {
+          slot.weight = std::max(slot.weight, clause_weight * slot.clauses[c].factor /
+                                                  slot.clauses[c].parts.size());
         }
       }
       plan.slots.push_back(std::move(slot));
@@ -1165,10 +1229,12 @@ struct SearchIndex::State {
     return v;
   }
 
-  // Adds the slot's best match of every doc in its postings to `s`.
-  void IterateSlot(const Slot& slot, Scratch& s) const {
+  // Adds the slot's best match of every doc in its postings to `s`; when
+  // `restricted`, only of docs some earlier slot matched.
+  void IterateSlot(const Slot& slot, Scratch& s, bool restricted) const {
     auto offer_slot = [&](uint32_t d, float v, uint16_t fields) {
       Acc& a = s.acc[d];
+      if (restricted && a.covered == 0) return;
       if (a.slot_best == 0) s.slot_touched.push_back(d);
       if (v > a.slot_best) {
         a.slot_best = v;
@@ -1199,12 +1265,13 @@ struct SearchIndex::State {
       for (const Alt& alt : clause.parts[rarest].alts) {
         const float w = Idf(alt.term) * alt.factor / kImpactScale;
         for (const Posting& p : terms[alt.term].postings) {
+          if (restricted && s.acc[p.doc].covered == 0) continue;
           const float v = w * p.impact;
           if (s.part_best[p.doc] == 0) s.part_touched.push_back(p.doc);
           s.part_best[p.doc] = std::max(s.part_best[p.doc], v);
         }
       }
-      std::sort(s.part_touched.begin(), s.part_touched.end());
+      SortDocs(&s.part_touched, s);
       struct Cursor {
         const std::vector<Posting>* postings;
         size_t pos;
@@ -1337,16 +1404,64 @@ struct SearchIndex::State {
       }
     }
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (!probe[i] && !plan.slots[i].clauses.empty()) IterateSlot(plan.slots[i], s);
+      if (!probe[i] && !plan.slots[i].clauses.empty()) IterateSlot(plan.slots[i], s, false);
+    }
+    static const bool debug = getenv("SEARCH_DEBUG") != nullptr;
+    if (debug) {
+      for (size_t i = 0; i < plan.slots.size(); ++i) {
+        size_t alts = 0;
+        for (auto& c : plan.slots[i].clauses) for (auto& p : c.parts) alts += p.alts.size();
+        std::fprintf(stderr, "slot '%s' w=%.2f vol=%zu clauses=%zu alts=%zu probe=%d\n", plan.slots[i].text.c_str(), plan.slots[i].weight, volume[i], plan.slots[i].clauses.size(), alts, (int)probe[i]);
+      }
+      std::fprintf(stderr, "touched=%zu\n", s.touched.size());
     }
     if (probe_weight == 0) return;
     s.candidates.clear();
     for (uint32_t d : s.touched) {
       if (s.acc[d].covered + probe_weight >= budget) s.candidates.push_back(d);
     }
-    std::sort(s.candidates.begin(), s.candidates.end());
+    SortDocs(&s.candidates, s);
+    // Rarest probed words first: each round drops the candidates that can no
+    // longer reach the budget.
+    std::vector<size_t> probes;
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (probe[i]) ProbeSlot(plan.slots[i], s.candidates, s);
+      if (probe[i]) probes.push_back(i);
+    }
+    std::sort(probes.begin(), probes.end(),
+              [&](size_t a, size_t b) { return volume[a] < volume[b]; });
+    float remaining = probe_weight;
+    for (size_t i : probes) {
+      // Seeking pays off only when the candidates are few next to the
+      // postings; otherwise read the postings for the candidates.
+      if (volume[i] > 8 * s.candidates.size()) {
+        ProbeSlot(plan.slots[i], s.candidates, s);
+      } else {
+        IterateSlot(plan.slots[i], s, /*restricted=*/true);
+      }
+      remaining -= plan.slots[i].weight;
+      size_t kept = 0;
+      for (uint32_t d : s.candidates) {
+        if (s.acc[d].covered + remaining >= budget) s.candidates[kept++] = d;
+      }
+      s.candidates.resize(kept);
+    }
+  }
+
+  // Sorts doc ids ascending through a bitmap: linear, unlike std::sort.
+  void SortDocs(std::vector<uint32_t>* ids, Scratch& s) const {
+    if (ids->size() < 64) {
+      std::sort(ids->begin(), ids->end());
+      return;
+    }
+    s.bits.assign(docs.size() / 64 + 1, 0);
+    for (uint32_t d : *ids) s.bits[d >> 6] |= uint64_t{1} << (d & 63);
+    ids->clear();
+    for (size_t w = 0; w < s.bits.size(); ++w) {
+      uint64_t word = s.bits[w];
+      while (word != 0) {
+        ids->push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
+        word &= word - 1;
+      }
     }
   }
 
@@ -1662,24 +1777,32 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
       if (passes(d)) matches.push_back({0.0f, d});
     }
   } else {
-    st.Evaluate(plan, s, kMinCoverage);
-    g_prof.t[1] += NowMs() - T0; T0 = NowMs();
     size_t matchable = 0;
     for (const Slot& slot : plan.slots) {
       total_weight += slot.weight;
       if (!slot.clauses.empty()) ++matchable;
     }
-    if (auto it = st.name_keys.find(plan.name_key); it != st.name_keys.end()) {
-      for (uint32_t d : it->second) {
-        if (s.acc[d].covered > 0) s.acc[d].exact = 1;
+    // Like Typesense's drop_tokens_threshold: records with all the words
+    // first; only when they are few, also records with most of them.
+    for (const float min_coverage : {1.0f, kMinCoverage}) {
+      if (min_coverage == kMinCoverage && (matches.size() >= kDropWordsThreshold || matchable < 2)) {
+        break;
+      }
+      matches.clear();
+      st.Evaluate(plan, s, min_coverage);
+      if (auto it = st.name_keys.find(plan.name_key); it != st.name_keys.end()) {
+        for (uint32_t d : it->second) {
+          if (s.acc[d].covered > 0) s.acc[d].exact = 1;
+        }
+      }
+      matches.reserve(s.touched.size());
+      const float min_weight = min_coverage * total_weight * 0.999f;
+      for (uint32_t d : s.touched) {
+        if (s.acc[d].covered < min_weight || !passes(d)) continue;
+        matches.push_back({st.FinalScore(plan, s, d, total_weight, matchable), d});
       }
     }
-    matches.reserve(s.touched.size());
-    const float min_weight = kMinCoverage * total_weight * 0.999f;
-    for (uint32_t d : s.touched) {
-      if (s.acc[d].covered < min_weight || !passes(d)) continue;
-      matches.push_back({st.FinalScore(plan, s, d, total_weight, matchable), d});
-    }
+    g_prof.t[1] += NowMs() - T0; T0 = NowMs();
   }
   g_prof.t[2] += NowMs() - T0; T0 = NowMs();
   if (query.near) {

@@ -169,8 +169,17 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
   absl::string_view text = input;
   if (ComposeIfNeeded(input, &composed)) text = composed;
 
-  std::string token;
-  token.reserve(32);
+  // One token buffer per thread and nesting level, to avoid an allocation
+  // per call on the indexing path.
+  thread_local int depth = 0;
+  thread_local std::string buffers[4];
+  std::string local;
+  std::string& token = depth < 4 ? buffers[depth] : local;
+  struct DepthGuard {
+    DepthGuard() { ++depth; }
+    ~DepthGuard() { --depth; }
+  } guard;
+  token.clear();
   int32_t begin = -1;
   bool token_is_digit = false;
   bool needs_collapse = false;
@@ -192,10 +201,32 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
     const int32_t start = i;
     UChar32 cp;
     if (s[i] < 0x80) {
-      cp = s[i++];
-    } else {
-      U8_NEXT(s, i, length, cp);
+      // ASCII fast path: most text is ASCII.
+      const char c = static_cast<char>(s[i++]);
+      char lower = 0;
+      bool digit = false;
+      if (c >= 'a' && c <= 'z') {
+        lower = c;
+      } else if (c >= 'A' && c <= 'Z') {
+        lower = static_cast<char>(c - 'A' + 'a');
+      } else if (c >= '0' && c <= '9') {
+        lower = c;
+        digit = true;
+      }
+      if (lower == 0) {
+        flush(start);
+        continue;
+      }
+      if (begin >= 0 && digit != token_is_digit) flush(start);
+      if (begin < 0) {
+        begin = start;
+        token_is_digit = digit;
+      }
+      if (lower == 'a' || lower == 'o') needs_collapse = true;
+      token.push_back(lower);
+      continue;
     }
+    U8_NEXT(s, i, length, cp);
     if (cp < 0) {
       flush(start);
       continue;
