@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/random/random.h"
@@ -24,6 +26,7 @@
 #include "client/json_text.h"
 #include "client/progress_bar.h"
 #include "client/record_view.h"
+#include "client/search_view.h"
 #include "client/table_printer.h"
 #include "server/common/status_macros.h"
 #include "server/model/record_json.h"
@@ -346,6 +349,109 @@ absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options
   SOFDIR_RETURN_IF_ERROR(client->DeleteRecord(options.id, options.etag));
   Write(stdout, common.json ? absl::StrCat("{\"deleted\":", JsonQuote(options.id), "}\n")
                             : absl::StrCat("deleted ", options.id, "\n"));
+  return FlushStdout();
+}
+
+namespace {
+
+// The command line that shows the page after this one: the same query and
+// filters (the token is bound to them) plus the token.
+std::string NextSearchPageHint(const SearchOptions& options, absl::string_view token) {
+  std::string hint = "next page: sofdir search";
+  if (!options.text.empty()) absl::StrAppend(&hint, " ", ShellWord(options.text));
+  auto add = [&hint](absl::string_view flag, absl::string_view value) {
+    if (!value.empty()) absl::StrAppend(&hint, " ", flag, " ", ShellWord(value));
+  };
+  for (const std::string& kind : options.kinds) add("--kind", kind);
+  add("--area", options.area);
+  add("--district", options.district);
+  add("--legal-basis", options.legal_basis);
+  add("--service-type", options.service_type);
+  if (options.age) absl::StrAppend(&hint, " --age ", *options.age);
+  if (options.only_free) absl::StrAppend(&hint, " --free");
+  add("--near", options.near);
+  add("--filter", options.filter);
+  if (options.limit > 0) absl::StrAppend(&hint, " --limit ", options.limit);
+  if (options.explain) absl::StrAppend(&hint, " --explain");
+  absl::StrAppend(&hint, " --page-token ", ShellWord(token), "\n");
+  return hint;
+}
+
+// Bold only where a person reads it: stdout is a terminal and NO_COLOR
+// (no-color.org) is not set.
+bool UseAnsi() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
+
+}  // namespace
+
+absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options) {
+  v1::SearchEntriesRequest request;
+  request.set_query(options.text);
+  for (const std::string& kind : options.kinds) {
+    std::optional<v1::RecordKind> parsed = model::KindFromName(kind);
+    if (!parsed) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--kind: ", kind, " is not a kind; valid: unit, tilbud, partner, praktik, person"));
+    }
+    request.add_kinds(*parsed);
+  }
+  request.set_area(options.area);
+  request.set_district(options.district);
+  request.set_legal_basis(options.legal_basis);
+  request.set_service_type(options.service_type);
+  if (options.age) request.set_age(*options.age);
+  request.set_only_free(options.only_free);
+  if (!options.near.empty()) {
+    absl::StatusOr<NearPlace> near = ParseNear(options.near);
+    if (!near.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--near: ", near.status().message()));
+    }
+    if (near->point) {
+      *request.mutable_near() = *near->point;
+    } else {
+      request.set_near_district(near->place);
+    }
+  }
+  request.set_filter(options.filter);
+  request.set_page_size(options.limit);
+  request.set_page_token(options.page_token);
+  request.set_explain(options.explain);
+
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::SearchEntriesResponse response, client->SearchEntries(request));
+  if (common.json) {
+    Write(stdout, SearchResponseToJson(response, options.explain));
+    return FlushStdout();
+  }
+  SearchView view;
+  view.ansi = UseAnsi();
+  view.explain = options.explain;
+  Write(stdout, FormatSearchResponse(response, view));
+  if (!response.next_page_token().empty() && !response.results().empty()) {
+    Write(stdout, NextSearchPageHint(options, response.next_page_token()));
+  }
+  return FlushStdout();
+}
+
+absl::Status RunWhoKnows(const CommonOptions& common, const WhoKnowsOptions& options) {
+  v1::WhoKnowsRequest request;
+  request.set_topic(options.topic);
+  request.set_limit(options.limit);
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::WhoKnowsResponse response, client->WhoKnows(request));
+  Write(stdout, common.json ? WhoKnowsResponseToJson(response) : FormatExperts(response));
+  return FlushStdout();
+}
+
+absl::Status RunSuggest(const CommonOptions& common, const SuggestOptions& options) {
+  v1::SuggestEntriesRequest request;
+  request.set_prefix(options.prefix);
+  request.set_limit(options.limit);
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::SuggestEntriesResponse response, client->SuggestEntries(request));
+  Write(stdout, common.json ? SuggestResponseToJson(response) : FormatSuggestions(response));
   return FlushStdout();
 }
 

@@ -8,6 +8,7 @@
 #ifndef SOFDIR_CLIENT_COMMANDS_H_
 #define SOFDIR_CLIENT_COMMANDS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,38 @@ struct DeleteOptions {
   std::string etag;
 };
 [[nodiscard]] absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options);
+
+// `search`: ranked results, their snippets and the facet counts; with
+// --json one object (search_view.h). A query the server finds nothing for
+// (e.g. only stop words) prints "no results" and is OK.
+struct SearchOptions {
+  std::string text;                // may be empty when a filter is given
+  std::vector<std::string> kinds;  // kind names; empty = all kinds
+  std::string area;
+  std::string district;
+  std::string legal_basis;
+  std::string service_type;
+  std::optional<int> age;
+  bool only_free = false;
+  std::string near;    // "LAT,LON" or a place name (ParseNear); "" = none
+  std::string filter;  // AIP-160 subset, passed on as it is
+  int limit = 0;       // page_size; 0 = the server's default (10)
+  std::string page_token;
+  bool explain = false;
+};
+[[nodiscard]] absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options);
+
+struct WhoKnowsOptions {
+  std::string topic;
+  int limit = 0;  // 0 = the server's default (10)
+};
+[[nodiscard]] absl::Status RunWhoKnows(const CommonOptions& common, const WhoKnowsOptions& options);
+
+struct SuggestOptions {
+  std::string prefix;
+  int limit = 0;  // 0 = the server's default (8)
+};
+[[nodiscard]] absl::Status RunSuggest(const CommonOptions& common, const SuggestOptions& options);
 
 }  // namespace sofdir::client
 

@@ -118,4 +118,21 @@ absl::StatusOr<v1::ExportRecordsResponse> DirectoryClient::ExportRecords(
       *stub_, &v1::DirectoryService::Stub::ExportRecords, request, options_);
 }
 
+absl::StatusOr<v1::SearchEntriesResponse> DirectoryClient::SearchEntries(
+    const v1::SearchEntriesRequest& request) {
+  return Call<v1::SearchEntriesRequest, v1::SearchEntriesResponse>(
+      *stub_, &v1::DirectoryService::Stub::SearchEntries, request, options_);
+}
+
+absl::StatusOr<v1::SuggestEntriesResponse> DirectoryClient::SuggestEntries(
+    const v1::SuggestEntriesRequest& request) {
+  return Call<v1::SuggestEntriesRequest, v1::SuggestEntriesResponse>(
+      *stub_, &v1::DirectoryService::Stub::SuggestEntries, request, options_);
+}
+
+absl::StatusOr<v1::WhoKnowsResponse> DirectoryClient::WhoKnows(const v1::WhoKnowsRequest& request) {
+  return Call<v1::WhoKnowsRequest, v1::WhoKnowsResponse>(
+      *stub_, &v1::DirectoryService::Stub::WhoKnows, request, options_);
+}
+
 }  // namespace sofdir::client

@@ -62,6 +62,18 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ExportRecordsResponse> ExportRecords(
       const sof::directory::v1::ExportRecordsRequest& request);
 
+  // INVALID_ARGUMENT naming the field: a bad filter expression, page_token
+  // from another query, unknown near_district, age outside 0..120.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::SearchEntriesResponse> SearchEntries(
+      const sof::directory::v1::SearchEntriesRequest& request);
+
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::SuggestEntriesResponse> SuggestEntries(
+      const sof::directory::v1::SuggestEntriesRequest& request);
+
+  // INVALID_ARGUMENT when the topic is empty.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::WhoKnowsResponse> WhoKnows(
+      const sof::directory::v1::WhoKnowsRequest& request);
+
   const std::string& server() const { return options_.server; }
 
  private:

@@ -1,5 +1,7 @@
 #include "client/json_text.h"
 
+#include <cmath>
+
 #include "absl/strings/str_format.h"
 
 namespace sofdir::client {
@@ -33,6 +35,11 @@ std::string JsonQuote(absl::string_view text) {
   }
   out += "\"";
   return out;
+}
+
+std::string JsonNumber(double value) {
+  if (!std::isfinite(value)) return "null";
+  return absl::StrFormat("%.6g", value);
 }
 
 }  // namespace sofdir::client

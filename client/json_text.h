@@ -14,6 +14,10 @@ namespace sofdir::client {
 // characters are escaped.
 std::string JsonQuote(absl::string_view text);
 
+// `value` as a JSON number with 6 significant digits ("12.3457", "0.5");
+// "null" for NaN and infinities, which JSON cannot hold.
+std::string JsonNumber(double value);
+
 }  // namespace sofdir::client
 
 #endif  // SOFDIR_CLIENT_JSON_TEXT_H_

@@ -7,10 +7,12 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
+#include "client/search_view.h"
 
 namespace {
 
@@ -19,6 +21,7 @@ using ::sofdir::client::CommonOptions;
 constexpr char kDefaultServer[] = "127.0.0.1:50051";
 constexpr char kKindHelp[] = "unit, tilbud, partner, praktik, person, or all";
 const std::vector<std::string> kKinds = {"unit", "tilbud", "partner", "praktik", "person", "all"};
+const std::vector<std::string> kSearchKinds = {"unit", "tilbud", "partner", "praktik", "person"};
 
 // --server, --json and --timeout, on every subcommand so that each one's
 // --help lists them.
@@ -52,6 +55,19 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
                  "5 server unreachable, 6 conflict (see sofdir --help).");
 }
 
+// --near must be a point or a place name; a bad point is a usage error.
+const CLI::Validator kNearValidator(
+    [](std::string& value) {
+      absl::StatusOr<sofdir::client::NearPlace> near = sofdir::client::ParseNear(value);
+      return near.ok() ? std::string() : std::string(near.status().message());
+    },
+    "LAT,LON|PLACE");
+
+int UsageError(absl::string_view message) {
+  std::cerr << "sofdir: " << message << "\nRun with --help for more information." << std::endl;
+  return sofdir::client::kExitUsage;
+}
+
 int Finish(const absl::Status& status) {
   if (!status.ok()) std::cerr << "sofdir: " << status.message() << std::endl;
   return sofdir::client::ExitCodeFor(status);
@@ -62,8 +78,9 @@ int Finish(const absl::Status& status) {
 int main(int argc, char** argv) {
   CLI::App cli{
       "sofdir: command-line client of the SOF knowledge directory (sofdir-server).\n"
-      "Imports and exports the JSON Lines format of shared/data/README.md and reads,\n"
-      "lists, creates, updates and deletes single records.",
+      "Imports and exports the JSON Lines format of shared/data/README.md; reads,\n"
+      "lists, creates, updates and deletes single records; searches the directory\n"
+      "(search, who-knows, suggest).",
       "sofdir"};
   cli.require_subcommand(1);
   cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") + kDefaultServer +
@@ -172,15 +189,91 @@ int main(int argc, char** argv) {
                  "Exits 3 when the record does not exist, 6 while other records refer to\n"
                  "it (the message lists them) or when --etag is stale.");
 
+  // search
+  CommonFlags search_flags;
+  sofdir::client::SearchOptions search_options;
+  std::vector<std::string> search_words;
+  int search_age = 0;
+  CLI::App* search_command = cli.add_subcommand(
+      "search", "Find tilbud, units, partners, praktik offers and people by what they are about");
+  search_command->add_option("TEXT", search_words,
+                             "what to look for, e.g. botilbud unge autisme; may be left out when "
+                             "a filter is given");
+  search_command
+      ->add_option("--kind", search_options.kinds,
+                   "only these kinds; repeat or separate with commas: unit, tilbud, partner, "
+                   "praktik, person")
+      ->check(CLI::IsMember(kSearchKinds))
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  search_command->add_option("--area", search_options.area,
+                             "only this area, e.g. \"Udsatte voksne\"");
+  search_command->add_option("--district", search_options.district,
+                             "only this district, e.g. Nørrebro");
+  search_command->add_option("--legal-basis", search_options.legal_basis,
+                             "only tilbud given under this, e.g. \"SEL § 107\"");
+  search_command->add_option("--service-type", search_options.service_type,
+                             "only tilbud of this type, e.g. botilbud");
+  CLI::Option* age_option =
+      search_command->add_option("--age", search_age, "only tilbud whose age range covers this age")
+          ->check(CLI::Range(0, 120));
+  search_command->add_flag("--free", search_options.only_free, "only tilbud with free places");
+  search_command
+      ->add_option("--near", search_options.near,
+                   "rank nearer records higher and show distances: LAT,LON or a district, "
+                   "e.g. Nørrebro")
+      ->check(kNearValidator);
+  search_command->add_option(
+      "--filter", search_options.filter,
+      "filter expression, e.g. 'kind = \"tilbud\" AND free_places > 0' (fields: kind, area, "
+      "district, legal_basis, service_type, age, free_places, unit_id)");
+  search_command->add_option("--limit", search_options.limit, "results per page (default 10)")
+      ->check(CLI::Range(1, 100));
+  search_command->add_option("--page-token", search_options.page_token,
+                             "token printed by the previous page");
+  search_command->add_flag("--explain", search_options.explain,
+                           "show how each result's score came about");
+  AddCommonFlags(*search_command, search_flags, "seconds the call may take",
+                 "Danish text as people type it: without æ/ø/å, with typos, inflections,\n"
+                 "abbreviations (SEL 107, SPC) and synonyms. Prints the ranked results with\n"
+                 "the words that matched in bold (« » when not on a terminal), free places for\n"
+                 "tilbud, counts per kind, area, district, service type and legal basis to\n"
+                 "narrow by, and the command for the next page. A query that finds nothing\n"
+                 "prints \"no results\" and exits 0; a bad --filter exits 4.");
+
+  // who-knows
+  CommonFlags who_knows_flags;
+  sofdir::client::WhoKnowsOptions who_knows_options;
+  std::vector<std::string> who_knows_words;
+  CLI::App* who_knows_command = cli.add_subcommand(
+      "who-knows", "Find the persons and units that know a topic or method, and how to reach them");
+  who_knows_command->add_option("TOPIC", who_knows_words, "topic or method, e.g. FIT")->required();
+  who_knows_command->add_option("--limit", who_knows_options.limit, "how many to show (default 10)")
+      ->check(CLI::Range(1, 100));
+  AddCommonFlags(*who_knows_command, who_knows_flags, "seconds the call may take",
+                 "Ranked by the evidence, which is listed under each one (e.g. expertise,\n"
+                 "praktik offers they host). Exits 4 when TOPIC is empty.");
+
+  // suggest
+  CommonFlags suggest_flags;
+  sofdir::client::SuggestOptions suggest_options;
+  std::vector<std::string> suggest_words;
+  CLI::App* suggest_command =
+      cli.add_subcommand("suggest", "Complete what has been typed so far (search as you type)");
+  suggest_command->add_option("PREFIX", suggest_words, "the start of a word or name, e.g. fri")
+      ->required();
+  suggest_command->add_option("--limit", suggest_options.limit, "how many completions (default 8)")
+      ->check(CLI::Range(1, 50));
+  AddCommonFlags(*suggest_command, suggest_flags, "seconds the call may take",
+                 "Prints one completion per line with the number of records that carry it.");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return cli.exit(error);  // --help
     }
-    std::cerr << "sofdir: " << error.what() << "\nRun with --help for more information."
-              << std::endl;
-    return sofdir::client::kExitUsage;
+    return UsageError(error.what());
   }
 
   if (import_command->parsed()) {
@@ -203,6 +296,25 @@ int main(int argc, char** argv) {
   }
   if (delete_command->parsed()) {
     return Finish(sofdir::client::RunDelete(delete_flags.ToOptions(), delete_options));
+  }
+  if (search_command->parsed()) {
+    search_options.text = absl::StrJoin(search_words, " ");
+    if (age_option->count() > 0) search_options.age = search_age;
+    const sofdir::client::SearchOptions& o = search_options;
+    if (o.text.empty() && o.kinds.empty() && o.area.empty() && o.district.empty() &&
+        o.legal_basis.empty() && o.service_type.empty() && !o.age && !o.only_free &&
+        o.near.empty() && o.filter.empty()) {
+      return UsageError("search: give TEXT, a filter (--kind, --area, --free ...) or both");
+    }
+    return Finish(sofdir::client::RunSearch(search_flags.ToOptions(), search_options));
+  }
+  if (who_knows_command->parsed()) {
+    who_knows_options.topic = absl::StrJoin(who_knows_words, " ");
+    return Finish(sofdir::client::RunWhoKnows(who_knows_flags.ToOptions(), who_knows_options));
+  }
+  if (suggest_command->parsed()) {
+    suggest_options.prefix = absl::StrJoin(suggest_words, " ");
+    return Finish(sofdir::client::RunSuggest(suggest_flags.ToOptions(), suggest_options));
   }
   return sofdir::client::kExitUsage;
 }

@@ -1,9 +1,9 @@
 // Offline quality and speed tool for the search engine.
 //
-//   search_eval --data sof-directory.jsonl --intents dev-intents.jsonl \
+//   search_eval --data sof-directory.jsonl --intents dev-intents.jsonl
 //               --synonyms data/synonyms.txt --run run.jsonl [--depth 50]
 //       writes a run file for shared/data/score.py
-//   search_eval --data /tmp/sof-100k.jsonl --intents dev-intents.jsonl \
+//   search_eval --data /tmp/sof-100k.jsonl --intents dev-intents.jsonl
 //               --synonyms data/synonyms.txt --bench 20
 //       reports bulk-load time, search/suggest latency percentiles and RSS
 //   search_eval ... --query "hvem kan fit" [--explain]
@@ -96,6 +96,12 @@ std::vector<Intent> LoadIntents(const std::string& path) {
   return out;
 }
 
+double ThreadCpuMs() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -105,20 +111,36 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data, intents_path, synonyms, run, query;
+  std::string data, intents_path, synonyms, run, query, who, suggest;
   int depth = 50, bench = 0;
   bool explain = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--data") data = next();
-    else if (a == "--intents") intents_path = next();
-    else if (a == "--synonyms") synonyms = next();
-    else if (a == "--run") run = next();
-    else if (a == "--query") query = next();
-    else if (a == "--depth") depth = std::stoi(next());
-    else if (a == "--bench") bench = std::stoi(next());
-    else if (a == "--explain") explain = true;
+    if (a == "--data") {
+      data = next();
+    } else if (a == "--intents") {
+      intents_path = next();
+    } else if (a == "--synonyms") {
+      synonyms = next();
+    } else if (a == "--run") {
+      run = next();
+    } else if (a == "--query") {
+      query = next();
+    } else if (a == "--who") {
+      who = next();
+    } else if (a == "--suggest") {
+      suggest = next();
+    } else if (a == "--depth") {
+      depth = std::stoi(next());
+    } else if (a == "--bench") {
+      bench = std::stoi(next());
+    } else if (a == "--explain") {
+      explain = true;
+    } else {
+      std::cerr << "unknown flag " << a << "\n";
+      return 2;
+    }
   }
   const long rss_start = RssKb();
   std::vector<Record> records;
@@ -143,19 +165,44 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto t0 = Clock::now();
+  const double load_cpu0 = ThreadCpuMs();
   if (auto st = (*index)->BulkLoad(records); !st.ok()) {
     std::cerr << st << "\n";
     return 1;
   }
   const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  const double load_cpu_ms = ThreadCpuMs() - load_cpu0;
   const size_t n = records.size();
   records.clear();
   records.shrink_to_fit();
   malloc_trim(0);
   const long rss_loaded = RssKb();
-  std::cerr << "loaded " << n << " records in " << load_ms << " ms; RSS " << rss_loaded / 1024
-            << " MB (index ~" << (rss_loaded - rss_start) / 1024 << " MB)\n";
+  std::cerr << "loaded " << n << " records in " << load_ms << " ms (CPU " << load_cpu_ms
+            << " ms); RSS " << rss_loaded / 1024 << " MB (index ~"
+            << (rss_loaded - rss_start) / 1024 << " MB)\n";
 
+  if (!who.empty()) {
+    auto r = (*index)->WhoKnows(who, 10);
+    if (!r.ok()) {
+      std::cerr << r.status() << "\n";
+      return 1;
+    }
+    for (const auto& h : r->hits) {
+      std::cout << h.id << "\t" << h.score << "\t" << h.name << " (" << h.title << ", "
+                << h.unit_name << ") " << h.email << " " << h.phone << "\n";
+      for (const auto& e : h.evidence) std::cout << "      " << e << "\n";
+    }
+    return 0;
+  }
+  if (!suggest.empty()) {
+    auto r = (*index)->Suggest(suggest, 8);
+    if (!r.ok()) {
+      std::cerr << r.status() << "\n";
+      return 1;
+    }
+    for (const auto& s : *r) std::cout << s.count << "\t" << s.text << "\n";
+    return 0;
+  }
   if (!query.empty()) {
     sofdir::search::SearchQuery q;
     q.text = query;
@@ -197,13 +244,15 @@ int main(int argc, char** argv) {
     }
   }
   if (bench > 0) {
-    std::vector<double> search_ms, suggest_ms, who_ms;
+    std::vector<double> search_ms, suggest_ms, who_ms, search_cpu_ms;
     std::vector<std::vector<double>> per_intent(intents.size());
     for (int rep = 0; rep < bench; ++rep) {
       for (size_t qi = 0; qi < intents.size(); ++qi) {
         const Intent& intent = intents[qi];
         auto s0 = Clock::now();
+        const double c0 = ThreadCpuMs();
         auto r = (*index)->Search(intent.query);
+        search_cpu_ms.push_back(ThreadCpuMs() - c0);
         search_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
         per_intent[qi].push_back(search_ms.back());
         if (!r.ok()) std::cerr << r.status() << "\n";
@@ -234,6 +283,9 @@ int main(int argc, char** argv) {
     std::printf("search  n=%zu p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", search_ms.size(),
                 Percentile(search_ms, 0.5), Percentile(search_ms, 0.99),
                 Percentile(search_ms, 1.0));
+    std::printf("search CPU time p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
+                Percentile(search_cpu_ms, 0.5), Percentile(search_cpu_ms, 0.99),
+                Percentile(search_cpu_ms, 1.0));
     std::printf("suggest n=%zu p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", suggest_ms.size(),
                 Percentile(suggest_ms, 0.5), Percentile(suggest_ms, 0.99),
                 Percentile(suggest_ms, 1.0));

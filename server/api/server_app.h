@@ -30,7 +30,7 @@ class ServerApp {
     std::string data_dir;                     // required
     std::string demo_data;                    // JSONL loaded into an empty directory
     std::string synonyms_path;                // search synonyms; empty = none
-    int worker_threads = 4;
+    int worker_threads = 8;
     // Today's date for booking rules; empty = Copenhagen's calendar day.
     std::function<absl::CivilDay()> today;
     int max_message_bytes = 32 << 20;

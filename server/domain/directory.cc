@@ -187,10 +187,12 @@ absl::Status Directory::Guard(Transaction& transaction, const Record* before,
 }
 
 absl::Status Directory::Transact(const std::function<absl::Status(Transaction&)>& build) {
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);
   Transaction transaction = Begin();
   SOFDIR_RETURN_IF_ERROR(build(transaction));
-  return Commit(transaction);
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  lock.Release();
+  return AwaitDurable(ticket);
 }
 
 absl::StatusOr<Record> Directory::Get(absl::string_view id) const {
@@ -355,15 +357,22 @@ void Directory::StageDelete(Transaction& transaction, const Record& previous) {
   transaction.AddChange(std::move(change));
 }
 
-absl::Status Directory::Commit(Transaction& transaction) {
-  if (transaction.changes_.empty()) return absl::OkStatus();
-  SOFDIR_RETURN_IF_ERROR(storage_.Write(transaction.batch_));
+absl::StatusOr<uint64_t> Directory::Commit(Transaction& transaction) {
+  // Nothing to write: the answer may still rest on another writer's data
+  // that is not synced yet, so wait for that.
+  if (transaction.changes_.empty()) return storage_.LastTicket();
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, storage_.Write(transaction.batch_));
   next_sequence_ += transaction.changes_.size();
   committed_sequence_.store(next_sequence_ - 1);
   for (const Change& change : transaction.changes_) {
     for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
   }
-  return absl::OkStatus();
+  return ticket;
+}
+
+absl::Status Directory::AwaitDurable(uint64_t ticket) {
+  if (ticket == 0) return absl::OkStatus();
+  return storage_.WaitDurable(ticket);
 }
 
 absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id) {
@@ -372,11 +381,17 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
   const std::string& id = model::RecordId(record);
 
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);
   if (!request_id.empty()) {
     SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
                             storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
-    if (earlier) return Get(*earlier);
+    if (earlier) {
+      SOFDIR_ASSIGN_OR_RETURN(Record replayed, Get(*earlier));
+      const uint64_t ticket = storage_.LastTicket();
+      lock.Release();
+      SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
+      return replayed;
+    }
   }
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, LoadCommitted(id));
   if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
@@ -387,7 +402,9 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   if (!request_id.empty()) {
     transaction.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
   }
-  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  lock.Release();
+  SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return *transaction.overlay_.at(id);
 }
 
@@ -409,7 +426,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
     if (path == "id") return absl::InvalidArgumentError("update_mask: id cannot be changed");
   }
 
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
   if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   SOFDIR_RETURN_IF_ERROR(CheckEtag(input.etag(), *current));
@@ -426,19 +443,24 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(updated));
   if (google::protobuf::util::MessageDifferencer::Equals(updated,
                                                          model::WithoutMetadata(*current))) {
+    const uint64_t ticket = storage_.LastTicket();
+    lock.Release();
+    SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
     return *current;
   }
   Transaction transaction = Begin();
   SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, &updated));
   StageUpsert(transaction, std::move(updated), current);
-  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  lock.Release();
+  SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return *transaction.overlay_.at(id);
 }
 
 absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
   SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
   if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   SOFDIR_RETURN_IF_ERROR(CheckEtag(etag, *current));
@@ -463,7 +485,9 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
   Transaction transaction = Begin();
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, nullptr));
   StageDelete(transaction, *current);
-  return Commit(transaction);
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  lock.Release();
+  return AwaitDurable(ticket);
 }
 
 absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
@@ -487,7 +511,7 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
     }
   }
 
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);
   Transaction transaction = Begin();
   for (size_t i = 0; i < clean.size(); ++i) {
     sof::directory::v1::ImportResult* result = response.mutable_results(static_cast<int>(i));
@@ -516,7 +540,9 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
     result->set_outcome(previous ? sof::directory::v1::UPDATED : sof::directory::v1::CREATED);
     StageUpsert(transaction, std::move(clean[i]), previous);
   }
-  SOFDIR_RETURN_IF_ERROR(Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  lock.Release();
+  SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return response;
 }
 

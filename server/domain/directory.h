@@ -11,7 +11,10 @@
 // INTERNAL/UNAVAILABLE/DATA_LOSS from storage.
 //
 // Thread-safe. Reads run concurrently; writes are serialised by one mutex so
-// that validation, sequence numbers and commit order agree.
+// that validation, sequence numbers and commit order agree. The WAL sync
+// happens after the mutex is released (group commit): a write is visible to
+// reads a moment before it is durable, but no call returns before its write
+// is durable.
 #ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_H_
 #define SOFDIR_SERVER_DOMAIN_DIRECTORY_H_
 
@@ -173,8 +176,13 @@ class Directory {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void StageDelete(Transaction& transaction, const Record& previous)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes the batch durably, then advances the sequence and notifies.
-  absl::Status Commit(Transaction& transaction) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes the batch (visible at once), advances the sequence and notifies.
+  // Returns the storage durability ticket (0 when nothing was written): the
+  // caller releases write_mu_ and then waits for it, so writers share syncs.
+  absl::StatusOr<uint64_t> Commit(Transaction& transaction)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Waits until the write with `ticket` is synced (no-op for 0).
+  absl::Status AwaitDurable(uint64_t ticket) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   storage::Storage& storage_;
   absl::Mutex write_mu_;

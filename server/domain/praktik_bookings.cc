@@ -201,10 +201,20 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
       }
     }
     SOFDIR_ASSIGN_OR_RETURN(SlotState state, ReadSlot(scan, request.offer_id(), slot->start()));
-    for (const std::string& id : state.active) {
+    // One active booking per person and slot: look through this person's
+    // bookings (few) rather than the slot's (many).
+    std::vector<std::string> mine;
+    const std::string email_prefix = storage::EmailBookingPrefix(email);
+    SOFDIR_RETURN_IF_ERROR(tx.Scan(ColumnFamily::kBookingIndex, email_prefix, "",
+                                   [&](absl::string_view key, absl::string_view) {
+                                     mine.emplace_back(key.substr(email_prefix.size()));
+                                     return true;
+                                   }));
+    for (const std::string& id : mine) {
       SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes, tx.Get(ColumnFamily::kBookings, id));
       SOFDIR_ASSIGN_OR_RETURN(v1::Booking other, ParseBooking(bytes, id));
-      if (absl::AsciiStrToLower(other.email()) == email) {
+      if (other.status() != v1::CANCELLED && other.offer_id() == request.offer_id() &&
+          other.slot_start() == slot->start()) {
         return absl::AlreadyExistsError(absl::StrCat("email: ", request.email(), " already holds ",
                                                      id, " for the ", slot->start(), " slot"));
       }

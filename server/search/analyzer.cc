@@ -30,8 +30,8 @@ class ThreadStemmer {
     auto it = cache_.find(word);
     if (it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxCachedStems) cache_.clear();
-    const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
-                                           static_cast<int>(word.size()));
+    const sb_symbol* out = sb_stemmer_stem(
+        stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     std::string stem = out == nullptr
                            ? std::string(word)
                            : std::string(reinterpret_cast<const char*>(out),
@@ -57,13 +57,12 @@ const std::vector<std::string>& Analyzer::DefaultStopWords() {
       // Snowball Danish stop list.
       "og", "i", "jeg", "det", "at", "en", "den", "til", "er", "som", "på", "de", "med", "han",
       "af", "for", "ikke", "der", "var", "mig", "sig", "men", "et", "har", "om", "vi", "min",
-      "havde", "ham", "hun", "nu", "over", "da", "fra", "du", "ud", "sin", "dem", "os", "op",
-      "man", "hans", "hvor", "eller", "hvad", "skal", "selv", "her", "alle", "vil", "blev",
-      "kunne", "ind", "når", "være", "dog", "noget", "ville", "jo", "deres", "efter", "ned",
-      "skulle", "denne", "end", "dette", "mit", "også", "under", "have", "dig", "anden",
-      "hende", "mine", "alt", "meget", "sit", "sine", "vor", "mod", "disse", "hvis", "din",
-      "nogle", "hos", "blive", "mange", "ad", "bliver", "hendes", "været", "thi", "jer",
-      "sådan",
+      "havde", "ham", "hun", "nu", "over", "da", "fra", "du", "ud", "sin", "dem", "os", "op", "man",
+      "hans", "hvor", "eller", "hvad", "skal", "selv", "her", "alle", "vil", "blev", "kunne", "ind",
+      "når", "være", "dog", "noget", "ville", "jo", "deres", "efter", "ned", "skulle", "denne",
+      "end", "dette", "mit", "også", "under", "have", "dig", "anden", "hende", "mine", "alt",
+      "meget", "sit", "sine", "vor", "mod", "disse", "hvis", "din", "nogle", "hos", "blive",
+      "mange", "ad", "bliver", "hendes", "været", "thi", "jer", "sådan",
       // Question and filler words of typed queries.
       "hvem", "hvilke", "hvilken", "hvilket", "kan", "ved", "kender", "findes", "nogen"};
   return *words;
@@ -78,7 +77,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Create(const std::string& st
     words = DefaultStopWords();
   } else {
     std::ifstream in(stopwords_path);
-    if (!in) return absl::NotFoundError(absl::StrCat("cannot read stop words file ", stopwords_path));
+    if (!in)
+      return absl::NotFoundError(absl::StrCat("cannot read stop words file ", stopwords_path));
     std::string line;
     while (std::getline(in, line)) {
       const size_t hash = line.find('#');
@@ -88,9 +88,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Create(const std::string& st
   }
   absl::flat_hash_set<std::string> folded;
   for (const std::string& w : words) {
-    TextFolder::ForEachToken(w, [&](std::string& token, uint32_t, uint32_t) {
-      folded.insert(token);
-    });
+    TextFolder::ForEachToken(w,
+                             [&](std::string& token, uint32_t, uint32_t) { folded.insert(token); });
   }
   return std::unique_ptr<Analyzer>(new Analyzer(std::move(folded)));
 }

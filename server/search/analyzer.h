@@ -1,7 +1,6 @@
 #ifndef SOFDIR_SERVER_SEARCH_ANALYZER_H_
 #define SOFDIR_SERVER_SEARCH_ANALYZER_H_
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search {
@@ -20,7 +20,7 @@ struct AnalyzedToken {
   std::string stem;     // Snowball Danish stem of `surface`; what the index stores
   uint32_t begin = 0;   // byte range of the word in the analysed text
   uint32_t end = 0;
-  bool stop = false;    // a stop word ("og", "for", "hvem" ...)
+  bool stop = false;  // a stop word ("og", "for", "hvem" ...)
 };
 
 // The text pipeline shared by indexing and querying: TextFolder's tokens and

@@ -1,11 +1,12 @@
 #ifndef SOFDIR_SERVER_SEARCH_DECOMPOUNDER_H_
 #define SOFDIR_SERVER_SEARCH_DECOMPOUNDER_H_
 
-#include "absl/strings/string_view.h"
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace sofdir::search {
 

@@ -11,8 +11,18 @@
 namespace sofdir::search {
 
 enum class Field {
-  kId, kKind, kArea, kDistrict, kLegalBasis, kServiceType, kUnitType, kUnitId,
-  kAge, kFreePlaces, kCapacity, kHasFreePlaces
+  kId,
+  kKind,
+  kArea,
+  kDistrict,
+  kLegalBasis,
+  kServiceType,
+  kUnitType,
+  kUnitId,
+  kAge,
+  kFreePlaces,
+  kCapacity,
+  kHasFreePlaces
 };
 enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
 
@@ -63,8 +73,7 @@ class Parser {
 
  private:
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter: ", what, " at position ", pos_ + 1));
+    return absl::InvalidArgumentError(absl::StrCat("filter: ", what, " at position ", pos_ + 1));
   }
   void SkipSpace() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -197,8 +206,8 @@ class Parser {
       node->op = Op::kHas;
       pos_ += 1;
     } else {
-      return Error(absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", name,
-                                "'"));
+      return Error(
+          absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", name, "'"));
     }
     SkipSpace();
     std::string value;
@@ -223,8 +232,8 @@ class Parser {
             absl::StrCat("filter: '", name, "' needs a whole number, got '", value, "'"));
       }
       if (node->op == Op::kHas) {
-        return absl::InvalidArgumentError(absl::StrCat("filter: ':' does not apply to '", name,
-                                                       "'; use =, !=, <, <=, > or >="));
+        return absl::InvalidArgumentError(
+            absl::StrCat("filter: ':' does not apply to '", name, "'; use =, !=, <, <=, > or >="));
       }
     } else if (info->field == Field::kHasFreePlaces) {
       const std::string lower = absl::AsciiStrToLower(value);
@@ -252,13 +261,20 @@ class Parser {
 bool Compare(int have, Op op, int want) {
   if (have < 0) return false;
   switch (op) {
-    case Op::kEq: return have == want;
-    case Op::kNe: return have != want;
-    case Op::kLt: return have < want;
-    case Op::kLe: return have <= want;
-    case Op::kGt: return have > want;
-    case Op::kGe: return have >= want;
-    case Op::kHas: return false;
+    case Op::kEq:
+      return have == want;
+    case Op::kNe:
+      return have != want;
+    case Op::kLt:
+      return have < want;
+    case Op::kLe:
+      return have <= want;
+    case Op::kGt:
+      return have > want;
+    case Op::kGe:
+      return have >= want;
+    case Op::kHas:
+      return false;
   }
   return false;
 }
@@ -295,32 +311,54 @@ bool Eval(const Node& node, const FilterValues& v) {
   }
   absl::string_view text;
   switch (node.field) {
-    case Field::kId: text = v.id; break;
-    case Field::kKind: text = v.kind; break;
-    case Field::kArea: text = v.area; break;
-    case Field::kDistrict: text = v.district; break;
-    case Field::kLegalBasis: text = v.legal_basis; break;
-    case Field::kServiceType: text = v.service_type; break;
-    case Field::kUnitType: text = v.unit_type; break;
-    case Field::kUnitId: text = v.unit_id; break;
+    case Field::kId:
+      text = v.id;
+      break;
+    case Field::kKind:
+      text = v.kind;
+      break;
+    case Field::kArea:
+      text = v.area;
+      break;
+    case Field::kDistrict:
+      text = v.district;
+      break;
+    case Field::kLegalBasis:
+      text = v.legal_basis;
+      break;
+    case Field::kServiceType:
+      text = v.service_type;
+      break;
+    case Field::kUnitType:
+      text = v.unit_type;
+      break;
+    case Field::kUnitId:
+      text = v.unit_id;
+      break;
     case Field::kAge:
       if (v.age_min < 0 || v.age_max < 0) return false;
       if (node.op == Op::kEq) return v.age_min <= node.number && node.number <= v.age_max;
       if (node.op == Op::kNe) return !(v.age_min <= node.number && node.number <= v.age_max);
       if (node.op == Op::kLt || node.op == Op::kLe) return Compare(v.age_min, node.op, node.number);
       return Compare(v.age_max, node.op, node.number);
-    case Field::kFreePlaces: return Compare(v.free_places, node.op, node.number);
-    case Field::kCapacity: return Compare(v.capacity, node.op, node.number);
+    case Field::kFreePlaces:
+      return Compare(v.free_places, node.op, node.number);
+    case Field::kCapacity:
+      return Compare(v.capacity, node.op, node.number);
     case Field::kHasFreePlaces: {
       const bool has = v.free_places > 0;
       return (node.op == Op::kEq) == (has == (node.number == 1));
     }
   }
   switch (node.op) {
-    case Op::kEq: return text == node.text;
-    case Op::kNe: return text != node.text;
-    case Op::kHas: return ContainsWords(text, node.text);
-    default: return false;
+    case Op::kEq:
+      return text == node.text;
+    case Op::kNe:
+      return text != node.text;
+    case Op::kHas:
+      return ContainsWords(text, node.text);
+    default:
+      return false;
   }
 }
 

@@ -1,13 +1,13 @@
 #ifndef SOFDIR_SERVER_SEARCH_FILTER_EXPRESSION_H_
 #define SOFDIR_SERVER_SEARCH_FILTER_EXPRESSION_H_
 
-#include "absl/strings/string_view.h"
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace sofdir::search {
 

@@ -1,10 +1,10 @@
 #ifndef SOFDIR_SERVER_SEARCH_GEO_H_
 #define SOFDIR_SERVER_SEARCH_GEO_H_
 
-#include "absl/strings/string_view.h"
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace sofdir::search {
 

@@ -21,13 +21,8 @@
 #include "server/search/filter_expression.h"
 #include "server/search/text_folder.h"
 
-#include <chrono>
-#include <cstdio>
 namespace sofdir::search {
 namespace {
-struct Prof { double t[8] = {0}; long postings = 0; ~Prof(){ std::fprintf(stderr, "PROF plan %.1f eval %.1f final %.1f facets %.1f sort %.1f hits %.1f ms postings %ld multi %.0f\n", t[0],t[1],t[2],t[3],t[4],t[5], postings, t[6]);} };
-Prof g_prof;
-inline double NowMs(){ return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 using ::sof::directory::v1::Record;
 
@@ -63,13 +58,13 @@ struct FieldSpec {
   float avg_len;  // typical length in words
 };
 constexpr FieldSpec kFieldSpecs[kNumFields] = {
-    {"name", 6.0f, 0.5f, 4},         {"alias", 5.0f, 0.3f, 2},
-    {"expertise", 5.0f, 0.2f, 4},    {"topics", 3.0f, 0.2f, 4},
+    {"name", 6.0f, 0.5f, 4},          {"alias", 5.0f, 0.3f, 2},
+    {"expertise", 5.0f, 0.2f, 4},     {"topics", 3.0f, 0.2f, 4},
     {"target groups", 3.0f, 0.2f, 6}, {"type", 3.0f, 0.0f, 3},
-    {"title", 4.0f, 0.0f, 2},
-    {"place", 2.0f, 0.0f, 3},        {"unit", 2.0f, 0.0f, 3},
-    {"units above", 1.0f, 0.0f, 6},  {"area", 1.5f, 0.0f, 2},
-    {"description", 1.0f, 0.75f, 50}, {"details", 0.6f, 0.3f, 8},
+    {"title", 4.0f, 0.0f, 2},         {"place", 2.0f, 0.0f, 3},
+    {"unit", 2.0f, 0.0f, 3},          {"units above", 1.0f, 0.0f, 6},
+    {"area", 1.5f, 0.0f, 2},          {"description", 1.0f, 0.75f, 50},
+    {"details", 0.6f, 0.3f, 8},
 };
 constexpr uint16_t kNameFields = (1u << kName) | (1u << kAlias);
 
@@ -211,18 +206,23 @@ struct Meta {
 const Posting* Seek(const std::vector<Posting>& postings, size_t* cursor, uint32_t doc) {
   size_t lo = *cursor;
   const size_t n = postings.size();
-  if (lo >= n) return nullptr;
-  size_t step = 1, hi = lo;
-  while (hi < n && postings[hi].doc < doc) {
-    lo = hi;
-    hi = lo + step;
-    step *= 2;
+  // Candidates are often dense in the list: try a few steps before galloping.
+  for (int i = 0; i < 4 && lo < n && postings[lo].doc < doc; ++i) ++lo;
+  if (lo < n && postings[lo].doc < doc) {
+    size_t step = 1, hi = lo;
+    while (hi < n && postings[hi].doc < doc) {
+      lo = hi;
+      hi = lo + step;
+      step *= 2;
+    }
+    hi = std::min(hi, n);
+    lo = static_cast<size_t>(
+        std::lower_bound(postings.begin() + lo, postings.begin() + hi, doc,
+                         [](const Posting& x, uint32_t d) { return x.doc < d; }) -
+        postings.begin());
   }
-  hi = std::min(hi, n);
-  auto it = std::lower_bound(postings.begin() + lo, postings.begin() + hi, doc,
-                             [](const Posting& x, uint32_t d) { return x.doc < d; });
-  *cursor = static_cast<size_t>(it - postings.begin());
-  return it != postings.end() && it->doc == doc ? &*it : nullptr;
+  *cursor = lo;
+  return lo < n && postings[lo].doc == doc ? &postings[lo] : nullptr;
 }
 
 Scratch& LocalScratch() {
@@ -231,6 +231,12 @@ Scratch& LocalScratch() {
 }
 
 float Saturate(float tf) { return tf * (kK1 + 1) / (tf + kK1); }
+
+// A word found in several fields counts its best field fully and the others
+// by kFieldOverlap, so repeating a word across fields does not outweigh one
+// strong field (as BM25F saturates fields together).
+constexpr float kFieldOverlap = 0.3f;
+float Combine(float best, float rest) { return best + kFieldOverlap * rest; }
 
 int MaxTypos(size_t length) {
   if (length < 5) return 0;
@@ -280,7 +286,8 @@ std::optional<Kind> ParseKind(absl::string_view name) {
 struct Alt {
   uint32_t term;
   float factor;
-  std::string label;  // for explanations: "word", "typo", "prefix" ...
+  const char* label;          // for explanations: "word", "typo of", "prefix of" ...
+  uint32_t surface = UINT32_MAX;  // the corrected or completed word, if any
 };
 struct Part {
   std::vector<Alt> alts;  // any of these
@@ -298,7 +305,7 @@ struct Slot {
 };
 struct Plan {
   std::vector<Slot> slots;
-  bool who = false;  // "hvem ..." asks for people
+  bool who = false;         // "hvem ..." asks for people
   uint8_t kinds_asked = 0;  // bit per Kind named by a query word
   std::string name_key;
   absl::flat_hash_set<uint32_t> terms;  // every term that may match, for snippets
@@ -332,6 +339,15 @@ struct SearchIndex::State {
 
   absl::flat_hash_map<std::string, std::vector<uint32_t>> name_keys;
   absl::btree_map<std::string, SuggestEntry> suggest;
+  // Best completions of very short prefixes; cleared by every write.
+  mutable absl::Mutex suggest_cache_mu;
+  mutable absl::flat_hash_map<std::string, std::vector<Suggestion>> suggest_cache
+      ABSL_GUARDED_BY(suggest_cache_mu);
+
+  void ClearSuggestCache() {
+    absl::MutexLock lock(&suggest_cache_mu);
+    suggest_cache.clear();
+  }
 
   // ---- vocabulary
 
@@ -373,7 +389,8 @@ struct SearchIndex::State {
   bool IsWord(absl::string_view part) const {
     if (part[0] >= '0' && part[0] <= '9') return false;
     auto it = surface_ids.find(part);
-    if (it != surface_ids.end()) return !surfaces[it->second].stop && surfaces[it->second].count > 0;
+    if (it != surface_ids.end())
+      return !surfaces[it->second].stop && surfaces[it->second].count > 0;
     if (analyzer->IsStopWord(part)) return false;
     auto t = term_ids.find(analyzer->Stem(part));
     return t != term_ids.end() && terms[t->second].occurrences > 0;
@@ -566,9 +583,8 @@ struct SearchIndex::State {
 
   std::vector<uint32_t> TermsOf(absl::string_view text) {
     std::vector<uint32_t> out;
-    analyzer->ForEachTerm(text, [&](const std::string&, std::string stem) {
-      out.push_back(InternTerm(stem));
-    });
+    analyzer->ForEachTerm(
+        text, [&](const std::string&, std::string stem) { out.push_back(InternTerm(stem)); });
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -601,8 +617,8 @@ struct SearchIndex::State {
       uint8_t field;
       float tf;
     };
-    std::vector<Tf> tfs;
-    tfs.reserve(a.occurrences.size() * 2);
+    thread_local std::vector<Tf> tfs;  // reused: this runs once per record
+    tfs.clear();
     for (const Occurrence& o : a.occurrences) {
       tfs.push_back({surfaces[o.surface].term, o.field, 1.0f});
       for (uint32_t part : EnsureSplit(o.surface)) tfs.push_back({part, o.field, kCompoundPartTf});
@@ -617,7 +633,7 @@ struct SearchIndex::State {
     for (size_t i = 0; i < tfs.size();) {
       const uint32_t term = tfs[i].term;
       WeightedTerm wt{term, 0, 0};
-      float impact = 0;
+      float best = 0, rest = 0;
       while (i < tfs.size() && tfs[i].term == term) {
         const uint8_t field = tfs[i].field;
         float tf = 0;
@@ -625,9 +641,12 @@ struct SearchIndex::State {
         const FieldSpec& spec = kFieldSpecs[field];
         const float norm =
             1.0f / (1.0f - spec.b + spec.b * static_cast<float>(a.length[field]) / spec.avg_len);
-        impact += spec.weight * Saturate(tf * norm);
+        const float v = spec.weight * Saturate(tf * norm);
+        rest += std::min(best, v);
+        best = std::max(best, v);
         wt.fields |= static_cast<uint16_t>(1u << field);
       }
+      const float impact = Combine(best, rest);
       wt.impact = static_cast<uint16_t>(std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
       doc->own.push_back(wt);
       if (wt.fields & kNameFields) doc->name_terms.push_back(term);
@@ -651,7 +670,8 @@ struct SearchIndex::State {
       uint32_t term;
       uint8_t field;
     };
-    std::vector<Ctx> ctx;
+    thread_local std::vector<Ctx> ctx;  // reused: this runs once per record
+    ctx.clear();
     d.eff_area = d.area;
     d.eff_district = d.district;
     d.eff_geo = d.has_geo;
@@ -723,11 +743,10 @@ struct SearchIndex::State {
     for (const Ctx& c : ctx) {
       if (d.ctx_terms.empty() || d.ctx_terms.back() != c.term) d.ctx_terms.push_back(c.term);
     }
-    d.ctx_terms.shrink_to_fit();
+    if (d.ctx_terms.capacity() > 2 * d.ctx_terms.size()) d.ctx_terms.shrink_to_fit();
     size_t c = 0;
     auto emit = [&](uint32_t term, uint16_t fields, float impact) {
-      const auto q = static_cast<uint16_t>(
-          std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
+      const auto q = static_cast<uint16_t>(std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
       auto& postings = terms[term].postings;
       const Posting p{slot, q, fields};
       if (postings.empty() || postings.back().doc < slot) {
@@ -746,16 +765,20 @@ struct SearchIndex::State {
         const uint32_t term = ctx[c].term;
         uint16_t f = 0;
         float imp = 0;
+        float best = 0, rest = 0;
         while (c < ctx.size() && ctx[c].term == term) {
           f |= static_cast<uint16_t>(1u << ctx[c].field);
-          imp += ctx_impact(ctx[c].field);
+          rest += std::min(best, ctx_impact(ctx[c].field));
+          best = std::max(best, ctx_impact(ctx[c].field));
           ++c;
         }
+        imp = Combine(best, rest);
         emit(term, f, imp);
       }
       while (c < ctx.size() && ctx[c].term == wt.term) {
         fields |= static_cast<uint16_t>(1u << ctx[c].field);
-        impact += ctx_impact(ctx[c].field);
+        const float v = ctx_impact(ctx[c].field);
+        impact = Combine(std::max(impact, v), std::min(impact, v));
         ++c;
       }
       emit(wt.term, fields, impact);
@@ -763,13 +786,14 @@ struct SearchIndex::State {
     while (c < ctx.size()) {
       const uint32_t term = ctx[c].term;
       uint16_t f = 0;
-      float imp = 0;
+      float best = 0, rest = 0;
       while (c < ctx.size() && ctx[c].term == term) {
         f |= static_cast<uint16_t>(1u << ctx[c].field);
-        imp += ctx_impact(ctx[c].field);
+        rest += std::min(best, ctx_impact(ctx[c].field));
+        best = std::max(best, ctx_impact(ctx[c].field));
         ++c;
       }
-      emit(term, f, imp);
+      emit(term, f, Combine(best, rest));
     }
   }
 
@@ -876,6 +900,7 @@ struct SearchIndex::State {
   // ---- writes
 
   absl::Status Upsert(const Record& record) {
+    ClearSuggestCache();
     Doc doc;
     Analysis a;
     if (!Fill(record, &doc, &a)) {
@@ -891,10 +916,9 @@ struct SearchIndex::State {
       Doc& old = docs[slot];
       if (old.kind == Kind::kUnit && doc.kind == Kind::kUnit) {
         refresh = old.name_terms != doc.name_terms || old.place_terms != doc.place_terms ||
-                  old.type_terms != doc.type_terms ||
-                  old.area_terms != doc.area_terms || old.parent_id != doc.parent_id ||
-                  old.district != doc.district || old.area != doc.area ||
-                  old.lat != doc.lat || old.lon != doc.lon;
+                  old.type_terms != doc.type_terms || old.area_terms != doc.area_terms ||
+                  old.parent_id != doc.parent_id || old.district != doc.district ||
+                  old.area != doc.area || old.lat != doc.lat || old.lon != doc.lon;
       } else if (old.kind == Kind::kUnit) {
         refresh = true;
       }
@@ -922,6 +946,7 @@ struct SearchIndex::State {
   }
 
   absl::Status Remove(absl::string_view id) {
+    ClearSuggestCache();
     auto it = slot_by_id.find(id);
     if (it == slot_by_id.end()) {
       return absl::NotFoundError(absl::StrCat("no record with id ", id));
@@ -944,7 +969,6 @@ struct SearchIndex::State {
   }
 
   absl::Status BulkLoad(const std::vector<Record>& records) {
-    double T = NowMs();
     std::vector<Analysis> analyses(records.size());
     docs.resize(records.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -961,7 +985,6 @@ struct SearchIndex::State {
         pos->second = static_cast<uint32_t>(i);
       }
     }
-    std::fprintf(stderr, "fill %.0f\n", NowMs() - T); T = NowMs();
     // Compounds are split only now, against the whole vocabulary.
     std::vector<uint32_t> df(terms.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -975,7 +998,6 @@ struct SearchIndex::State {
       for (const WeightedTerm& wt : docs[i].own) ++df[wt.term];
     }
     for (size_t t = 0; t < df.size(); ++t) terms[t].postings.reserve(df[t] + df[t] / 8);
-    std::fprintf(stderr, "own %.0f\n", NowMs() - T); T = NowMs();
     live = slot_by_id.size();
     absl::flat_hash_map<std::string, uint32_t> batch;
     suggest_batch = &batch;
@@ -984,16 +1006,8 @@ struct SearchIndex::State {
     }
     suggest_batch = nullptr;
     for (const auto& [display, count] : batch) SuggestKeys(display, static_cast<int>(count));
-    std::fprintf(stderr, "register %.0f\n", NowMs() - T); T = NowMs();
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Post(s);
-    }
-    std::fprintf(stderr, "post %.0f\n", NowMs() - T); T = NowMs();
-    {
-      size_t postings = 0, own = 0, posted = 0, strings = 0, labels = 0;
-      for (auto& t : terms) postings += t.postings.capacity();
-      for (auto& d : docs) { own += d.own.capacity(); posted += d.ctx_terms.capacity(); strings += d.id.capacity() + d.name.capacity() + d.description.capacity() + d.title.capacity() + d.email.capacity() + d.phone.capacity() + d.parent_id.capacity() + d.contact_person_id.capacity(); for (auto& l : d.labels) labels += l.capacity() + 32; for (auto& l : d.aliases) labels += l.capacity() + 32; }
-      std::fprintf(stderr, "terms %zu surfaces %zu postings %zu (%zu MB) own %zu (%zu MB) posted %zu (%zu MB) strings %zu MB labels %zu MB docs %zu MB suggest %zu\n", terms.size(), surfaces.size(), postings, postings*8>>20, own, own*sizeof(WeightedTerm)>>20, posted, posted*4>>20, strings>>20, labels>>20, docs.size()*sizeof(Doc)>>20, suggest.size());
     }
     return absl::OkStatus();
   }
@@ -1037,8 +1051,7 @@ struct SearchIndex::State {
       const uint32_t term = surfaces[c.sid].term;
       if (!seen.insert(term).second) continue;
       if (out.empty()) *best = surfaces[c.sid].text;
-      out.push_back({term, c.distance == 1 ? kOneTypoFactor : kTwoTypoFactor,
-                     absl::StrCat("typo of \"", surfaces[c.sid].text, "\"")});
+      out.push_back({term, c.distance == 1 ? kOneTypoFactor : kTwoTypoFactor, "typo", c.sid});
       if (static_cast<int>(out.size()) >= kMaxTypoCandidates) break;
     }
     return out;
@@ -1050,7 +1063,7 @@ struct SearchIndex::State {
     struct Cand {
       size_t df;
       uint32_t term;
-      const std::string* text;
+      uint32_t sid;
     };
     std::vector<Cand> cands;
     absl::flat_hash_set<uint32_t> seen{exclude};
@@ -1058,15 +1071,15 @@ struct SearchIndex::State {
     for (auto it = sorted_surfaces.lower_bound(word);
          it != sorted_surfaces.end() && absl::StartsWith(*it, word) && scanned < kMaxPrefixScan;
          ++it, ++scanned) {
-      const uint32_t term = surfaces[surface_ids.at(*it)].term;
+      const uint32_t sid = surface_ids.at(*it);
+      const uint32_t term = surfaces[sid].term;
       if (!seen.insert(term).second) continue;
       const size_t df = terms[term].postings.size();
-      if (df > 0) cands.push_back({df, term, &*it});
+      if (df > 0) cands.push_back({df, term, sid});
     }
-    std::sort(cands.begin(), cands.end(),
-              [](const Cand& x, const Cand& y) { return x.df > y.df; });
+    std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) { return x.df > y.df; });
     for (const Cand& c : cands) {
-      out.push_back({c.term, kPrefixFactor, absl::StrCat("prefix of \"", *c.text, "\"")});
+      out.push_back({c.term, kPrefixFactor, "prefix", c.sid});
       if (static_cast<int>(out.size()) >= kMaxPrefixCandidates) break;
     }
     return out;
@@ -1122,8 +1135,7 @@ struct SearchIndex::State {
     return part;
   }
 
-  Plan MakePlan(absl::string_view text, bool allow_prefix,
-                const SynonymMap& synonyms) const {
+  Plan MakePlan(absl::string_view text, bool allow_prefix, const SynonymMap& synonyms) const {
     Plan plan;
     std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
     std::vector<AnalyzedToken> words;
@@ -1134,9 +1146,8 @@ struct SearchIndex::State {
       if (words.size() >= kMaxQueryWords) break;
     }
     if (words.empty()) return plan;
-    const bool last_prefix = allow_prefix && !tokens.empty() &&
-                             tokens.back().end == text.size() && !tokens.back().stop &&
-                             words.back().end == tokens.back().end;
+    const bool last_prefix = allow_prefix && !tokens.empty() && tokens.back().end == text.size() &&
+                             !tokens.back().stop && words.back().end == tokens.back().end;
     std::vector<std::string> stems;
     for (const auto& w : words) {
       for (int k = 0; k < kNumKinds; ++k) {
@@ -1204,8 +1215,8 @@ struct SearchIndex::State {
         if (c == 0 && main_ok) {
           slot.weight = clause_weight;
         } else if (!main_ok) {
-          slot.weight = std::max(slot.weight, clause_weight * slot.clauses[c].factor /
-                                                  slot.clauses[c].parts.size());
+          slot.weight = std::max(
+              slot.weight, clause_weight * slot.clauses[c].factor / slot.clauses[c].parts.size());
         }
       }
       plan.slots.push_back(std::move(slot));
@@ -1245,8 +1256,8 @@ struct SearchIndex::State {
       if (clause.parts.size() == 1) {
         for (const Alt& alt : clause.parts[0].alts) {
           const float w = Idf(alt.term) * alt.factor * clause.factor / kImpactScale;
-          g_prof.postings += terms[alt.term].postings.size();
-          for (const Posting& p : terms[alt.term].postings) offer_slot(p.doc, w * p.impact, p.fields);
+          for (const Posting& p : terms[alt.term].postings)
+            offer_slot(p.doc, w * p.impact, p.fields);
         }
         continue;
       }
@@ -1282,7 +1293,8 @@ struct SearchIndex::State {
         if (i == rarest) continue;
         auto& cursors = others.emplace_back();
         for (const Alt& alt : clause.parts[i].alts) {
-          cursors.push_back({&terms[alt.term].postings, 0, Idf(alt.term) * alt.factor / kImpactScale});
+          cursors.push_back(
+              {&terms[alt.term].postings, 0, Idf(alt.term) * alt.factor / kImpactScale});
         }
       }
       for (uint32_t d : s.part_touched) {
@@ -1406,15 +1418,6 @@ struct SearchIndex::State {
     for (size_t i = 0; i < plan.slots.size(); ++i) {
       if (!probe[i] && !plan.slots[i].clauses.empty()) IterateSlot(plan.slots[i], s, false);
     }
-    static const bool debug = getenv("SEARCH_DEBUG") != nullptr;
-    if (debug) {
-      for (size_t i = 0; i < plan.slots.size(); ++i) {
-        size_t alts = 0;
-        for (auto& c : plan.slots[i].clauses) for (auto& p : c.parts) alts += p.alts.size();
-        std::fprintf(stderr, "slot '%s' w=%.2f vol=%zu clauses=%zu alts=%zu probe=%d\n", plan.slots[i].text.c_str(), plan.slots[i].weight, volume[i], plan.slots[i].clauses.size(), alts, (int)probe[i]);
-      }
-      std::fprintf(stderr, "touched=%zu\n", s.touched.size());
-    }
     if (probe_weight == 0) return;
     s.candidates.clear();
     for (uint32_t d : s.touched) {
@@ -1445,6 +1448,41 @@ struct SearchIndex::State {
       }
       s.candidates.resize(kept);
     }
+  }
+
+  // Scores the docs that match `plan` and pass `passes`, like Typesense's
+  // drop_tokens_threshold: records with all the words first; only when they
+  // are few, also records with most of them. Returns (score, doc) pairs.
+  template <typename Passes>
+  std::vector<std::pair<float, uint32_t>> Collect(const Plan& plan, Scratch& s, Passes&& passes,
+                                                  float* total_weight) const {
+    std::vector<std::pair<float, uint32_t>> matches;
+    size_t matchable = 0;
+    *total_weight = 0;
+    for (const Slot& slot : plan.slots) {
+      *total_weight += slot.weight;
+      if (!slot.clauses.empty()) ++matchable;
+    }
+    for (const float min_coverage : {1.0f, kMinCoverage}) {
+      if (min_coverage == kMinCoverage &&
+          (matches.size() >= kDropWordsThreshold || matchable < 2)) {
+        break;
+      }
+      matches.clear();
+      Evaluate(plan, s, min_coverage);
+      if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
+        for (uint32_t d : it->second) {
+          if (s.acc[d].covered > 0) s.acc[d].exact = 1;
+        }
+      }
+      matches.reserve(s.touched.size());
+      const float min_weight = min_coverage * *total_weight * 0.999f;
+      for (uint32_t d : s.touched) {
+        if (s.acc[d].covered < min_weight || !passes(d)) continue;
+        matches.push_back({FinalScore(plan, s, d, *total_weight, matchable), d});
+      }
+    }
+    return matches;
   }
 
   // Sorts doc ids ascending through a bitmap: linear, unlike std::sort.
@@ -1605,7 +1643,11 @@ struct SearchIndex::State {
             const float v = Idf(alt.term) * alt.factor * p->impact / kImpactScale;
             if (v > part_best) {
               part_best = v;
-              part_why = absl::StrCat(alt.label, " \"", terms[alt.term].text, "\" in ",
+              part_why = absl::StrCat(alt.label,
+                                      alt.surface == UINT32_MAX
+                                          ? ""
+                                          : absl::StrCat(" \"", surfaces[alt.surface].text, "\""),
+                                      " -> \"", terms[alt.term].text, "\" in ",
                                       FieldNames(p->fields));
             }
           }
@@ -1724,8 +1766,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     kind_mask |= static_cast<uint8_t>(1u << static_cast<int>(*kind));
   }
   if (kind_mask == 0) kind_mask = 0xFF;
-  for (const std::string* field : {&query.area, &query.district, &query.legal_basis,
-                                   &query.service_type, &query.filter}) {
+  for (const std::string* field :
+       {&query.area, &query.district, &query.legal_basis, &query.service_type, &query.filter}) {
     if (absl::Status st = CheckText(*field, "filter", 4096); !st.ok()) return st;
   }
   auto expression = FilterExpression::Parse(query.filter);
@@ -1763,9 +1805,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   };
 
   SearchResult result;
-  double T0 = NowMs();
   Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, synonyms_);
-  g_prof.t[0] += NowMs() - T0; T0 = NowMs();
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
 
@@ -1777,39 +1817,13 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
       if (passes(d)) matches.push_back({0.0f, d});
     }
   } else {
-    size_t matchable = 0;
-    for (const Slot& slot : plan.slots) {
-      total_weight += slot.weight;
-      if (!slot.clauses.empty()) ++matchable;
-    }
-    // Like Typesense's drop_tokens_threshold: records with all the words
-    // first; only when they are few, also records with most of them.
-    for (const float min_coverage : {1.0f, kMinCoverage}) {
-      if (min_coverage == kMinCoverage && (matches.size() >= kDropWordsThreshold || matchable < 2)) {
-        break;
-      }
-      matches.clear();
-      st.Evaluate(plan, s, min_coverage);
-      if (auto it = st.name_keys.find(plan.name_key); it != st.name_keys.end()) {
-        for (uint32_t d : it->second) {
-          if (s.acc[d].covered > 0) s.acc[d].exact = 1;
-        }
-      }
-      matches.reserve(s.touched.size());
-      const float min_weight = min_coverage * total_weight * 0.999f;
-      for (uint32_t d : s.touched) {
-        if (s.acc[d].covered < min_weight || !passes(d)) continue;
-        matches.push_back({st.FinalScore(plan, s, d, total_weight, matchable), d});
-      }
-    }
-    g_prof.t[1] += NowMs() - T0; T0 = NowMs();
+    matches = st.Collect(plan, s, passes, &total_weight);
   }
-  g_prof.t[2] += NowMs() - T0; T0 = NowMs();
   if (query.near) {
     for (auto& [score, d] : matches) {
       const Doc& doc = st.docs[d];
-      const double km = doc.eff_geo ? Geo::DistanceKm(*query.near, {doc.eff_lat, doc.eff_lon})
-                                    : 50.0;
+      const double km =
+          doc.eff_geo ? Geo::DistanceKm(*query.near, {doc.eff_lat, doc.eff_lon}) : 50.0;
       score = list_all ? static_cast<float>(-km) : static_cast<float>(score / (1.0 + km / 2.0));
     }
   }
@@ -1839,7 +1853,6 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     fill("service_type", services);
     fill("legal_basis", legal);
   }
-  g_prof.t[3] += NowMs() - T0; T0 = NowMs();
   const size_t want = std::min(matches.size(), static_cast<size_t>(query.offset + query.limit));
   auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
     if (a.first != b.first) return a.first > b.first;
@@ -1849,8 +1862,6 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     return x.id < y.id;
   };
   std::partial_sort(matches.begin(), matches.begin() + want, matches.end(), better);
-  g_prof.t[4] += NowMs() - T0; T0 = NowMs();
-  struct HitsTimer { double t0; ~HitsTimer(){ g_prof.t[5] += NowMs() - t0; } } hits_timer{T0};
   for (size_t i = query.offset; i < want; ++i) {
     const auto [score, d] = matches[i];
     const Doc& doc = st.docs[d];
@@ -1890,43 +1901,59 @@ absl::StatusOr<std::vector<Suggestion>> SearchIndex::Suggest(std::string_view pr
     return absl::InvalidArgumentError(absl::StrCat("limit: ", limit, " is outside 1..50"));
   }
   std::string key = TextFolder::FoldJoined(prefix);
-  std::vector<Suggestion> out;
-  if (key.empty()) return out;
+  if (key.empty()) return std::vector<Suggestion>();
   if (!prefix.empty() && (prefix.back() == ' ')) key += ' ';
-  constexpr int kMaxScan = 3000;
   absl::ReaderMutexLock lock(&mu_);
   const State& st = *state_;
-  std::vector<const SuggestEntry*> cands;
-  int scanned = 0;
-  for (auto it = st.suggest.lower_bound(key);
-       it != st.suggest.end() && absl::StartsWith(it->first, key) && scanned < kMaxScan;
-       ++it, ++scanned) {
-    cands.push_back(&it->second);
+  // Short prefixes match too many entries to rank per call: their best 50
+  // are computed once and kept until the next write.
+  constexpr size_t kCachedPrefixBytes = 2;
+  const bool cacheable = key.size() <= kCachedPrefixBytes;
+  std::vector<Suggestion> best;
+  if (cacheable) {
+    absl::MutexLock cache_lock(&st.suggest_cache_mu);
+    auto it = st.suggest_cache.find(key);
+    if (it != st.suggest_cache.end()) best = it->second;
   }
-  std::sort(cands.begin(), cands.end(), [](const SuggestEntry* a, const SuggestEntry* b) {
-    if (a->count != b->count) return a->count > b->count;
-    if (a->display.size() != b->display.size()) return a->display.size() < b->display.size();
-    return a->display < b->display;
-  });
-  absl::flat_hash_set<std::string> seen;
-  for (const SuggestEntry* e : cands) {
-    if (!seen.insert(e->display).second) continue;
-    out.push_back({e->display, e->count});
-    if (static_cast<int>(out.size()) >= limit) break;
+  if (best.empty()) {
+    constexpr int kMaxScan = 2000;
+    std::vector<const SuggestEntry*> cands;
+    int scanned = 0;
+    for (auto it = st.suggest.lower_bound(key);
+         it != st.suggest.end() && absl::StartsWith(it->first, key) &&
+         (cacheable || scanned < kMaxScan);
+         ++it, ++scanned) {
+      cands.push_back(&it->second);
+    }
+    auto better = [](const SuggestEntry* a, const SuggestEntry* b) {
+      if (a->count != b->count) return a->count > b->count;
+      if (a->display.size() != b->display.size()) return a->display.size() < b->display.size();
+      return a->display < b->display;
+    };
+    const size_t want = std::min<size_t>(cands.size(), 200);
+    std::partial_sort(cands.begin(), cands.begin() + want, cands.end(), better);
+    absl::flat_hash_set<absl::string_view> seen;
+    for (size_t i = 0; i < want && best.size() < 50; ++i) {
+      if (!seen.insert(cands[i]->display).second) continue;
+      best.push_back({cands[i]->display, cands[i]->count});
+    }
+    if (cacheable) {
+      absl::MutexLock cache_lock(&st.suggest_cache_mu);
+      st.suggest_cache[key] = best;
+    }
   }
-  return out;
+  if (static_cast<int>(best.size()) > limit) best.resize(limit);
+  return best;
 }
 
-absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in,
-                                                     int limit) const {
+absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, int limit) const {
   const absl::string_view topic(topic_in.data(), topic_in.size());
   if (absl::Status st = CheckText(topic, "topic", kMaxQueryBytes); !st.ok()) return st;
   if (limit < 1 || limit > kMaxLimit) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit: ", limit, " is outside 1..", kMaxLimit));
+    return absl::InvalidArgumentError(absl::StrCat("limit: ", limit, " is outside 1..", kMaxLimit));
   }
-  constexpr float kRunsShare = 0.5f;      // a unit gets this share of its offers' scores
-  constexpr float kContactShare = 0.5f;   // a contact person, of the offer's score
+  constexpr float kRunsShare = 0.5f;       // a unit gets this share of its offers' scores
+  constexpr float kContactShare = 0.5f;    // a contact person, of the offer's score
   constexpr float kUnitKnowsShare = 0.3f;  // a person, of their unit's own score
 
   absl::ReaderMutexLock lock(&mu_);
@@ -1935,9 +1962,16 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in,
   Plan plan = st.MakePlan(topic, /*allow_prefix=*/false, synonyms_);
   if (plan.slots.empty()) return result;
   Scratch& s = LocalScratch();
-  st.Evaluate(plan, s, kMinCoverage);
   float total_weight = 0;
-  for (const Slot& slot : plan.slots) total_weight += slot.weight;
+  std::vector<std::pair<float, uint32_t>> matches = st.Collect(
+      plan, s, [&](uint32_t d) { return st.meta[d].alive != 0; }, &total_weight);
+  // Evidence is gathered from the best matches only, which bounds the cost.
+  constexpr size_t kEvidenceDocs = 400;
+  if (matches.size() > kEvidenceDocs) {
+    std::nth_element(matches.begin(), matches.begin() + kEvidenceDocs, matches.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    matches.resize(kEvidenceDocs);
+  }
 
   struct Acc {
     float score = 0;
@@ -1961,10 +1995,8 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in,
     return it->second;
   };
   std::vector<std::pair<float, uint32_t>> unit_scores;
-  for (uint32_t d : s.touched) {
+  for (const auto& [score, d] : matches) {
     const Doc& doc = st.docs[d];
-    if (s.acc[d].covered < kMinCoverage * total_weight * 0.999f) continue;
-    const float score = st.FinalScore(plan, s, d, total_weight, 0);
     if (score <= 0) continue;
     const std::vector<std::string> labels = matched_labels(doc);
     switch (doc.kind) {
@@ -2017,9 +2049,9 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in,
       if (!st.docs[p].alive || st.docs[p].kind != Kind::kPerson) continue;
       Acc& a = acc[p];
       a.score += kUnitKnowsShare * score;
-      a.evidence.push_back({kUnitKnowsShare * score,
-                            absl::StrCat("unit ", st.docs[u].name, " knows: ",
-                                         absl::StrJoin(labels, ", "))});
+      a.evidence.push_back(
+          {kUnitKnowsShare * score,
+           absl::StrCat("unit ", st.docs[u].name, " knows: ", absl::StrJoin(labels, ", "))});
     }
   }
   std::vector<std::pair<float, uint32_t>> ranked;

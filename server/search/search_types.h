@@ -32,17 +32,17 @@ struct SearchQuery {
   std::optional<GeoPoint> near;
   // AIP-160 subset, see FilterExpression; ANDed with the fields above.
   std::string filter;
-  int limit = 10;   // 1..100
-  int offset = 0;   // >= 0; for paging
+  int limit = 10;  // 1..100
+  int offset = 0;  // >= 0; for paging
   bool explain = false;
 };
 
 struct SearchHit {
   std::string id;
-  std::string kind;           // "unit", "tilbud", ...
-  std::string name;           // name, or title for praktik
-  std::string unit_name;      // the unit that runs / hosts / employs it, if any
-  std::string district;       // own or inherited from the unit
+  std::string kind;                // "unit", "tilbud", ...
+  std::string name;                // name, or title for praktik
+  std::string unit_name;           // the unit that runs / hosts / employs it, if any
+  std::string district;            // own or inherited from the unit
   std::optional<int> free_places;  // tilbud with a capacity
   double score = 0;
   // Why it matched: a short passage with matched words between « and ».
@@ -61,13 +61,13 @@ struct SearchResult {
 };
 
 struct Suggestion {
-  std::string text;   // a name, alias, topic, target group, service or district
-  size_t count = 0;   // records that carry it
+  std::string text;  // a name, alias, topic, target group, service or district
+  size_t count = 0;  // records that carry it
 };
 
 struct WhoKnowsHit {
   std::string id;
-  std::string kind;       // "person" or "unit"
+  std::string kind;  // "person" or "unit"
   std::string name;
   std::string title;      // persons: job title
   std::string unit_name;  // persons: their unit

@@ -14,16 +14,14 @@ namespace {
 
 SynonymMap::Phrase AnalyzePhrase(absl::string_view text, const Analyzer& analyzer) {
   SynonymMap::Phrase phrase;
-  analyzer.ForEachTerm(text, [&](const std::string&, std::string stem) {
-    phrase.push_back(std::move(stem));
-  });
+  analyzer.ForEachTerm(
+      text, [&](const std::string&, std::string stem) { phrase.push_back(std::move(stem)); });
   return phrase;
 }
 
 }  // namespace
 
-absl::StatusOr<SynonymMap> SynonymMap::Parse(absl::string_view contents,
-                                             const Analyzer& analyzer) {
+absl::StatusOr<SynonymMap> SynonymMap::Parse(absl::string_view contents, const Analyzer& analyzer) {
   SynonymMap map;
   absl::flat_hash_map<std::string, size_t> phrase_ids;
   auto intern = [&](Phrase phrase) -> size_t {

@@ -1,13 +1,13 @@
 #ifndef SOFDIR_SERVER_SEARCH_SYNONYM_MAP_H_
 #define SOFDIR_SERVER_SEARCH_SYNONYM_MAP_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/search/analyzer.h"
 
 namespace sofdir::search {
@@ -29,7 +29,7 @@ class SynonymMap {
   using Phrase = std::vector<std::string>;
 
   struct Match {
-    size_t length = 0;                      // query stems covered; 0 = none
+    size_t length = 0;                        // query stems covered; 0 = none
     std::vector<const Phrase*> alternatives;  // other phrases the span may be
   };
 

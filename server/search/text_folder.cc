@@ -22,8 +22,7 @@ constexpr int32_t kTableSize = 0x3000;
 
 bool IsMark(UChar32 cp) {
   const int8_t type = u_charType(cp);
-  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
-         type == U_COMBINING_SPACING_MARK;
+  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_COMBINING_SPACING_MARK;
 }
 
 // Folds one code point through ICU. Slow; results for the common planes are

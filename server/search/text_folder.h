@@ -1,10 +1,11 @@
 #ifndef SOFDIR_SERVER_SEARCH_TEXT_FOLDER_H_
 #define SOFDIR_SERVER_SEARCH_TEXT_FOLDER_H_
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 
 namespace sofdir::search {
 

@@ -1,5 +1,6 @@
 #include "server/storage/storage.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_set>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/memory_util.h"
+#include "server/common/status_macros.h"
 
 namespace sofdir::storage {
 namespace {
@@ -91,7 +93,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
   if (!version->has_value()) {
     WriteBatch batch = storage->NewWriteBatch();
     batch.Put(ColumnFamily::kMeta, kFormatVersionKey, absl::StrCat(kFormatVersion));
-    absl::Status written = storage->Write(batch);
+    absl::Status written = storage->WriteDurably(batch);
     if (!written.ok()) return written;
   } else {
     int stored = 0;
@@ -148,10 +150,40 @@ absl::StatusOr<std::optional<std::string>> Storage::LastKey(ColumnFamily cf) con
   return std::optional<std::string>(it->key().ToString());
 }
 
-absl::Status Storage::Write(WriteBatch& batch) {
+absl::StatusOr<uint64_t> Storage::Write(WriteBatch& batch) {
+  // Not synced here: WaitDurable syncs the WAL once for many writers.
   rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  return FromRocks(db_->Write(write_options, &batch.batch_), "writing");
+  write_options.sync = false;
+  absl::Status status = FromRocks(db_->Write(write_options, &batch.batch_), "writing");
+  if (!status.ok()) return status;
+  return written_.fetch_add(1) + 1;
+}
+
+absl::Status Storage::WaitDurable(uint64_t ticket) {
+  absl::MutexLock lock(&sync_mu_);
+  while (synced_ < ticket) {
+    if (syncing_) {
+      synced_cv_.Wait(&sync_mu_);
+      continue;
+    }
+    // Become the leader: everything written so far is in the WAL file, so
+    // one sync makes all of it durable.
+    syncing_ = true;
+    const uint64_t target = written_.load();
+    sync_mu_.Unlock();
+    absl::Status status = FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+    sync_mu_.Lock();
+    syncing_ = false;
+    if (status.ok()) synced_ = std::max(synced_, target);
+    synced_cv_.SignalAll();
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::WriteDurably(WriteBatch& batch) {
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Write(batch));
+  return WaitDurable(ticket);
 }
 
 uint64_t Storage::ApproximateMemoryBytes() const {

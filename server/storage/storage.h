@@ -3,10 +3,12 @@
 // records; the layout lives in key_codec.h.
 //
 // Thread-safe: all methods may be called concurrently (RocksDB serialises
-// writes; callers that need read-modify-write order must lock themselves).
+// writes; callers that need read-modify-write order must lock themselves,
+// and should release that lock before WaitDurable so syncs are shared).
 #ifndef SOFDIR_SERVER_STORAGE_STORAGE_H_
 #define SOFDIR_SERVER_STORAGE_STORAGE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "server/storage/key_codec.h"
 #include "server/storage/write_batch.h"
@@ -56,9 +59,23 @@ class Storage {
 
   WriteBatch NewWriteBatch() const { return WriteBatch(handles_); }
 
-  // Applies `batch` atomically and syncs the WAL before returning, so a
-  // write that returned OK survives kill -9 and power loss.
-  [[nodiscard]] absl::Status Write(WriteBatch& batch);
+  // Applies `batch` atomically (visible to reads at once) and returns its
+  // durability ticket. The write is durable only once WaitDurable(ticket)
+  // returned OK. Callers that need WAL order to match their own order must
+  // call Write under their own lock.
+  [[nodiscard]] absl::StatusOr<uint64_t> Write(WriteBatch& batch);
+
+  // Blocks until every write up to `ticket` is synced to disk (survives
+  // kill -9 and power loss). Group commit: one WAL sync covers all writes
+  // made before it started, so concurrent writers share syncs.
+  [[nodiscard]] absl::Status WaitDurable(uint64_t ticket);
+
+  // The ticket of the latest Write so far: waiting for it makes everything
+  // a reader has seen durable.
+  uint64_t LastTicket() const { return written_.load(); }
+
+  // Write + WaitDurable.
+  [[nodiscard]] absl::Status WriteDurably(WriteBatch& batch);
 
   // Approximate memory RocksDB uses (memtables, block cache, index blocks).
   uint64_t ApproximateMemoryBytes() const;
@@ -67,6 +84,11 @@ class Storage {
   Storage() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<uint64_t> written_{0};  // tickets handed out, in WAL order
+  absl::Mutex sync_mu_;
+  absl::CondVar synced_cv_;
+  uint64_t synced_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;
   ColumnFamilyHandles handles_{};
   std::shared_ptr<rocksdb::Cache> block_cache_;
 };

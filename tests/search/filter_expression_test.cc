@@ -39,17 +39,16 @@ TEST_P(FilterMatchTest, EvaluatesAgainstARecord) {
 INSTANTIATE_TEST_SUITE_P(
     Aip160Subset, FilterMatchTest,
     testing::Values(MatchCase{"", true}, MatchCase{"kind = tilbud", true},
-                    MatchCase{"kind = unit", false},
-                    MatchCase{"district = \"Nørrebro\"", true},
+                    MatchCase{"kind = unit", false}, MatchCase{"district = \"Nørrebro\"", true},
                     MatchCase{"district = noerrebro", true},
                     MatchCase{"legal_basis = \"SEL § 107\"", true},
                     MatchCase{"kind = tilbud AND free_places > 0", true},
                     MatchCase{"kind = tilbud free_places > 5", false},
                     MatchCase{"kind = unit OR kind = tilbud", true},
                     MatchCase{"(kind = unit OR kind = person) AND area = Psykiatri", false},
-                    MatchCase{"NOT kind = unit", true}, MatchCase{"-service_type = botilbud", false},
-                    MatchCase{"age = 19", true}, MatchCase{"age = 40", false},
-                    MatchCase{"has_free_places = true", true},
+                    MatchCase{"NOT kind = unit", true},
+                    MatchCase{"-service_type = botilbud", false}, MatchCase{"age = 19", true},
+                    MatchCase{"age = 40", false}, MatchCase{"has_free_places = true", true},
                     MatchCase{"unit_id = unit-0003", true}, MatchCase{"area : psykiatri", true},
                     MatchCase{"capacity >= 10 AND capacity < 11", true}));
 
@@ -67,15 +66,15 @@ TEST_P(FilterErrorTest, MalformedFiltersAreInvalidArgumentNamingTheProblem) {
       << f.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Aip160Subset, FilterErrorTest,
-    testing::Values(ErrorCase{"colour = red", "unknown field 'colour'"},
-                    ErrorCase{"kind tilbud", "operator"}, ErrorCase{"kind =", "missing value"},
-                    ErrorCase{"(kind = unit", "missing ')'"},
-                    ErrorCase{"age = young", "whole number"},
-                    ErrorCase{"kind > unit", "is text"},
-                    ErrorCase{"name = \"open", "unknown field"},
-                    ErrorCase{"kind = \"open", "unterminated"}));
+INSTANTIATE_TEST_SUITE_P(Aip160Subset, FilterErrorTest,
+                         testing::Values(ErrorCase{"colour = red", "unknown field 'colour'"},
+                                         ErrorCase{"kind tilbud", "operator"},
+                                         ErrorCase{"kind =", "missing value"},
+                                         ErrorCase{"(kind = unit", "missing ')'"},
+                                         ErrorCase{"age = young", "whole number"},
+                                         ErrorCase{"kind > unit", "is text"},
+                                         ErrorCase{"name = \"open", "unknown field"},
+                                         ErrorCase{"kind = \"open", "unterminated"}));
 
 }  // namespace
 }  // namespace sofdir::search

@@ -1,8 +1,10 @@
 #include "server/search/search_index.h"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -128,15 +130,15 @@ TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
   EXPECT_EQ(ids[0], GetParam().expected_first) << GetParam().typed;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    DanishUsers, TypedQueryTest,
-    testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
-                    TypedQuery{"varested", "tilbud-1"},
-                    TypedQuery{"hjemmeplje", "tilbud-2"},       // one typo
-                    TypedQuery{"raadgivning paarorende", "tilbud-3"},
-                    TypedQuery{"krisecenter for maend", "tilbud-4"},
-                    TypedQuery{"krisecen", "tilbud-4"},         // prefix of the last word
-                    TypedQuery{"KRISECENTER", "tilbud-4"}));
+INSTANTIATE_TEST_SUITE_P(DanishUsers, TypedQueryTest,
+                         testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
+                                         TypedQuery{"varested", "tilbud-1"},
+                                         TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
+                                         TypedQuery{"raadgivning paarorende", "tilbud-3"},
+                                         TypedQuery{"krisecenter for maend", "tilbud-4"},
+                                         TypedQuery{"krisecen",
+                                                    "tilbud-4"},  // prefix of the last word
+                                         TypedQuery{"KRISECENTER", "tilbud-4"}));
 
 TEST_F(SearchIndexTest, ShortWordsGetNoTypoTolerance) {
   Load({Unit("unit-1", "BIF samarbejde", "", "Valby", {"BIF"})});
@@ -152,9 +154,8 @@ TEST_F(SearchIndexTest, ExactWordRanksAboveTypoAndNameAboveDescription) {
   const auto ids = Find("bostøtte");
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_EQ(ids[2], "tilbud-3");  // description only
-  Load({Unit("unit-1", "Center", "", "Valby"),
-        Tilbud("tilbud-1", "Hjemmepleje", "unit-1", ""),
-        Tilbud("tilbud-2", "Hjemmeplej", "unit-1", "")});
+  Load({Unit("unit-1", "Center", "", "Valby"), Tilbud("tilbud-1", "Hjemmepleje", "unit-1", ""),
+        Tilbud("tilbud-2", "Hjemmeplje", "unit-1", "")});
   EXPECT_THAT(Find("hjemmepleje"), ElementsAre("tilbud-1", "tilbud-2"));
 }
 
@@ -206,7 +207,9 @@ TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
   ASSERT_TRUE(free.ok());
   ASSERT_THAT(Ids(*free), ElementsAre("tilbud-1"));
   for (const auto& hit : all->hits) {
-    if (hit.id == "tilbud-1") EXPECT_DOUBLE_EQ(hit.score, free->hits[0].score);
+    if (hit.id == "tilbud-1") {
+      EXPECT_DOUBLE_EQ(hit.score, free->hits[0].score);
+    }
   }
   EXPECT_EQ(free->facets.at("district").at("Nørrebro"), 1u);
   q.only_free = false;
@@ -259,13 +262,15 @@ TEST_F(SearchIndexTest, BadInputIsInvalidArgumentNamingTheProblem) {
 
 TEST_F(SearchIndexTest, SnippetHighlightsAndExplainSaysWhy) {
   Load({Unit("unit-1", "Center", "", "Valby"),
-        Tilbud("tilbud-1", "Huset", "unit-1", "Vi tilbyder misbrugsbehandling til unge.")});
+        Tilbud("tilbud-1", "Huset", "unit-1", "Vi tilbyder misbrugsbehandling til unge."),
+        Tilbud("tilbud-2", "Rådgivning om misbrug", "unit-1", "")});
   SearchQuery q;
   q.text = "behandling unge";
   q.explain = true;
   auto r = index_->Search(q);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].id, "tilbud-1");
   EXPECT_NE(r->hits[0].snippet.find("«misbrugsbehandling»"), std::string::npos)
       << r->hits[0].snippet;
   EXPECT_NE(r->hits[0].snippet.find("«unge»"), std::string::npos);
@@ -297,6 +302,58 @@ TEST_F(SearchIndexTest, WhoKnowsRanksStatedExpertiseFirstWithContact) {
   EXPECT_EQ(r->hits[0].id, "person-1");
   EXPECT_EQ(r->hits[0].email, "person-1@sof.example.dk");
   EXPECT_THAT(r->hits[0].evidence, testing::Contains("expertise: FIT"));
+}
+
+TEST_F(SearchIndexTest, ConcurrentSearchesSeeEachWriteWhole) {
+  Load({Unit("unit-1", "Center", "", "Valby")});
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        SearchQuery q;
+        q.text = "behandling";
+        auto r = index_->Search(q);
+        if (!r.ok() || r->total != r->facets["kind"]["tilbud"]) ++errors;
+        if (!index_->Suggest("beh", 5).ok()) ++errors;
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = "tilbud-" + std::to_string(i);
+    ASSERT_TRUE(index_->Upsert(Tilbud(id, "Behandling " + std::to_string(i), "unit-1", "")).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(index_->Remove(id).ok());
+    }
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  SearchQuery q;
+  q.text = "behandling";
+  q.limit = 100;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 133u);  // 200 written, 67 removed
+}
+
+TEST_F(SearchIndexTest, NearRanksCloserRecordsFirstAndReportsDistance) {
+  Record a = Tilbud("tilbud-1", "Værested Nord", "unit-1", "", "Nørrebro");
+  a.mutable_tilbud()->mutable_geo()->set_lat(55.695);
+  a.mutable_tilbud()->mutable_geo()->set_lon(12.5485);
+  Record b = Tilbud("tilbud-2", "Værested Syd", "unit-1", "", "Amager Øst");
+  b.mutable_tilbud()->mutable_geo()->set_lat(55.6615);
+  b.mutable_tilbud()->mutable_geo()->set_lon(12.6125);
+  Load({Unit("unit-1", "Center", "", "Valby"), a, b});
+  SearchQuery q;
+  q.text = "værested";
+  q.near = GeoPoint{55.66, 12.61};  // Amager Øst
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(Ids(*r), ElementsAre("tilbud-2", "tilbud-1"));
+  ASSERT_TRUE(r->hits[0].distance_km.has_value());
+  EXPECT_LT(*r->hits[0].distance_km, 1.0);
 }
 
 }  // namespace

@@ -21,15 +21,19 @@ TEST_P(FoldJoinedTest, FoldsToTheSameFormWhateverTheSpelling) {
 
 INSTANTIATE_TEST_SUITE_P(
     DanishSpellings, FoldJoinedTest,
-    testing::Values(FoldCase{"Børn", "born"}, FoldCase{"boern", "born"},
-                    FoldCase{"BØRN", "born"}, FoldCase{"Værested", "varested"},
-                    FoldCase{"vaerested", "varested"}, FoldCase{"Rådgivning", "radgivning"},
-                    FoldCase{"raadgivning", "radgivning"}, FoldCase{"Aamager", "amager"},
-                    FoldCase{"Amager", "amager"}, FoldCase{"Østerbro", "osterbro"},
-                    FoldCase{"osterbro", "osterbro"}, FoldCase{"Café", "cafe"},
-                    FoldCase{"ＢＵＦ", "buf"},
+    testing::Values(FoldCase{"Børn", "born"}, FoldCase{"boern", "born"}, FoldCase{"BØRN", "born"},
+                    FoldCase{"Værested", "varested"}, FoldCase{"vaerested", "varested"},
+                    FoldCase{"Rådgivning", "radgivning"}, FoldCase{"raadgivning", "radgivning"},
+                    FoldCase{"Aamager", "amager"}, FoldCase{"Amager", "amager"},
+                    FoldCase{"Østerbro", "osterbro"}, FoldCase{"osterbro", "osterbro"},
+                    FoldCase{"Café", "cafe"}, FoldCase{"ＢＵＦ", "buf"},
                     // "å" written as "a" + combining ring above.
-                    FoldCase{"R\xC3\xA5" "d", "rad"}, FoldCase{"Ra\xCC\x8A" "d", "rad"},
+                    FoldCase{"R\xC3\xA5"
+                             "d",
+                             "rad"},
+                    FoldCase{"Ra\xCC\x8A"
+                             "d",
+                             "rad"},
                     FoldCase{"sel107", "sel 107"}, FoldCase{"§85", "85"},
                     FoldCase{"SEL § 107", "sel 107"},
                     FoldCase{"Bostøtte – Valby 🙂", "bostotte valby"},
@@ -49,7 +53,9 @@ TEST(TextFolderTest, ReportsByteOffsetsOfEachToken) {
 }
 
 TEST(TextFolderTest, InvalidUtf8IsDetectedAndSeparatesTokens) {
-  const std::string bad = "abc\xFF" "def";
+  const std::string bad =
+      "abc\xFF"
+      "def";
   EXPECT_FALSE(TextFolder::IsValidUtf8(bad));
   EXPECT_TRUE(TextFolder::IsValidUtf8("Nørrebro"));
   EXPECT_EQ(TextFolder::FoldJoined(bad), "abc def");

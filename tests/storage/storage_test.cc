@@ -32,7 +32,7 @@ TEST(StorageTest, WrittenBatchIsReadableAfterReopen) {
     WriteBatch batch = (*storage)->NewWriteBatch();
     batch.Put(ColumnFamily::kRecords, "unit-1", "a");
     batch.Put(ColumnFamily::kChanges, EncodeSequence(1), "c");
-    ASSERT_TRUE((*storage)->Write(batch).ok());
+    ASSERT_TRUE((*storage)->WriteDurably(batch).ok());
   }
   auto storage = Storage::Open({dir.path()});
   ASSERT_TRUE(storage.ok()) << storage.status();
@@ -55,7 +55,7 @@ TEST(StorageTest, ScanStopsAtPrefixEndAndStartsAtStart) {
   for (const char* key : {"person-1", "unit-1", "unit-2", "unit-3", "unitx"}) {
     batch.Put(ColumnFamily::kRecords, key, key);
   }
-  ASSERT_TRUE((*storage)->Write(batch).ok());
+  ASSERT_TRUE((*storage)->WriteDurably(batch).ok());
   std::vector<std::string> seen;
   ASSERT_TRUE((*storage)
                   ->Scan(ColumnFamily::kRecords, "unit-", "unit-2",
@@ -83,7 +83,7 @@ TEST(StorageTest, OtherFormatVersionIsRefused) {
     ASSERT_TRUE(storage.ok());
     WriteBatch batch = (*storage)->NewWriteBatch();
     batch.Put(ColumnFamily::kMeta, kFormatVersionKey, "999");
-    ASSERT_TRUE((*storage)->Write(batch).ok());
+    ASSERT_TRUE((*storage)->WriteDurably(batch).ok());
   }
   auto storage = Storage::Open({dir.path()});
   ASSERT_FALSE(storage.ok());
