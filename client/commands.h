@@ -98,6 +98,67 @@ struct SuggestOptions {
 };
 [[nodiscard]] absl::Status RunSuggest(const CommonOptions& common, const SuggestOptions& options);
 
+// `praktik list`: offers with their open slots, seats left and waitlist
+// lengths (praktik_view.h); with --json one object.
+struct PraktikListOptions {
+  std::string text;  // "" = every offer
+  std::string from;  // YYYY-MM-DD or ""
+  std::string to;    // YYYY-MM-DD or ""
+  bool only_free = false;
+  int limit = 0;  // offers (page_size); 0 = the server's default (50)
+};
+[[nodiscard]] absl::Status RunPraktikList(const CommonOptions& common,
+                                          const PraktikListOptions& options);
+
+// `praktik book`: prints the booking (CONFIRMED, or WAITLISTED with its
+// place in line) and the command for its calendar event; --json prints the
+// booking object, whose request_id is the one sent. Without request_id one
+// is generated. UNAVAILABLE and DEADLINE_EXCEEDED are retried up to
+// `retries` times with the same request id, so a retry never books twice;
+// when they persist the message says which --request-id to retry with.
+struct PraktikBookOptions {
+  std::string offer_id;
+  std::string slot_start;  // YYYY-MM-DD
+  std::string name;
+  std::string email;
+  std::string unit_id;
+  std::string note;
+  std::string request_id;  // "" = generate one
+  int retries = 3;
+};
+[[nodiscard]] absl::Status RunPraktikBook(const CommonOptions& common,
+                                          const PraktikBookOptions& options);
+
+// `praktik cancel`: prints the cancelled booking; the server promotes the
+// first on the slot's waitlist. Cancelling twice is OK.
+[[nodiscard]] absl::Status RunPraktikCancel(const CommonOptions& common,
+                                            const std::string& booking_id);
+
+// `praktik show`: every field of one booking.
+[[nodiscard]] absl::Status RunPraktikShow(const CommonOptions& common,
+                                          const std::string& booking_id);
+
+// `praktik bookings`: exactly one of email (a booker's bookings) and
+// offer_id (the host's view, grouped by slot); main.cc enforces it.
+struct PraktikBookingsOptions {
+  std::string email;
+  std::string offer_id;
+  bool include_cancelled = false;
+};
+[[nodiscard]] absl::Status RunPraktikBookings(const CommonOptions& common,
+                                              const PraktikBookingsOptions& options);
+
+// `praktik ics`: the booking's iCalendar text exactly as the server sends
+// it (CRLF line ends) to stdout, or to `out` (then a one-line summary on
+// stdout). With --json: {"booking_id","uid","method","ics"} (or "out"
+// instead of "ics" with a file).
+struct PraktikIcsOptions {
+  std::string booking_id;
+  std::string out;  // "" or "-" = stdout
+};
+[[nodiscard]] absl::Status RunPraktikIcs(const CommonOptions& common,
+                                         const PraktikIcsOptions& options);
+
 }  // namespace sofdir::client
 
 #endif  // SOFDIR_CLIENT_COMMANDS_H_

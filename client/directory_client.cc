@@ -135,4 +135,43 @@ absl::StatusOr<v1::WhoKnowsResponse> DirectoryClient::WhoKnows(const v1::WhoKnow
       *stub_, &v1::DirectoryService::Stub::WhoKnows, request, options_);
 }
 
+absl::StatusOr<v1::ListPraktikOffersResponse> DirectoryClient::ListPraktikOffers(
+    const v1::ListPraktikOffersRequest& request) {
+  return Call<v1::ListPraktikOffersRequest, v1::ListPraktikOffersResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListPraktikOffers, request, options_);
+}
+
+absl::StatusOr<v1::Booking> DirectoryClient::BookPraktik(const v1::BookPraktikRequest& request) {
+  return Call<v1::BookPraktikRequest, v1::Booking>(*stub_, &v1::DirectoryService::Stub::BookPraktik,
+                                                   request, options_);
+}
+
+absl::StatusOr<v1::Booking> DirectoryClient::CancelBooking(absl::string_view booking_id) {
+  v1::CancelBookingRequest request;
+  request.set_booking_id(std::string(booking_id));
+  return Call<v1::CancelBookingRequest, v1::Booking>(
+      *stub_, &v1::DirectoryService::Stub::CancelBooking, request, options_);
+}
+
+absl::StatusOr<v1::Booking> DirectoryClient::GetBooking(absl::string_view booking_id) {
+  v1::GetBookingRequest request;
+  request.set_booking_id(std::string(booking_id));
+  return Call<v1::GetBookingRequest, v1::Booking>(*stub_, &v1::DirectoryService::Stub::GetBooking,
+                                                  request, options_);
+}
+
+absl::StatusOr<v1::ListBookingsResponse> DirectoryClient::ListBookings(
+    const v1::ListBookingsRequest& request) {
+  return Call<v1::ListBookingsRequest, v1::ListBookingsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListBookings, request, options_);
+}
+
+absl::StatusOr<v1::BookingCalendar> DirectoryClient::GetBookingCalendar(
+    absl::string_view booking_id) {
+  v1::GetBookingCalendarRequest request;
+  request.set_booking_id(std::string(booking_id));
+  return Call<v1::GetBookingCalendarRequest, v1::BookingCalendar>(
+      *stub_, &v1::DirectoryService::Stub::GetBookingCalendar, request, options_);
+}
+
 }  // namespace sofdir::client

@@ -74,6 +74,37 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::WhoKnowsResponse> WhoKnows(
       const sof::directory::v1::WhoKnowsRequest& request);
 
+  // Praktik offers with their open slots (those starting after today) and
+  // live seat counts. INVALID_ARGUMENT for a bad from/to date or page_size.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListPraktikOffersResponse> ListPraktikOffers(
+      const sof::directory::v1::ListPraktikOffersRequest& request);
+
+  // CONFIRMED while a seat is free, else WAITLISTED with its position. A
+  // repeated request_id returns the booking the first call made. NOT_FOUND
+  // (offer or slot), INVALID_ARGUMENT (name, e-mail, note, unit, a slot that
+  // has started), ALREADY_EXISTS (the e-mail holds a booking of the slot).
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> BookPraktik(
+      const sof::directory::v1::BookPraktikRequest& request);
+
+  // The cancelled booking (unchanged when it already was); the server
+  // promotes the first waiting booking. NOT_FOUND, FAILED_PRECONDITION
+  // once the slot has started.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> CancelBooking(
+      absl::string_view booking_id);
+
+  // NOT_FOUND when no booking has the id.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> GetBooking(
+      absl::string_view booking_id);
+
+  // By slot, then booking order. INVALID_ARGUMENT unless exactly one of
+  // email and offer_id is set.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBookingsResponse> ListBookings(
+      const sof::directory::v1::ListBookingsRequest& request);
+
+  // The booking as an iCalendar text. NOT_FOUND when no booking has the id.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::BookingCalendar> GetBookingCalendar(
+      absl::string_view booking_id);
+
   const std::string& server() const { return options_.server; }
 
  private:

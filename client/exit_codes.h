@@ -27,7 +27,8 @@ inline constexpr char kExitCodeHelp[] =
     "  4  invalid input (rejected by the server, bad JSON file, or an import\n"
     "     with at least one rejected line)\n"
     "  5  server unreachable (not running, wrong --server, or no answer in time)\n"
-    "  6  conflict (id taken, etag mismatch, record still referred to)\n";
+    "  6  conflict (id taken, etag mismatch, record still referred to, slot\n"
+    "     already booked with that e-mail)\n";
 
 // The exit code for a failed (or OK) call.
 inline ExitCode ExitCodeFor(const absl::Status& status) {

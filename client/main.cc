@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
@@ -63,6 +64,15 @@ const CLI::Validator kNearValidator(
     },
     "LAT,LON|PLACE");
 
+// Slot dates and --from/--to are calendar days.
+const CLI::Validator kDateValidator(
+    [](std::string& value) {
+      absl::CivilDay day;
+      return absl::ParseCivilTime(value, &day) ? std::string()
+                                               : value + " is not a date; valid: YYYY-MM-DD";
+    },
+    "YYYY-MM-DD");
+
 int UsageError(absl::string_view message) {
   std::cerr << "sofdir: " << message << "\nRun with --help for more information." << std::endl;
   return sofdir::client::kExitUsage;
@@ -80,7 +90,7 @@ int main(int argc, char** argv) {
       "sofdir: command-line client of the SOF knowledge directory (sofdir-server).\n"
       "Imports and exports the JSON Lines format of shared/data/README.md; reads,\n"
       "lists, creates, updates and deletes single records; searches the directory\n"
-      "(search, who-knows, suggest).",
+      "(search, who-knows, suggest); books Praktik i SOF visits (praktik).",
       "sofdir"};
   cli.require_subcommand(1);
   cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") + kDefaultServer +
@@ -267,6 +277,124 @@ int main(int argc, char** argv) {
   AddCommonFlags(*suggest_command, suggest_flags, "seconds the call may take",
                  "Prints one completion per line with the number of records that carry it.");
 
+  // praktik: a group of subcommands
+  CLI::App* praktik_command = cli.add_subcommand(
+      "praktik", "Find Praktik i SOF offers, book and cancel visits, see who is coming");
+  praktik_command->require_subcommand(1);
+  praktik_command->footer(
+      "Slots are named by their offer and start date (YYYY-MM-DD). A full slot\n"
+      "puts a booking on its waitlist; a cancellation promotes the first in line.\n\n"
+      "Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
+      "5 server unreachable, 6 conflict (see sofdir --help).");
+
+  // praktik list
+  CommonFlags praktik_list_flags;
+  sofdir::client::PraktikListOptions praktik_list_options;
+  std::vector<std::string> praktik_list_words;
+  CLI::App* praktik_list_command = praktik_command->add_subcommand(
+      "list", "Praktik offers with their open slots, seats left and waitlists");
+  praktik_list_command->add_option("TEXT", praktik_list_words,
+                                   "only offers about this, e.g. misbrug; all when left out");
+  praktik_list_command
+      ->add_option("--from", praktik_list_options.from, "only slots starting on or after DATE")
+      ->check(kDateValidator);
+  praktik_list_command
+      ->add_option("--to", praktik_list_options.to, "only slots starting on or before DATE")
+      ->check(kDateValidator);
+  praktik_list_command->add_flag("--free", praktik_list_options.only_free,
+                                 "only slots with a seat left");
+  praktik_list_command
+      ->add_option("--limit", praktik_list_options.limit, "at most this many offers (default 50)")
+      ->check(CLI::Range(1, 500));
+  AddCommonFlags(*praktik_list_command, praktik_list_flags, "seconds the call may take",
+                 "Shows slots that start after today: per offer its id, title and host unit,\n"
+                 "then per slot its dates, seats, seats left and waitlist length.");
+
+  // praktik book
+  CommonFlags praktik_book_flags;
+  sofdir::client::PraktikBookOptions praktik_book_options;
+  CLI::App* praktik_book_command =
+      praktik_command->add_subcommand("book", "Book a seat on a slot (or a place on its waitlist)");
+  praktik_book_command->add_option("OFFER_ID", praktik_book_options.offer_id, "praktik id")
+      ->required();
+  praktik_book_command
+      ->add_option("--slot", praktik_book_options.slot_start, "the slot's start date")
+      ->required()
+      ->check(kDateValidator);
+  praktik_book_command->add_option("--name", praktik_book_options.name, "your name")->required();
+  praktik_book_command->add_option("--email", praktik_book_options.email, "your work e-mail")
+      ->required();
+  praktik_book_command->add_option("--unit", praktik_book_options.unit_id,
+                                   "your unit's id, e.g. unit-0001");
+  praktik_book_command->add_option("--note", praktik_book_options.note,
+                                   "a note to the host (at most 1000 bytes)");
+  praktik_book_command->add_option(
+      "--request-id", praktik_book_options.request_id,
+      "idempotency key (a random one when not given; --json prints it; retrying with the same "
+      "key returns the first booking)");
+  praktik_book_command
+      ->add_option("--retries", praktik_book_options.retries,
+                   "retry this often, with the same request id, when the server does not answer")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
+  AddCommonFlags(*praktik_book_command, praktik_book_flags, "seconds each attempt may take",
+                 "CONFIRMED while the slot has a seat, else WAITLISTED with the place in line\n"
+                 "(confirmed automatically when a seat frees up). Prints the booking id and\n"
+                 "the command for its calendar event. Exits 3 for an unknown offer or slot,\n"
+                 "4 for a bad name, e-mail or a slot that has started, 6 when the e-mail\n"
+                 "already holds a booking of the slot.");
+
+  // praktik cancel
+  CommonFlags praktik_cancel_flags;
+  std::string praktik_cancel_id;
+  CLI::App* praktik_cancel_command =
+      praktik_command->add_subcommand("cancel", "Cancel a booking and free its seat");
+  praktik_cancel_command->add_option("BOOKING_ID", praktik_cancel_id, "e.g. booking-123")
+      ->required();
+  AddCommonFlags(*praktik_cancel_command, praktik_cancel_flags, "seconds the call may take",
+                 "The first booking on the slot's waitlist gets the seat. Cancelling twice\n"
+                 "is harmless. Exits 3 for an unknown booking, 6 once the slot has started.");
+
+  // praktik show
+  CommonFlags praktik_show_flags;
+  std::string praktik_show_id;
+  CLI::App* praktik_show_command = praktik_command->add_subcommand("show", "Show one booking");
+  praktik_show_command->add_option("BOOKING_ID", praktik_show_id, "e.g. booking-123")->required();
+  AddCommonFlags(*praktik_show_command, praktik_show_flags, "seconds the call may take",
+                 "Its status (with the place in line while waitlisted), slot, booker and\n"
+                 "request id. Exits 3 for an unknown booking.");
+
+  // praktik bookings
+  CommonFlags praktik_bookings_flags;
+  sofdir::client::PraktikBookingsOptions praktik_bookings_options;
+  CLI::App* praktik_bookings_command = praktik_command->add_subcommand(
+      "bookings", "A booker's bookings (--email) or who is coming to an offer (--offer)");
+  CLI::Option* bookings_email_option = praktik_bookings_command->add_option(
+      "--email", praktik_bookings_options.email, "the bookings made with this e-mail");
+  CLI::Option* bookings_offer_option = praktik_bookings_command->add_option(
+      "--offer", praktik_bookings_options.offer_id, "the bookings of this praktik offer, by slot");
+  bookings_email_option->excludes(bookings_offer_option);
+  praktik_bookings_command->add_flag("--include-cancelled",
+                                     praktik_bookings_options.include_cancelled,
+                                     "also show cancelled bookings");
+  AddCommonFlags(*praktik_bookings_command, praktik_bookings_flags, "seconds the call may take",
+                 "Give exactly one of --email and --offer. Bookings come by slot, then in\n"
+                 "booking order; waitlisted ones show their place in line.");
+
+  // praktik ics
+  CommonFlags praktik_ics_flags;
+  sofdir::client::PraktikIcsOptions praktik_ics_options;
+  CLI::App* praktik_ics_command =
+      praktik_command->add_subcommand("ics", "The booking as a calendar event (iCalendar)");
+  praktik_ics_command->add_option("BOOKING_ID", praktik_ics_options.booking_id, "e.g. booking-123")
+      ->required();
+  praktik_ics_command->add_option("--out", praktik_ics_options.out,
+                                  "write to this file instead of stdout");
+  AddCommonFlags(*praktik_ics_command, praktik_ics_flags, "seconds the call may take",
+                 "RFC 5545 text, as the server makes it (CRLF line ends): METHOD:REQUEST\n"
+                 "while the booking is active, METHOD:CANCEL with the same UID once it is\n"
+                 "cancelled, so importing it again updates the calendar entry.");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -315,6 +443,60 @@ int main(int argc, char** argv) {
   if (suggest_command->parsed()) {
     suggest_options.prefix = absl::StrJoin(suggest_words, " ");
     return Finish(sofdir::client::RunSuggest(suggest_flags.ToOptions(), suggest_options));
+  }
+  if (praktik_list_command->parsed()) {
+    praktik_list_options.text = absl::StrJoin(praktik_list_words, " ");
+    return Finish(
+        sofdir::client::RunPraktikList(praktik_list_flags.ToOptions(), praktik_list_options));
+  }
+  if (praktik_book_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikBook(praktik_book_flags.ToOptions(), praktik_book_options));
+  }
+  if (praktik_cancel_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikCancel(praktik_cancel_flags.ToOptions(), praktik_cancel_id));
+  }
+  if (praktik_show_command->parsed()) {
+    return Finish(sofdir::client::RunPraktikShow(praktik_show_flags.ToOptions(), praktik_show_id));
+  }
+  if (praktik_bookings_command->parsed()) {
+    if (bookings_email_option->count() + bookings_offer_option->count() != 1) {
+      return UsageError("praktik bookings: give exactly one of --email and --offer");
+    }
+    return Finish(sofdir::client::RunPraktikBookings(praktik_bookings_flags.ToOptions(),
+                                                     praktik_bookings_options));
+  }
+  if (praktik_ics_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikIcs(praktik_ics_flags.ToOptions(), praktik_ics_options));
+  }
+  if (praktik_list_command->parsed()) {
+    praktik_list_options.text = absl::StrJoin(praktik_list_words, " ");
+    return Finish(
+        sofdir::client::RunPraktikList(praktik_list_flags.ToOptions(), praktik_list_options));
+  }
+  if (praktik_book_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikBook(praktik_book_flags.ToOptions(), praktik_book_options));
+  }
+  if (praktik_cancel_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikCancel(praktik_cancel_flags.ToOptions(), praktik_cancel_id));
+  }
+  if (praktik_show_command->parsed()) {
+    return Finish(sofdir::client::RunPraktikShow(praktik_show_flags.ToOptions(), praktik_show_id));
+  }
+  if (praktik_bookings_command->parsed()) {
+    if (bookings_email_option->count() + bookings_offer_option->count() != 1) {
+      return UsageError("praktik bookings: give exactly one of --email and --offer");
+    }
+    return Finish(sofdir::client::RunPraktikBookings(praktik_bookings_flags.ToOptions(),
+                                                     praktik_bookings_options));
+  }
+  if (praktik_ics_command->parsed()) {
+    return Finish(
+        sofdir::client::RunPraktikIcs(praktik_ics_flags.ToOptions(), praktik_ics_options));
   }
   return sofdir::client::kExitUsage;
 }

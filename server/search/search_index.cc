@@ -96,7 +96,7 @@ constexpr float kKindAskedBoost = 1.3f;
 // of the query's idf weight.
 constexpr float kMinCoverage = 0.5f;
 // Fewer records than this with all query words: also take those with most.
-constexpr size_t kDropWordsThreshold = 100;
+constexpr size_t kDropWordsThreshold = 50;
 
 struct Posting {
   uint32_t doc;
@@ -175,17 +175,14 @@ struct Acc {
 // nothing; every array is reset through its touched list.
 struct Scratch {
   std::vector<Acc> acc;
-  std::vector<float> clause_sum, part_best;
-  std::vector<uint8_t> clause_count;
-  std::vector<uint32_t> touched, slot_touched, clause_touched, part_touched, candidates;
-  std::vector<uint64_t> bits;
+  std::vector<float> part_best;
+  std::vector<uint32_t> touched, slot_touched, part_touched, candidates;
+  std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
     acc.resize(n, Acc{});
-    clause_sum.resize(n);
     part_best.resize(n);
-    clause_count.resize(n);
   }
   void Clear() {
     for (uint32_t d : touched) acc[d] = Acc{};
@@ -286,7 +283,7 @@ std::optional<Kind> ParseKind(absl::string_view name) {
 struct Alt {
   uint32_t term;
   float factor;
-  const char* label;          // for explanations: "word", "typo of", "prefix of" ...
+  const char* label;              // for explanations: "word", "typo of", "prefix of" ...
   uint32_t surface = UINT32_MAX;  // the corrected or completed word, if any
 };
 struct Part {
@@ -460,6 +457,7 @@ struct SearchIndex::State {
   // record without kind or id.
   bool Fill(const Record& record, Doc* doc, Analysis* a) {
     unit_type_text_.clear();
+    a->occurrences.reserve(96);
     switch (record.kind_case()) {
       case Record::kUnit: {
         const auto& u = record.unit();
@@ -1005,7 +1003,19 @@ struct SearchIndex::State {
       if (docs[s].alive) Register(s);
     }
     suggest_batch = nullptr;
-    for (const auto& [display, count] : batch) SuggestKeys(display, static_cast<int>(count));
+    // Keys are built in one sorted run: appending to the btree in key order
+    // is much cheaper than inserting at random.
+    std::vector<std::pair<std::string, SuggestEntry>> entries;
+    for (const auto& [display, count] : batch) {
+      const std::string folded = TextFolder::FoldJoined(display);
+      for (size_t pos = 0; pos < folded.size(); ++pos) {
+        if (pos > 0 && folded[pos - 1] != ' ') continue;
+        entries.push_back({absl::StrCat(folded.substr(pos), "\x1f", display), {display, count}});
+      }
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& e : entries) suggest.insert(suggest.end(), std::move(e));
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Post(s);
     }
@@ -1241,11 +1251,16 @@ struct SearchIndex::State {
   }
 
   // Adds the slot's best match of every doc in its postings to `s`; when
-  // `restricted`, only of docs some earlier slot matched.
-  void IterateSlot(const Slot& slot, Scratch& s, bool restricted) const {
+  // `restricted`, only of docs some earlier slot matched; with `only`, only
+  // of docs whose bit is set there.
+  void IterateSlot(const Slot& slot, Scratch& s, bool restricted,
+                   const std::vector<uint64_t>* only = nullptr) const {
+    auto skip = [&](uint32_t d) {
+      return only != nullptr ? ((*only)[d >> 6] >> (d & 63) & 1) == 0
+                             : restricted && s.acc[d].covered == 0;
+    };
     auto offer_slot = [&](uint32_t d, float v, uint16_t fields) {
       Acc& a = s.acc[d];
-      if (restricted && a.covered == 0) return;
       if (a.slot_best == 0) s.slot_touched.push_back(d);
       if (v > a.slot_best) {
         a.slot_best = v;
@@ -1256,8 +1271,9 @@ struct SearchIndex::State {
       if (clause.parts.size() == 1) {
         for (const Alt& alt : clause.parts[0].alts) {
           const float w = Idf(alt.term) * alt.factor * clause.factor / kImpactScale;
-          for (const Posting& p : terms[alt.term].postings)
-            offer_slot(p.doc, w * p.impact, p.fields);
+          for (const Posting& p : terms[alt.term].postings) {
+            if (!skip(p.doc)) offer_slot(p.doc, w * p.impact, p.fields);
+          }
         }
         continue;
       }
@@ -1276,7 +1292,7 @@ struct SearchIndex::State {
       for (const Alt& alt : clause.parts[rarest].alts) {
         const float w = Idf(alt.term) * alt.factor / kImpactScale;
         for (const Posting& p : terms[alt.term].postings) {
-          if (restricted && s.acc[p.doc].covered == 0) continue;
+          if (skip(p.doc)) continue;
           const float v = w * p.impact;
           if (s.part_best[p.doc] == 0) s.part_touched.push_back(p.doc);
           s.part_best[p.doc] = std::max(s.part_best[p.doc], v);
@@ -1450,6 +1466,79 @@ struct SearchIndex::State {
     }
   }
 
+  // Scores the docs that match every slot of `plan` into `s`. Which docs
+  // those are is found with one bitmap per slot (reading postings
+  // sequentially and setting bits is far cheaper than scoring each posting);
+  // only the docs in the intersection are scored, by seeking.
+  void EvaluateAll(const Plan& plan, Scratch& s) const {
+    s.Reserve(docs.size());
+    s.Clear();
+    const size_t words = docs.size() / 64 + 1;
+    std::vector<size_t> order;
+    std::vector<size_t> volume(plan.slots.size());
+    for (size_t i = 0; i < plan.slots.size(); ++i) {
+      if (plan.slots[i].clauses.empty()) return;  // nothing has this word
+      volume[i] = Volume(plan.slots[i], terms);
+      order.push_back(i);
+    }
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return volume[a] < volume[b]; });
+    auto set_bits = [&](const Alt& alt, std::vector<uint64_t>& bits) {
+      for (const Posting& p : terms[alt.term].postings) {
+        bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
+      }
+    };
+    s.all_bits.assign(words, ~uint64_t{0});
+    size_t survivors = docs.size();
+    for (size_t i : order) {
+      const Slot& slot = plan.slots[i];
+      // Few survivors next to this word's postings: seek instead (below).
+      if (volume[i] > 16 * survivors) break;
+      s.slot_bits.assign(words, 0);
+      for (const Clause& clause : slot.clauses) {
+        if (clause.parts.size() == 1) {
+          for (const Alt& alt : clause.parts[0].alts) set_bits(alt, s.slot_bits);
+          continue;
+        }
+        s.clause_bits.assign(words, ~uint64_t{0});
+        for (const Part& part : clause.parts) {
+          s.part_bits.assign(words, 0);
+          for (const Alt& alt : part.alts) set_bits(alt, s.part_bits);
+          for (size_t w = 0; w < words; ++w) s.clause_bits[w] &= s.part_bits[w];
+        }
+        for (size_t w = 0; w < words; ++w) s.slot_bits[w] |= s.clause_bits[w];
+      }
+      survivors = 0;
+      for (size_t w = 0; w < words; ++w) {
+        s.all_bits[w] &= s.slot_bits[w];
+        survivors += static_cast<size_t>(__builtin_popcountll(s.all_bits[w]));
+      }
+      if (survivors == 0) return;
+    }
+    // Score: the words read into bitmaps are read again for the survivors
+    // only; the others are sought.
+    size_t read = 0;
+    for (size_t i : order) {
+      if (volume[i] > 16 * survivors && read > 0) break;
+      IterateSlot(plan.slots[i], s, false, &s.all_bits);
+      ++read;
+    }
+    if (read == order.size()) return;
+    s.candidates = s.touched;
+    SortDocs(&s.candidates, s);
+    float needed = 0;
+    for (size_t k = 0; k < order.size(); ++k) {
+      needed += plan.slots[order[k]].weight;
+      if (k < read) continue;
+      ProbeSlot(plan.slots[order[k]], s.candidates, s);
+      size_t kept = 0;
+      for (uint32_t d : s.candidates) {
+        if (s.acc[d].covered >= needed * 0.999f) s.candidates[kept++] = d;
+      }
+      s.candidates.resize(kept);
+    }
+  }
+
   // Scores the docs that match `plan` and pass `passes`, like Typesense's
   // drop_tokens_threshold: records with all the words first; only when they
   // are few, also records with most of them. Returns (score, doc) pairs.
@@ -1469,7 +1558,11 @@ struct SearchIndex::State {
         break;
       }
       matches.clear();
-      Evaluate(plan, s, min_coverage);
+      if (min_coverage == 1.0f) {
+        EvaluateAll(plan, s);
+      } else {
+        Evaluate(plan, s, min_coverage);
+      }
       if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
         for (uint32_t d : it->second) {
           if (s.acc[d].covered > 0) s.acc[d].exact = 1;
@@ -1643,12 +1736,11 @@ struct SearchIndex::State {
             const float v = Idf(alt.term) * alt.factor * p->impact / kImpactScale;
             if (v > part_best) {
               part_best = v;
-              part_why = absl::StrCat(alt.label,
-                                      alt.surface == UINT32_MAX
-                                          ? ""
-                                          : absl::StrCat(" \"", surfaces[alt.surface].text, "\""),
-                                      " -> \"", terms[alt.term].text, "\" in ",
-                                      FieldNames(p->fields));
+              part_why = absl::StrCat(
+                  alt.label,
+                  alt.surface == UINT32_MAX ? ""
+                                            : absl::StrCat(" \"", surfaces[alt.surface].text, "\""),
+                  " -> \"", terms[alt.term].text, "\" in ", FieldNames(p->fields));
             }
           }
           if (part_best == 0) {

@@ -36,12 +36,21 @@ namespace sofdir::search {
 // carries its related units. Renaming or moving a unit refreshes everything
 // below it.
 //
-// Ranking: per field BM25 (name and aliases > topics, target groups, service
-// type, legal basis > context > description) times an inverse-document-
-// frequency weighted share of the query words matched, squared; exact words
-// score above stems' compound parts, synonyms, prefixes and typos; a query
-// equal to a record's name or alias ranks that record first. Filters never
-// change scores.
+// Matching: a record matches when it contains every query word (a word
+// matches through its stem, compound parts, synonyms, typo corrections or,
+// for the last word, completions). When fewer than 50 records match that
+// way, records holding at least half of the query's idf-weighted words match
+// too (as Typesense's drop_tokens_threshold). `total` and facets count the
+// matching records.
+//
+// Ranking: per field BM25 (name and aliases > stated expertise > topics,
+// target groups, service type, legal basis > context > description; a word
+// in several fields counts its best field fully, the others by 0.3) times the
+// idf-weighted share of the query words matched, squared; exact words score
+// above compound parts, synonyms, prefixes and typos; a query equal to a
+// record's name or alias ranks that record first; "hvem ..." favours
+// persons; units and praktik offers rank a little below what they contain
+// unless the query names their kind. Filters never change scores.
 //
 // Thread-safe: any number of concurrent Search/Suggest/WhoKnows calls; writes
 // (Upsert, Remove, BulkLoad) are exclusive.

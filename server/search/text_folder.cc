@@ -221,7 +221,10 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
         begin = start;
         token_is_digit = digit;
       }
-      if (lower == 'a' || lower == 'o') needs_collapse = true;
+      if ((lower == 'a' || lower == 'e') && !token.empty() &&
+          (token.back() == 'a' || (token.back() == 'o' && lower == 'e'))) {
+        needs_collapse = true;
+      }
       token.push_back(lower);
       continue;
     }
@@ -244,7 +247,8 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
     }
     if (!is_digit) {
       for (int k = 0; k < n; ++k) {
-        if (buf[k] == 'a' || buf[k] == 'o') needs_collapse = true;
+        // Folded Danish letters may form a digraph with a neighbour.
+        if (buf[k] == 'a' || buf[k] == 'o' || buf[k] == 'e') needs_collapse = true;
       }
     }
     token.append(buf, n);

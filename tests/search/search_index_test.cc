@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -302,6 +303,35 @@ TEST_F(SearchIndexTest, WhoKnowsRanksStatedExpertiseFirstWithContact) {
   EXPECT_EQ(r->hits[0].id, "person-1");
   EXPECT_EQ(r->hits[0].email, "person-1@sof.example.dk");
   EXPECT_THAT(r->hits[0].evidence, testing::Contains("expertise: FIT"));
+}
+
+TEST(SearchIndexDataFilesTest, ShippedSynonymsAndStopWordsLoadAndApply) {
+  const char* root = std::getenv("SOFDIR_SOURCE_DIR");
+  if (root == nullptr) GTEST_SKIP() << "SOFDIR_SOURCE_DIR not set";
+  SearchIndex::Options options;
+  options.synonyms_path = std::string(root) + "/data/synonyms.txt";
+  options.stopwords_path = std::string(root) + "/data/stopwords_da.txt";
+  auto index = SearchIndex::Create(options);
+  ASSERT_TRUE(index.ok()) << index.status();
+  Record unit = Unit("unit-1", "Socialpsykiatrisk Center Amager", "", "Amager Øst");
+  ASSERT_TRUE((*index)
+                  ->BulkLoad({unit, Tilbud("tilbud-1", "Midlertidigt botilbud", "unit-1",
+                                           "Ophold efter serviceloven.")})
+                  .ok());
+  SearchQuery q;
+  q.text = "spc";
+  auto r = (*index)->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 2u);  // the centre and what it runs
+  q.text = "sel 107";
+  r = (*index)->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(r->hits[0].id, "tilbud-1");
+  q.text = "hvem og for";
+  r = (*index)->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 0u);
 }
 
 TEST_F(SearchIndexTest, ConcurrentSearchesSeeEachWriteWhole) {
