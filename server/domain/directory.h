@@ -118,8 +118,9 @@ class Directory {
   // when it fails, nothing is written and its status is returned.
   [[nodiscard]] absl::Status Transact(const std::function<absl::Status(Transaction&)>& build);
 
-  // Calls `visit` for every stored record in id order (for index rebuilds).
-  [[nodiscard]] absl::Status ForEachRecord(const std::function<void(const Record&)>& visit) const;
+  // Every stored record, in id order (for index rebuilds at start-up).
+  // Parses on `threads` threads.
+  [[nodiscard]] absl::StatusOr<std::vector<Record>> LoadAllRecords(int threads = 2) const;
 
   // The record with `id` and its etag. NOT_FOUND when absent.
   [[nodiscard]] absl::StatusOr<Record> Get(absl::string_view id) const;

@@ -1,5 +1,7 @@
 #include "server/domain/directory_search.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <functional>
 #include <string>
@@ -59,10 +61,13 @@ v1::RecordKind KindFromName(const std::string& name) {
 
 absl::StatusOr<std::unique_ptr<DirectorySearch>> DirectorySearch::Attach(
     Directory& directory, search::SearchIndex& index) {
-  std::vector<v1::Record> records;
-  SOFDIR_RETURN_IF_ERROR(
-      directory.ForEachRecord([&records](const v1::Record& r) { records.push_back(r); }));
-  SOFDIR_RETURN_IF_ERROR(index.BulkLoad(records));
+  {
+    SOFDIR_ASSIGN_OR_RETURN(std::vector<v1::Record> records, directory.LoadAllRecords());
+    SOFDIR_RETURN_IF_ERROR(index.BulkLoad(records));
+  }
+  // The transient copies were large; give their pages back to the OS so the
+  // server's resident memory reflects what it keeps.
+  malloc_trim(0);
   std::unique_ptr<DirectorySearch> search(new DirectorySearch(index));
   directory.AddListener(search.get());
   return search;

@@ -141,6 +141,23 @@ absl::Status Storage::Scan(
   return FromRocks(it->status(), "scanning");
 }
 
+absl::Status Storage::ScanAll(
+    ColumnFamily cf,
+    const std::function<bool(absl::string_view key, absl::string_view value)>& visit) const {
+  rocksdb::ReadOptions read_options;
+  read_options.readahead_size = 4 << 20;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, handles_[static_cast<size_t>(cf)]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!visit(absl::string_view(it->key().data(), it->key().size()),
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "scanning");
+}
+
 absl::StatusOr<std::optional<std::string>> Storage::LastKey(ColumnFamily cf) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[static_cast<size_t>(cf)]));

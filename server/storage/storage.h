@@ -54,6 +54,12 @@ class Storage {
       ColumnFamily cf, absl::string_view prefix, absl::string_view start,
       const std::function<bool(absl::string_view key, absl::string_view value)>& visit) const;
 
+  // Like Scan over a whole column family, tuned for one full pass (large
+  // readahead, no block-cache pollution): for start-up rebuilds.
+  [[nodiscard]] absl::Status ScanAll(
+      ColumnFamily cf,
+      const std::function<bool(absl::string_view key, absl::string_view value)>& visit) const;
+
   // The largest key in `cf`, or nullopt when it is empty.
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> LastKey(ColumnFamily cf) const;
 
