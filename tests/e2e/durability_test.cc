@@ -7,6 +7,7 @@
 #include <chrono>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,6 +88,31 @@ TEST(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkill) {
   }
   EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged writes";
   RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+
+  // Search, rebuilt at start-up, holds exactly the stored persons.
+  std::set<std::string> stored;
+  v1::ListRecordsRequest list;
+  list.set_kind(v1::PERSON);
+  list.set_page_size(1000);
+  do {
+    grpc::ClientContext context;
+    v1::ListRecordsResponse page;
+    ASSERT_TRUE(stub->ListRecords(&context, list, &page).ok());
+    for (const auto& r : page.records()) stored.insert(r.person().id());
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  std::set<std::string> found;
+  v1::SearchEntriesRequest search;
+  search.add_kinds(v1::PERSON);
+  search.set_page_size(100);
+  do {
+    grpc::ClientContext context;
+    v1::SearchEntriesResponse page;
+    ASSERT_TRUE(stub->SearchEntries(&context, search, &page).ok());
+    for (const auto& r : page.results()) found.insert(r.id());
+    search.set_page_token(page.next_page_token());
+  } while (!search.page_token().empty());
+  EXPECT_EQ(found, stored);
 }
 
 TEST(DurabilityTest, SigtermShutsDownCleanlyAndDataStays) {
