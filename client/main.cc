@@ -471,32 +471,5 @@ int main(int argc, char** argv) {
     return Finish(
         sofdir::client::RunPraktikIcs(praktik_ics_flags.ToOptions(), praktik_ics_options));
   }
-  if (praktik_list_command->parsed()) {
-    praktik_list_options.text = absl::StrJoin(praktik_list_words, " ");
-    return Finish(
-        sofdir::client::RunPraktikList(praktik_list_flags.ToOptions(), praktik_list_options));
-  }
-  if (praktik_book_command->parsed()) {
-    return Finish(
-        sofdir::client::RunPraktikBook(praktik_book_flags.ToOptions(), praktik_book_options));
-  }
-  if (praktik_cancel_command->parsed()) {
-    return Finish(
-        sofdir::client::RunPraktikCancel(praktik_cancel_flags.ToOptions(), praktik_cancel_id));
-  }
-  if (praktik_show_command->parsed()) {
-    return Finish(sofdir::client::RunPraktikShow(praktik_show_flags.ToOptions(), praktik_show_id));
-  }
-  if (praktik_bookings_command->parsed()) {
-    if (bookings_email_option->count() + bookings_offer_option->count() != 1) {
-      return UsageError("praktik bookings: give exactly one of --email and --offer");
-    }
-    return Finish(sofdir::client::RunPraktikBookings(praktik_bookings_flags.ToOptions(),
-                                                     praktik_bookings_options));
-  }
-  if (praktik_ics_command->parsed()) {
-    return Finish(
-        sofdir::client::RunPraktikIcs(praktik_ics_flags.ToOptions(), praktik_ics_options));
-  }
   return sofdir::client::kExitUsage;
 }

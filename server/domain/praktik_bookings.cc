@@ -102,6 +102,23 @@ void StageBooking(Directory::Transaction& transaction, v1::Booking& booking,
   transaction.AddChange(std::move(change));
 }
 
+// Gives the waiting booking `id` a seat: status, index entry and change.
+absl::Status StagePromotion(Directory::Transaction& transaction, const std::string& id,
+                            absl::Time now) {
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          transaction.Get(ColumnFamily::kBookings, id));
+  SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, ParseBooking(bytes, id));
+  booking.set_status(v1::CONFIRMED);
+  booking.set_revision(booking.revision() + 1);
+  *booking.mutable_update_time() = ToTimestamp(now);
+  transaction.Put(ColumnFamily::kBookingIndex,
+                  storage::SlotBookingKey(booking.offer_id(), booking.slot_start(),
+                                          booking.create_sequence()),
+                  IndexValue(booking));
+  StageBooking(transaction, booking, v1::CHANGE_UPDATED);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 PraktikBookings::PraktikBookings(Directory& directory, const storage::Storage& storage,
@@ -286,17 +303,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
     if (held_seat) {
       for (const std::string& id : state.waiting) {
         if (id == booking_id) continue;
-        SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> next_bytes,
-                                tx.Get(ColumnFamily::kBookings, id));
-        SOFDIR_ASSIGN_OR_RETURN(v1::Booking next, ParseBooking(next_bytes, id));
-        next.set_status(v1::CONFIRMED);
-        next.set_revision(next.revision() + 1);
-        *next.mutable_update_time() = ToTimestamp(now);
-        tx.Put(ColumnFamily::kBookingIndex,
-               storage::SlotBookingKey(next.offer_id(), next.slot_start(), next.create_sequence()),
-               IndexValue(next));
-        StageBooking(tx, next, v1::CHANGE_UPDATED);
-        break;
+        return StagePromotion(tx, id, now);
       }
     }
     return absl::OkStatus();
@@ -459,10 +466,7 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
   auto scan = [&transaction](auto&&... args) { return transaction.Scan(args...); };
 
   // Check everything first: a refusal must leave nothing staged.
-  struct Promotion {
-    std::vector<std::string> ids;
-  };
-  std::vector<Promotion> promotions;
+  std::vector<std::vector<std::string>> promotions;  // waiting ids to seat, per slot
   int stranded = 0;
   std::vector<std::string> stranded_slots;
   for (const v1::PraktikSlot& slot : old_offer.slots()) {
@@ -481,12 +485,9 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
           " seat(s) but ", state.confirmed,
           " bookings are confirmed; cancel bookings first or keep at least ", state.confirmed));
     }
-    const int extra = kept->seats() - state.confirmed;
-    Promotion promotion;
-    for (int i = 0; i < extra && i < static_cast<int>(state.waiting.size()); ++i) {
-      promotion.ids.push_back(state.waiting[i]);
-    }
-    promotions.push_back(std::move(promotion));
+    const size_t extra = static_cast<size_t>(kept->seats() - state.confirmed);
+    promotions.emplace_back(state.waiting.begin(),
+                            state.waiting.begin() + std::min(extra, state.waiting.size()));
   }
   if (stranded > 0) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -495,20 +496,8 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
         "); cancel them first"));
   }
   const absl::Time now = options_.now();
-  for (const Promotion& promotion : promotions) {
-    for (const std::string& id : promotion.ids) {
-      SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                              transaction.Get(ColumnFamily::kBookings, id));
-      SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, ParseBooking(bytes, id));
-      booking.set_status(v1::CONFIRMED);
-      booking.set_revision(booking.revision() + 1);
-      *booking.mutable_update_time() = ToTimestamp(now);
-      transaction.Put(ColumnFamily::kBookingIndex,
-                      storage::SlotBookingKey(booking.offer_id(), booking.slot_start(),
-                                              booking.create_sequence()),
-                      IndexValue(booking));
-      StageBooking(transaction, booking, v1::CHANGE_UPDATED);
-    }
+  for (const std::vector<std::string>& ids : promotions) {
+    for (const std::string& id : ids) SOFDIR_RETURN_IF_ERROR(StagePromotion(transaction, id, now));
   }
   return absl::OkStatus();
 }

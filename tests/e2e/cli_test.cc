@@ -13,6 +13,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/cli_fixture.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -22,13 +23,7 @@ namespace {
 using ::google::protobuf::Struct;
 using ::testing::HasSubstr;
 using testing::CommandResult;
-
-Struct ParseJson(const std::string& text) {
-  Struct value;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
-  return value;
-}
+using testing::ParseJson;
 
 // The dataset a user would import: shared/data when present, else the demo.
 std::string DatasetPath() {
@@ -50,27 +45,9 @@ std::map<std::string, Struct> ReadJsonl(const std::string& path) {
   return records;
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing::CliTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, dir_.Sub("data"))) << server_.log();
-  }
-
-  CommandResult Cli(std::vector<std::string> args, const std::string& stdin_file = "") {
-    args.insert(args.begin(), SOFDIR_CLI_BINARY);
-    args.push_back("--server");
-    args.push_back(server_.address());
-    return testing::RunCommand(args, {}, stdin_file);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    std::string path = dir_.Sub(name);
-    std::ofstream(path) << content;
-    return path;
-  }
-
-  testing::TempDir dir_;
-  testing::ServerProcess server_;
+  void SetUp() override { StartServer(); }
 };
 
 TEST_F(CliTest, ImportGetListAllPagesAndExportRoundTrip) {

@@ -13,6 +13,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/cli_fixture.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -22,15 +23,9 @@ namespace {
 using ::google::protobuf::Struct;
 using ::google::protobuf::Value;
 using testing::CommandResult;
+using testing::ParseJson;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-Struct ParseJson(const std::string& text) {
-  Struct value;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
-  return value;
-}
 
 std::string Text(const Struct& object, const std::string& name) {
   auto it = object.fields().find(name);
@@ -43,11 +38,7 @@ int Number(const Struct& object, const std::string& name) {
 }
 
 std::vector<Struct> Items(const Struct& body, const std::string& list) {
-  std::vector<Struct> items;
-  auto it = body.fields().find(list);
-  if (it == body.fields().end()) return items;
-  for (const Value& value : it->second.list_value().values()) items.push_back(value.struct_value());
-  return items;
+  return testing::JsonItems(body, list);
 }
 
 // The "UID:..." content line of an iCalendar text.
@@ -65,30 +56,9 @@ struct Slot {
   int seats = 0;
 };
 
-class PraktikCliTest : public ::testing::Test {
+class PraktikCliTest : public testing::CliTest {
  protected:
-  void SetUp() override {
-    const std::string data = testing::SourceDir() + "/data";
-    ASSERT_TRUE(server_.Start(
-        SOFDIR_SERVER_BINARY, dir_.Sub("data"),
-        {"--demo-data", data + "/demo-directory.jsonl", "--synonyms", data + "/synonyms.txt"}))
-        << server_.log();
-  }
-
-  CommandResult Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), SOFDIR_CLI_BINARY);
-    args.push_back("--server");
-    args.push_back(server_.address());
-    return testing::RunCommand(args);
-  }
-
-  // Runs a command that must succeed with --json and returns its object.
-  Struct CliJson(std::vector<std::string> args) {
-    args.push_back("--json");
-    CommandResult result = Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << ": " << result.err;
-    return ParseJson(result.out);
-  }
+  void SetUp() override { StartServer(DemoArgs()); }
 
   // An untouched slot (every seat free, nobody waiting) with the fewest
   // seats, found the way a user finds one.

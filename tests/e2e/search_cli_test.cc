@@ -11,6 +11,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/cli_fixture.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -20,15 +21,9 @@ namespace {
 using ::google::protobuf::Struct;
 using ::google::protobuf::Value;
 using testing::CommandResult;
+using testing::ParseJson;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-Struct ParseJson(const std::string& text) {
-  Struct value;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
-  return value;
-}
 
 const std::string& Field(const Struct& object, const std::string& name) {
   static const std::string kMissing = "<missing>";
@@ -37,46 +32,12 @@ const std::string& Field(const Struct& object, const std::string& name) {
 }
 
 std::vector<Struct> Items(const Struct& body, const std::string& list) {
-  std::vector<Struct> items;
-  auto it = body.fields().find(list);
-  if (it == body.fields().end()) return items;
-  for (const Value& value : it->second.list_value().values()) items.push_back(value.struct_value());
-  return items;
+  return testing::JsonItems(body, list);
 }
 
-class SearchCliTest : public ::testing::Test {
+class SearchCliTest : public testing::CliTest {
  protected:
-  void SetUp() override {
-    const std::string data = testing::SourceDir() + "/data";
-    ASSERT_TRUE(server_.Start(
-        SOFDIR_SERVER_BINARY, dir_.Sub("data"),
-        {"--demo-data", data + "/demo-directory.jsonl", "--synonyms", data + "/synonyms.txt"}))
-        << server_.log();
-  }
-
-  CommandResult Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), SOFDIR_CLI_BINARY);
-    args.push_back("--server");
-    args.push_back(server_.address());
-    return testing::RunCommand(args);
-  }
-
-  // Runs a command that must succeed with --json and returns its object.
-  Struct CliJson(std::vector<std::string> args) {
-    args.push_back("--json");
-    CommandResult result = Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return ParseJson(result.out);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    std::string path = dir_.Sub(name);
-    std::ofstream(path) << content;
-    return path;
-  }
-
-  testing::TempDir dir_;
-  testing::ServerProcess server_;
+  void SetUp() override { StartServer(DemoArgs()); }
 };
 
 TEST_F(SearchCliTest, AnAliasFindsTheUnitAndItsPeople) {

@@ -1,0 +1,90 @@
+// A fixture for end-to-end CLI tests: a real sofdir-server child on
+// 127.0.0.1:0 with a fresh data directory, and helpers that run the real
+// `sofdir` binary against it and read its JSON. Include only from targets
+// that define SOFDIR_SERVER_BINARY and SOFDIR_CLI_BINARY. Not thread-safe.
+#ifndef SOFDIR_TESTS_TESTING_CLI_FIXTURE_H_
+#define SOFDIR_TESTS_TESTING_CLI_FIXTURE_H_
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::testing {
+
+// Parses one JSON object; a parse failure fails the test.
+inline google::protobuf::Struct ParseJson(const std::string& text) {
+  google::protobuf::Struct value;
+  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
+  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
+  return value;
+}
+
+// The items of the array `list` in `body` (empty when absent).
+inline std::vector<google::protobuf::Struct> JsonItems(const google::protobuf::Struct& body,
+                                                       const std::string& list) {
+  std::vector<google::protobuf::Struct> items;
+  auto it = body.fields().find(list);
+  if (it == body.fields().end()) return items;
+  for (const auto& value : it->second.list_value().values()) {
+    items.push_back(value.struct_value());
+  }
+  return items;
+}
+
+// The string field `name` of `object`, or "<missing>".
+inline std::string JsonText(const google::protobuf::Struct& object, const std::string& name) {
+  auto it = object.fields().find(name);
+  return it == object.fields().end() ? "<missing>" : it->second.string_value();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  // The server flags that load the shipped demo directory and synonyms.
+  static std::vector<std::string> DemoArgs() {
+    const std::string data = SourceDir() + "/data";
+    return {"--demo-data", data + "/demo-directory.jsonl", "--synonyms", data + "/synonyms.txt"};
+  }
+
+  // Starts the server; call from SetUp.
+  void StartServer(const std::vector<std::string>& extra_args = {}) {
+    ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, dir_.Sub("data"), extra_args))
+        << server_.log();
+  }
+
+  // Runs `sofdir ARGS --server ADDRESS`.
+  CommandResult Cli(std::vector<std::string> args, const std::string& stdin_file = "") {
+    args.insert(args.begin(), SOFDIR_CLI_BINARY);
+    args.push_back("--server");
+    args.push_back(server_.address());
+    return RunCommand(args, {}, stdin_file);
+  }
+
+  // Runs a command that must succeed with --json and returns its object.
+  google::protobuf::Struct CliJson(std::vector<std::string> args) {
+    args.push_back("--json");
+    CommandResult result = Cli(args);
+    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << ": " << result.err;
+    return ParseJson(result.out);
+  }
+
+  // Writes `content` to a file in the test's directory; returns its path.
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    std::string path = dir_.Sub(name);
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  TempDir dir_;
+  ServerProcess server_;
+};
+
+}  // namespace sofdir::testing
+
+#endif  // SOFDIR_TESTS_TESTING_CLI_FIXTURE_H_
