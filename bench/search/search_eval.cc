@@ -8,6 +8,10 @@
 //       reports bulk-load time, search/suggest latency percentiles and RSS
 //   search_eval ... --query "hvem kan fit" [--explain]
 //       prints the ranked hits of one query
+//   search_eval ... --dump out.txt
+//       writes every intent's full results (ids, scores, totals, facets,
+//       snippets), with and without filters and paging, to compare two
+//       builds of the engine for identical behaviour
 #include <malloc.h>
 
 #include <algorithm>
@@ -111,7 +115,7 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data, intents_path, synonyms, run, query, who, suggest;
+  std::string data, intents_path, synonyms, run, query, who, suggest, dump;
   int depth = 50, bench = 0;
   bool explain = false;
   for (int i = 1; i < argc; ++i) {
@@ -125,6 +129,8 @@ int main(int argc, char** argv) {
       synonyms = next();
     } else if (a == "--run") {
       run = next();
+    } else if (a == "--dump") {
+      dump = next();
     } else if (a == "--query") {
       query = next();
     } else if (a == "--who") {
@@ -243,6 +249,57 @@ int main(int argc, char** argv) {
       out << "]}\n";
     }
   }
+  if (!dump.empty()) {
+    std::ofstream out(dump);
+    out.precision(6);
+    for (const Intent& intent : intents) {
+      std::vector<sofdir::search::SearchQuery> variants;
+      sofdir::search::SearchQuery q = intent.query;
+      q.limit = 100;
+      q.explain = true;
+      variants.push_back(q);
+      q.offset = 7;
+      q.limit = 13;
+      variants.push_back(q);
+      sofdir::search::SearchQuery bare;
+      bare.text = intent.query.text;
+      bare.limit = 20;
+      variants.push_back(bare);
+      bare.near = sofdir::search::GeoPoint{55.68, 12.57};
+      variants.push_back(bare);
+      bare.near.reset();
+      bare.text = bare.text.substr(0, bare.text.size() / 2);  // a prefix being typed
+      variants.push_back(bare);
+      for (const auto& v : variants) {
+        auto r = (*index)->Search(v);
+        out << "Q " << intent.id << " [" << v.text << "] offset " << v.offset << "\n";
+        if (!r.ok()) {
+          out << "  error " << r.status() << "\n";
+          continue;
+        }
+        out << "  total " << r->total << "\n";
+        for (const auto& [facet, counts] : r->facets) {
+          out << "  facet " << facet << ":";
+          for (const auto& [value, count] : counts) out << " " << value << "=" << count;
+          out << "\n";
+        }
+        for (const auto& h : r->hits) {
+          out << "  " << h.id << " " << h.score << " " << h.kind << " " << h.name << " | "
+              << h.unit_name << " | " << h.district << " | " << h.free_places.value_or(-1)
+              << " | " << h.distance_km.value_or(-1) << "\n    " << h.snippet << "\n";
+          for (const auto& e : h.explanation) out << "      " << e << "\n";
+        }
+      }
+      auto w = (*index)->WhoKnows(intent.query.text, 10);
+      if (w.ok()) {
+        for (const auto& h : w->hits) {
+          out << "  who " << h.id << " " << h.score;
+          for (const auto& e : h.evidence) out << " / " << e;
+          out << "\n";
+        }
+      }
+    }
+  }
   if (bench > 0) {
     std::vector<double> search_ms, suggest_ms, who_ms, search_cpu_ms;
     std::vector<std::vector<double>> per_intent(intents.size());
@@ -283,9 +340,12 @@ int main(int argc, char** argv) {
     std::printf("search  n=%zu p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", search_ms.size(),
                 Percentile(search_ms, 0.5), Percentile(search_ms, 0.99),
                 Percentile(search_ms, 1.0));
-    std::printf("search CPU time p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
+    double cpu_sum = 0;
+    for (double ms : search_cpu_ms) cpu_sum += ms;
+    std::printf("search CPU time p50 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms\n",
                 Percentile(search_cpu_ms, 0.5), Percentile(search_cpu_ms, 0.99),
-                Percentile(search_cpu_ms, 1.0));
+                Percentile(search_cpu_ms, 1.0),
+                search_cpu_ms.empty() ? 0.0 : cpu_sum / search_cpu_ms.size());
     std::printf("suggest n=%zu p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", suggest_ms.size(),
                 Percentile(suggest_ms, 0.5), Percentile(suggest_ms, 0.99),
                 Percentile(suggest_ms, 1.0));

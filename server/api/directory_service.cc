@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/api/change_watch_reactor.h"
 #include "server/api/grpc_status.h"
 #include "server/common/status_macros.h"
 
@@ -92,6 +93,11 @@ grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerCont
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
+    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  return new ChangeWatchReactor(directory_, feed_, pool_, request->since_sequence());
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "server/common/worker_pool.h"
+#include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
 #include "server/domain/praktik_bookings.h"
@@ -26,8 +27,9 @@ namespace v1 = ::sof::directory::v1;
 class DirectoryService final : public v1::DirectoryService::CallbackService {
  public:
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
-                   domain::PraktikBookings& bookings, common::WorkerPool& pool)
-      : directory_(directory), search_(search), bookings_(bookings), pool_(pool) {}
+                   domain::PraktikBookings& bookings, domain::ChangeFeed& feed,
+                   common::WorkerPool& pool)
+      : directory_(directory), search_(search), bookings_(bookings), feed_(feed), pool_(pool) {}
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -53,6 +55,8 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext* context,
+                                                     const v1::WatchChangesRequest* request) override;
   grpc::ServerUnaryReactor* SearchEntries(grpc::CallbackServerContext* context,
                                           const v1::SearchEntriesRequest* request,
                                           v1::SearchEntriesResponse* response) override;
@@ -89,6 +93,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   domain::Directory& directory_;
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
+  domain::ChangeFeed& feed_;
   common::WorkerPool& pool_;
 };
 

@@ -50,6 +50,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   app->bookings_ = std::make_unique<domain::PraktikBookings>(*app->directory_, *app->storage_,
                                                              app->search_.get(), booking_options);
 
+  app->feed_ = std::make_unique<domain::ChangeFeed>(*app->directory_);
+
   if (!options.demo_data.empty()) {
     absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
     SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
@@ -61,8 +63,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
 
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
-  app->service_ = std::make_unique<DirectoryService>(*app->directory_, *app->search_,
-                                                     *app->bookings_, *app->pool_);
+  app->service_ = std::make_unique<DirectoryService>(
+      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -86,6 +88,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (server_) {  // absent when Start failed half-way
     server_->GetHealthCheckService()->SetServingStatus(false);
+    feed_->Close();  // change watchers end now instead of at the deadline
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
@@ -93,6 +96,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   service_.reset();
   server_.reset();
   bookings_.reset();
+  feed_.reset();
   directory_.reset();
   search_.reset();
   index_.reset();

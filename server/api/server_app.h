@@ -16,6 +16,7 @@
 #include "grpcpp/server.h"
 #include "server/api/directory_service.h"
 #include "server/common/worker_pool.h"
+#include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
 #include "server/search/search_index.h"
@@ -64,6 +65,7 @@ class ServerApp {
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<domain::DirectorySearch> search_;
   std::unique_ptr<domain::PraktikBookings> bookings_;
+  std::unique_ptr<domain::ChangeFeed> feed_;
   std::unique_ptr<common::WorkerPool> pool_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -101,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Directory>> Directory::Open(storage::Storage& sto
 }
 
 Directory::Directory(storage::Storage& storage, uint64_t last_sequence)
-    : storage_(storage), next_sequence_(last_sequence + 1), committed_sequence_(last_sequence) {}
+    : storage_(storage), next_sequence_(last_sequence + 1), durable_sequence_(last_sequence) {}
 
 void Directory::AddListener(ChangeListener* listener) {
   absl::MutexLock lock(&write_mu_);
@@ -205,7 +205,7 @@ absl::Status Directory::Transact(const std::function<absl::Status(Transaction&)>
   absl::ReleasableMutexLock lock(&write_mu_);
   Transaction transaction = Begin();
   SOFDIR_RETURN_IF_ERROR(build(transaction));
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   return AwaitDurable(ticket);
 }
@@ -372,22 +372,38 @@ void Directory::StageDelete(Transaction& transaction, const Record& previous) {
   transaction.AddChange(std::move(change));
 }
 
-absl::StatusOr<uint64_t> Directory::Commit(Transaction& transaction) {
+absl::StatusOr<Directory::Ticket> Directory::Commit(Transaction& transaction) {
   // Nothing to write: the answer may still rest on another writer's data
   // that is not synced yet, so wait for that.
-  if (transaction.changes_.empty()) return storage_.LastTicket();
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, storage_.Write(transaction.batch_));
+  if (transaction.changes_.empty()) return LatestTicket();
+  SOFDIR_ASSIGN_OR_RETURN(uint64_t storage_ticket, storage_.Write(transaction.batch_));
   next_sequence_ += transaction.changes_.size();
-  committed_sequence_.store(next_sequence_ - 1);
   for (const Change& change : transaction.changes_) {
     for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
   }
-  return ticket;
+  return Ticket{storage_ticket, next_sequence_ - 1};
 }
 
-absl::Status Directory::AwaitDurable(uint64_t ticket) {
-  if (ticket == 0) return absl::OkStatus();
-  return storage_.WaitDurable(ticket);
+Directory::Ticket Directory::LatestTicket() const {
+  return Ticket{storage_.LastTicket(), next_sequence_ - 1};
+}
+
+void Directory::AddDurableListener(std::function<void(uint64_t)> listener) {
+  durable_listeners_.push_back(std::move(listener));
+}
+
+absl::Status Directory::AwaitDurable(Ticket ticket) {
+  if (ticket.storage != 0) SOFDIR_RETURN_IF_ERROR(storage_.WaitDurable(ticket.storage));
+  // Sequences and storage tickets are both assigned under write_mu_, so
+  // every change up to ticket.sequence is in the synced WAL prefix.
+  uint64_t durable = durable_sequence_.load();
+  while (durable < ticket.sequence &&
+         !durable_sequence_.compare_exchange_weak(durable, ticket.sequence)) {
+  }
+  if (durable < ticket.sequence) {
+    for (const auto& listener : durable_listeners_) listener(ticket.sequence);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id) {
@@ -402,7 +418,7 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
                             storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
     if (earlier) {
       SOFDIR_ASSIGN_OR_RETURN(Record replayed, Get(*earlier));
-      const uint64_t ticket = storage_.LastTicket();
+      const Ticket ticket = LatestTicket();
       lock.Release();
       SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
       return replayed;
@@ -417,7 +433,7 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   if (!request_id.empty()) {
     transaction.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
   }
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return *transaction.overlay_.at(id);
@@ -458,7 +474,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(updated));
   if (google::protobuf::util::MessageDifferencer::Equals(updated,
                                                          model::WithoutMetadata(*current))) {
-    const uint64_t ticket = storage_.LastTicket();
+    const Ticket ticket = LatestTicket();
     lock.Release();
     SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
     return *current;
@@ -467,7 +483,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, &updated));
   StageUpsert(transaction, std::move(updated), current);
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return *transaction.overlay_.at(id);
@@ -500,7 +516,7 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
   Transaction transaction = Begin();
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, nullptr));
   StageDelete(transaction, *current);
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   return AwaitDurable(ticket);
 }
@@ -555,7 +571,7 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
     result->set_outcome(previous ? sof::directory::v1::UPDATED : sof::directory::v1::CREATED);
     StageUpsert(transaction, std::move(clean[i]), previous);
   }
-  SOFDIR_ASSIGN_OR_RETURN(uint64_t ticket, Commit(transaction));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
   return response;
@@ -612,12 +628,15 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
   }
   const int page_size = PageSize(request.page_size(), 100, 1000, "page_size");
   sof::directory::v1::ListChangesResponse response;
-  response.set_last_sequence(LastSequence());
+  const uint64_t durable = LastSequence();
+  response.set_last_sequence(durable);
+  if (request.since_sequence() >= durable) return response;
   absl::Status inner;
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
       [&](absl::string_view key, absl::string_view value) {
         if (response.changes_size() == page_size) return false;
+        if (storage::DecodeSequence(key).value_or(0) > durable) return false;
         Change* change = response.add_changes();
         if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           inner = absl::DataLossError("a change-log entry cannot be parsed");

@@ -159,8 +159,15 @@ class Directory {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
       const sof::directory::v1::ListChangesRequest& request) const;
 
-  // The highest sequence committed so far (0 for an empty directory).
-  uint64_t LastSequence() const { return committed_sequence_.load(); }
+  // The highest sequence that is durable (0 for an empty directory). Every
+  // change up to it is synced; ListChanges never goes beyond it.
+  uint64_t LastSequence() const { return durable_sequence_.load(); }
+
+  // `listener` (must outlive the Directory) is called with the new durable
+  // sequence each time it advances, outside the write lock, possibly from
+  // several threads at once and out of order (take the maximum). Register
+  // before serving requests.
+  void AddDurableListener(std::function<void(uint64_t)> listener);
 
  private:
   explicit Directory(storage::Storage& storage, uint64_t last_sequence);
@@ -177,20 +184,29 @@ class Directory {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void StageDelete(Transaction& transaction, const Record& previous)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // What a caller must wait for before replying: the storage durability
+  // ticket and the change sequence it makes durable.
+  struct Ticket {
+    uint64_t storage = 0;
+    uint64_t sequence = 0;
+  };
   // Writes the batch (visible at once), advances the sequence and notifies.
-  // Returns the storage durability ticket (0 when nothing was written): the
-  // caller releases write_mu_ and then waits for it, so writers share syncs.
-  absl::StatusOr<uint64_t> Commit(Transaction& transaction)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Waits until the write with `ticket` is synced (no-op for 0).
-  absl::Status AwaitDurable(uint64_t ticket) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Returns the ticket to wait for (for an empty batch: the latest write, as
+  // the answer may rest on it): the caller releases write_mu_ and then
+  // waits, so writers share syncs.
+  absl::StatusOr<Ticket> Commit(Transaction& transaction) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The ticket of the latest commit, for answers that wrote nothing.
+  Ticket LatestTicket() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Waits until `ticket` is synced, then advances the durable sequence.
+  absl::Status AwaitDurable(Ticket ticket) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   storage::Storage& storage_;
   absl::Mutex write_mu_;
   uint64_t next_sequence_ ABSL_GUARDED_BY(write_mu_);
   std::vector<ChangeListener*> listeners_ ABSL_GUARDED_BY(write_mu_);
   std::vector<WriteGuard*> guards_ ABSL_GUARDED_BY(write_mu_);
-  std::atomic<uint64_t> committed_sequence_;
+  std::atomic<uint64_t> durable_sequence_;
+  std::vector<std::function<void(uint64_t)>> durable_listeners_;  // set before serving
 };
 
 }  // namespace sofdir::domain

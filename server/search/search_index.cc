@@ -1471,6 +1471,19 @@ struct SearchIndex::State {
   // sequentially and setting bits is far cheaper than scoring each posting);
   // only the docs in the intersection are scored, by seeking.
   void EvaluateAll(const Plan& plan, Scratch& s) const {
+    if (getenv("DBG_PLAN")) {
+      for (const Slot& sl : plan.slots) {
+        fprintf(stderr, "slot '%s' w=%.2f vol=%zu\n", sl.text.c_str(), sl.weight, Volume(sl, terms));
+        for (const Clause& c : sl.clauses) {
+          fprintf(stderr, "  clause %s f=%.2f\n", c.label.c_str(), c.factor);
+          for (const Part& p : c.parts) {
+            fprintf(stderr, "    part:");
+            for (const Alt& a : p.alts) fprintf(stderr, " %s(%s,%zu)", terms[a.term].text.c_str(), a.label, terms[a.term].postings.size());
+            fprintf(stderr, "\n");
+          }
+        }
+      }
+    }
     s.Reserve(docs.size());
     s.Clear();
     const size_t words = docs.size() / 64 + 1;
