@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "client/change_view.h"
 #include "client/directory_client.h"
 #include "client/import_report.h"
 #include "client/importer.h"
@@ -250,6 +251,50 @@ absl::Status RunExport(const CommonOptions& common, const ExportOptions& options
                                   WithThousandsSeparators(count), options.out, seconds));
   }
   return FlushStdout();
+}
+
+absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& options) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  uint64_t last = options.since;
+  auto print = [&common, &last](const v1::Change& change) {
+    std::string line =
+        common.json ? ChangeToJson(change) : FormatChangeLine(change);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);  // followers read line by line
+    last = change.sequence();
+    return true;
+  };
+  if (!options.follow) {
+    // Page through what is there now, then stop.
+    while (true) {
+      v1::ListChangesRequest request;
+      request.set_since_sequence(last);
+      request.set_page_size(1000);
+      SOFDIR_ASSIGN_OR_RETURN(v1::ListChangesResponse page, client->ListChanges(request));
+      for (const v1::Change& change : page.changes()) print(change);
+      if (page.changes().empty() || last >= page.last_sequence()) return absl::OkStatus();
+    }
+  }
+  // Follow: replay then live; when the server goes away (a restart), come
+  // back from the last sequence printed, so nothing is missed or repeated.
+  absl::Duration backoff = absl::Milliseconds(250);
+  while (true) {
+    absl::Status status = client->WatchChanges(last, print);
+    if (status.ok() || !absl::IsUnavailable(status)) return status;
+    std::cerr << "sofdir: lost the server (" << status.message() << "); reconnecting from sequence "
+              << last << std::endl;
+    while (true) {
+      absl::SleepFor(backoff);
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+      absl::StatusOr<std::unique_ptr<DirectoryClient>> again = Connect(common);
+      if (again.ok()) {
+        client = *std::move(again);
+        backoff = absl::Milliseconds(250);
+        break;
+      }
+    }
+  }
 }
 
 absl::Status RunGet(const CommonOptions& common, const std::string& id) {

@@ -36,6 +36,13 @@ struct ExportOptions {
 };
 [[nodiscard]] absl::Status RunExport(const CommonOptions& common, const ExportOptions& options);
 
+struct ChangesOptions {
+  uint64_t since = 0;   // print changes with a higher sequence
+  bool follow = false;  // then keep following live, reconnecting as needed
+};
+// Prints the change log: one line (or JSON object) per change.
+[[nodiscard]] absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& options);
+
 [[nodiscard]] absl::Status RunGet(const CommonOptions& common, const std::string& id);
 
 struct ListOptions {

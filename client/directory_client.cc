@@ -81,6 +81,31 @@ absl::StatusOr<v1::Record> DirectoryClient::GetRecord(absl::string_view id) {
                                                 request, options_);
 }
 
+absl::StatusOr<v1::ListChangesResponse> DirectoryClient::ListChanges(
+    const v1::ListChangesRequest& request) {
+  return Call<v1::ListChangesRequest, v1::ListChangesResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListChanges, request, options_);
+}
+
+absl::Status DirectoryClient::WatchChanges(
+    uint64_t since, const std::function<bool(const v1::Change&)>& on_change) {
+  grpc::ClientContext context;
+  v1::WatchChangesRequest request;
+  request.set_since_sequence(since);
+  std::unique_ptr<grpc::ClientReader<v1::Change>> stream = stub_->WatchChanges(&context, request);
+  v1::Change change;
+  while (stream->Read(&change)) {
+    if (!on_change(change)) {
+      context.TryCancel();
+      while (stream->Read(&change)) {
+      }
+      stream->Finish().IgnoreError();
+      return absl::OkStatus();
+    }
+  }
+  return FromGrpcStatus(stream->Finish(), options_.server, options_.call_timeout);
+}
+
 absl::StatusOr<v1::ListRecordsResponse> DirectoryClient::ListRecords(
     const v1::ListRecordsRequest& request) {
   return Call<v1::ListRecordsRequest, v1::ListRecordsResponse>(

@@ -9,6 +9,7 @@
 #ifndef SOFDIR_CLIENT_DIRECTORY_CLIENT_H_
 #define SOFDIR_CLIENT_DIRECTORY_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,17 @@ class DirectoryClient {
   // NOT_FOUND, INVALID_ARGUMENT, or ABORTED when the etag does not match.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> UpdateRecord(
       const sof::directory::v1::UpdateRecordRequest& request);
+
+  // A page of the change log after request.since_sequence.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
+      const sof::directory::v1::ListChangesRequest& request);
+
+  // Streams changes after `since` to `on_change` (no deadline) until it
+  // returns false (then OK) or the stream ends (then the stream's status;
+  // UNAVAILABLE when the server went away: reconnect from the last
+  // sequence seen).
+  [[nodiscard]] absl::Status WatchChanges(
+      uint64_t since, const std::function<bool(const sof::directory::v1::Change&)>& on_change);
 
   // NOT_FOUND, ABORTED (etag), FAILED_PRECONDITION while referred to.
   [[nodiscard]] absl::Status DeleteRecord(absl::string_view id, absl::string_view etag);

@@ -129,6 +129,23 @@ int main(int argc, char** argv) {
                  "Records come in creation order, so every reference points to an earlier\n"
                  "line. With --out the file appears only once the export is complete.");
 
+  // changes
+  CommonFlags changes_flags;
+  sofdir::client::ChangesOptions changes_options;
+  CLI::App* changes_command =
+      cli.add_subcommand("changes", "Print the change log (every create, update, delete, booking)");
+  changes_command->add_option("--since", changes_options.since,
+                              "print changes with a higher sequence number")
+      ->capture_default_str();
+  changes_command->add_flag("--follow", changes_options.follow,
+                            "keep following new changes live (Ctrl-C to stop)");
+  AddCommonFlags(*changes_command, changes_flags, "seconds each page may take",
+                 "One line per change: sequence, time (UTC), type, id, name. With --json one\n"
+                 "object per line: sequence, id, type (created|updated|deleted), kind, time,\n"
+                 "and the record (or booking) after the change. Sequence numbers are gap-free;\n"
+                 "to keep a copy in sync, remember the last one and continue with --since.\n"
+                 "--follow reconnects by itself after a server restart.");
+
   // get
   CommonFlags get_flags;
   std::string get_id;
@@ -412,6 +429,9 @@ int main(int argc, char** argv) {
   }
   if (get_command->parsed()) {
     return Finish(sofdir::client::RunGet(get_flags.ToOptions(), get_id));
+  }
+  if (changes_command->parsed()) {
+    return Finish(sofdir::client::RunChanges(changes_flags.ToOptions(), changes_options));
   }
   if (list_command->parsed()) {
     return Finish(sofdir::client::RunList(list_flags.ToOptions(), list_options));

@@ -1,6 +1,7 @@
 #include "server/search/search_index.h"
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -220,6 +221,15 @@ const Posting* Seek(const std::vector<Posting>& postings, size_t* cursor, uint32
   }
   *cursor = lo;
   return lo < n && postings[lo].doc == doc ? &postings[lo] : nullptr;
+}
+
+// Bits set in `x` (portable: the build does not assume the POPCNT
+// instruction, and the library call it would otherwise make is slower).
+inline size_t PopCount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
 Scratch& LocalScratch() {
@@ -967,6 +977,8 @@ struct SearchIndex::State {
   }
 
   absl::Status BulkLoad(const std::vector<Record>& records) {
+    auto T0 = std::chrono::steady_clock::now();
+    auto LAP = [&](const char* what) { auto t = std::chrono::steady_clock::now(); fprintf(stderr, "TIMING %s %.0f ms\n", what, std::chrono::duration<double, std::milli>(t - T0).count()); T0 = t; };
     std::vector<Analysis> analyses(records.size());
     docs.resize(records.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -983,6 +995,7 @@ struct SearchIndex::State {
         pos->second = static_cast<uint32_t>(i);
       }
     }
+    LAP("fill");
     // Compounds are split only now, against the whole vocabulary.
     std::vector<uint32_t> df(terms.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -996,6 +1009,7 @@ struct SearchIndex::State {
       for (const WeightedTerm& wt : docs[i].own) ++df[wt.term];
     }
     for (size_t t = 0; t < df.size(); ++t) terms[t].postings.reserve(df[t] + df[t] / 8);
+    LAP("ownterms");
     live = slot_by_id.size();
     absl::flat_hash_map<std::string, uint32_t> batch;
     suggest_batch = &batch;
@@ -1003,6 +1017,7 @@ struct SearchIndex::State {
       if (docs[s].alive) Register(s);
     }
     suggest_batch = nullptr;
+    LAP("register");
     // Keys are built in one sorted run: appending to the btree in key order
     // is much cheaper than inserting at random.
     std::vector<std::pair<std::string, SuggestEntry>> entries;
@@ -1016,9 +1031,11 @@ struct SearchIndex::State {
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& e : entries) suggest.insert(suggest.end(), std::move(e));
+    LAP("suggest");
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Post(s);
     }
+    LAP("post");
     return absl::OkStatus();
   }
 
@@ -1466,24 +1483,87 @@ struct SearchIndex::State {
     }
   }
 
+  // Sets s.clause_bits to the docs of s.all_bits that hold every part of
+  // `clause` (a phrase or compound parts). Only the rarest part is read
+  // whole; a part with many postings next to the docs left is sought for
+  // those docs instead, which matters for phrases such as "kobenhavn nv"
+  // whose common word is in nearly every record.
+  void ClauseBits(const Clause& clause, Scratch& s) const {
+    constexpr size_t kSeekRatio = 8;
+    const size_t words = s.all_bits.size();
+    auto part_volume = [&](const Part& part) {
+      size_t v = 0;
+      for (const Alt& alt : part.alts) v += terms[alt.term].postings.size();
+      return v;
+    };
+    size_t rarest = 0;
+    for (size_t i = 1; i < clause.parts.size(); ++i) {
+      if (part_volume(clause.parts[i]) < part_volume(clause.parts[rarest])) rarest = i;
+    }
+    s.clause_bits.assign(words, 0);
+    for (const Alt& alt : clause.parts[rarest].alts) {
+      for (const Posting& p : terms[alt.term].postings) {
+        s.clause_bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
+      }
+    }
+    size_t left = 0;
+    for (size_t w = 0; w < words; ++w) {
+      s.clause_bits[w] &= s.all_bits[w];
+      left += PopCount(s.clause_bits[w]);
+    }
+    struct Cursor {
+      const std::vector<Posting>* postings;
+      size_t pos;
+    };
+    std::vector<Cursor> cursors;
+    for (size_t i = 0; i < clause.parts.size() && left > 0; ++i) {
+      if (i == rarest) continue;
+      const Part& part = clause.parts[i];
+      if (part_volume(part) <= kSeekRatio * left) {
+        s.part_bits.assign(words, 0);
+        for (const Alt& alt : part.alts) {
+          for (const Posting& p : terms[alt.term].postings) {
+            s.part_bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
+          }
+        }
+        left = 0;
+        for (size_t w = 0; w < words; ++w) {
+          s.clause_bits[w] &= s.part_bits[w];
+          left += PopCount(s.clause_bits[w]);
+        }
+        continue;
+      }
+      cursors.clear();
+      for (const Alt& alt : part.alts) cursors.push_back({&terms[alt.term].postings, 0});
+      left = 0;
+      for (size_t w = 0; w < words; ++w) {
+        uint64_t word = s.clause_bits[w];
+        while (word != 0) {
+          const uint64_t bit = word & (~word + 1);
+          word &= word - 1;
+          const auto d = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bit));
+          bool found = false;
+          for (Cursor& cur : cursors) {
+            if (Seek(*cur.postings, &cur.pos, d) != nullptr) {
+              found = true;
+              break;
+            }
+          }
+          if (found) {
+            ++left;
+          } else {
+            s.clause_bits[w] &= ~bit;
+          }
+        }
+      }
+    }
+  }
+
   // Scores the docs that match every slot of `plan` into `s`. Which docs
   // those are is found with one bitmap per slot (reading postings
   // sequentially and setting bits is far cheaper than scoring each posting);
   // only the docs in the intersection are scored, by seeking.
   void EvaluateAll(const Plan& plan, Scratch& s) const {
-    if (getenv("DBG_PLAN")) {
-      for (const Slot& sl : plan.slots) {
-        fprintf(stderr, "slot '%s' w=%.2f vol=%zu\n", sl.text.c_str(), sl.weight, Volume(sl, terms));
-        for (const Clause& c : sl.clauses) {
-          fprintf(stderr, "  clause %s f=%.2f\n", c.label.c_str(), c.factor);
-          for (const Part& p : c.parts) {
-            fprintf(stderr, "    part:");
-            for (const Alt& a : p.alts) fprintf(stderr, " %s(%s,%zu)", terms[a.term].text.c_str(), a.label, terms[a.term].postings.size());
-            fprintf(stderr, "\n");
-          }
-        }
-      }
-    }
     s.Reserve(docs.size());
     s.Clear();
     const size_t words = docs.size() / 64 + 1;
@@ -1513,18 +1593,13 @@ struct SearchIndex::State {
           for (const Alt& alt : clause.parts[0].alts) set_bits(alt, s.slot_bits);
           continue;
         }
-        s.clause_bits.assign(words, ~uint64_t{0});
-        for (const Part& part : clause.parts) {
-          s.part_bits.assign(words, 0);
-          for (const Alt& alt : part.alts) set_bits(alt, s.part_bits);
-          for (size_t w = 0; w < words; ++w) s.clause_bits[w] &= s.part_bits[w];
-        }
+        ClauseBits(clause, s);
         for (size_t w = 0; w < words; ++w) s.slot_bits[w] |= s.clause_bits[w];
       }
       survivors = 0;
       for (size_t w = 0; w < words; ++w) {
         s.all_bits[w] &= s.slot_bits[w];
-        survivors += static_cast<size_t>(__builtin_popcountll(s.all_bits[w]));
+        survivors += PopCount(s.all_bits[w]);
       }
       if (survivors == 0) return;
     }
@@ -1642,16 +1717,20 @@ struct SearchIndex::State {
 
   // ---- snippets and explanations
 
+  // True when the folded word `surface` is no stop word and matches one of
+  // `want` through its stem or a compound part.
   bool TokenMatches(const std::string& surface, const absl::flat_hash_set<uint32_t>& want) const {
     auto sit = surface_ids.find(surface);
     if (sit != surface_ids.end()) {
       const Surface& s = surfaces[sit->second];
+      if (s.stop) return false;
       if (want.contains(s.term)) return true;
       for (uint32_t p : s.parts) {
         if (want.contains(p)) return true;
       }
       return false;
     }
+    if (analyzer->IsStopWord(surface)) return false;
     auto t = term_ids.find(analyzer->Stem(surface));
     return t != term_ids.end() && want.contains(t->second);
   }
@@ -1662,12 +1741,13 @@ struct SearchIndex::State {
     std::vector<std::pair<uint32_t, uint32_t>> hits;
     std::vector<std::pair<uint32_t, uint32_t>> words;
     uint32_t stop_at = UINT32_MAX;
-    TextFolder::ForEachToken(text, [&](std::string& token, uint32_t b, uint32_t e) {
-      if (b > stop_at) return;
+    TextFolder::ForEachTokenWhile(text, [&](std::string& token, uint32_t b, uint32_t e) {
+      if (b > stop_at) return false;
       words.push_back({b, e});
-      if (analyzer->IsStopWord(token) || !TokenMatches(token, want)) return;
+      if (!TokenMatches(token, want)) return true;
       hits.push_back({b, e});
       if (stop_at == UINT32_MAX) stop_at = b + kLength;
+      return true;
     });
     if (hits.empty()) return "";
     uint32_t start = 0;
@@ -2087,8 +2167,9 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, 
     std::vector<std::string> out;
     for (const std::string& label : d.labels) {
       bool hit = false;
-      TextFolder::ForEachToken(label, [&](std::string& tok, uint32_t, uint32_t) {
-        hit = hit || (!st.analyzer->IsStopWord(tok) && st.TokenMatches(tok, plan.terms));
+      TextFolder::ForEachTokenWhile(label, [&](std::string& tok, uint32_t, uint32_t) {
+        hit = st.TokenMatches(tok, plan.terms);
+        return !hit;
       });
       if (hit) out.push_back(label);
     }

@@ -163,7 +163,7 @@ bool TextFolder::ComposeIfNeeded(absl::string_view text, std::string* composed) 
 }
 
 void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
-                                      void (*emit)(void*, std::string&, uint32_t, uint32_t)) {
+                                      bool (*emit)(void*, std::string&, uint32_t, uint32_t)) {
   std::string composed;
   absl::string_view text = input;
   if (ComposeIfNeeded(input, &composed)) text = composed;
@@ -182,10 +182,11 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
   int32_t begin = -1;
   bool token_is_digit = false;
   bool needs_collapse = false;
+  bool stopped = false;
   auto flush = [&](int32_t end) {
     if (begin >= 0 && !token.empty()) {
       if (needs_collapse) CollapseDanishDigraphs(&token);
-      emit(ctx, token, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+      stopped = !emit(ctx, token, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
     }
     token.clear();
     begin = -1;
@@ -196,7 +197,7 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
   char buf[8];
-  while (i < length) {
+  while (i < length && !stopped) {
     const int32_t start = i;
     UChar32 cp;
     if (s[i] < 0x80) {
@@ -253,7 +254,7 @@ void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
     }
     token.append(buf, n);
   }
-  flush(length);
+  if (!stopped) flush(length);
 }
 
 std::string TextFolder::FoldJoined(absl::string_view text) {

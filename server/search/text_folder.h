@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/strings/string_view.h"
 
@@ -34,6 +35,12 @@ class TextFolder {
   template <typename Fn>
   static void ForEachToken(absl::string_view text, Fn&& fn);
 
+  // As ForEachToken, but stops as soon as fn(token, begin, end) returns
+  // false, so a caller that needs only the start of a long text does not pay
+  // for folding the rest.
+  template <typename Fn>
+  static void ForEachTokenWhile(absl::string_view text, Fn&& fn);
+
   // Folds `text` and joins its tokens with single spaces.
   static std::string FoldJoined(absl::string_view text);
 
@@ -50,14 +57,24 @@ class TextFolder {
   // NFC-composes `text` when it holds combining marks; returns false when
   // the text was already composed.
   static bool ComposeIfNeeded(absl::string_view text, std::string* composed);
+  // `emit` returns false to stop the scan.
   static void ForEachTokenComposed(absl::string_view text, void* ctx,
-                                   void (*emit)(void*, std::string&, uint32_t, uint32_t));
+                                   bool (*emit)(void*, std::string&, uint32_t, uint32_t));
 };
 
 template <typename Fn>
 void TextFolder::ForEachToken(absl::string_view text, Fn&& fn) {
   auto emit = [](void* ctx, std::string& token, uint32_t begin, uint32_t end) {
-    (*static_cast<Fn*>(ctx))(token, begin, end);
+    (*static_cast<std::remove_reference_t<Fn>*>(ctx))(token, begin, end);
+    return true;
+  };
+  ForEachTokenComposed(text, &fn, emit);
+}
+
+template <typename Fn>
+void TextFolder::ForEachTokenWhile(absl::string_view text, Fn&& fn) {
+  auto emit = [](void* ctx, std::string& token, uint32_t begin, uint32_t end) -> bool {
+    return (*static_cast<std::remove_reference_t<Fn>*>(ctx))(token, begin, end);
   };
   ForEachTokenComposed(text, &fn, emit);
 }

@@ -181,8 +181,32 @@ TEST_F(CliTest, ExitCodesTellNotFoundInvalidConflictAndUnreachableApart) {
   EXPECT_EQ(Cli({"list", "vehicles"}).exit_code, 2);
 }
 
+TEST_F(CliTest, ChangesListsEveryWriteOnceInSequenceOrder) {
+  const std::string unit = WriteFile(
+      "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "A", "area": "Handicap"})j");
+  ASSERT_EQ(Cli({"create", unit}).exit_code, 0);
+  ASSERT_EQ(Cli({"delete", "unit-1"}).exit_code, 0);
+  ASSERT_EQ(Cli({"create", unit}).exit_code, 0);
+  CommandResult all = Cli({"changes", "--json"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::vector<std::string> lines = absl::StrSplit(all.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << all.out;
+  const char* types[] = {"created", "deleted", "created"};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    Struct change = ParseJson(lines[i]);
+    EXPECT_EQ(change.fields().at("sequence").number_value(), i + 1);
+    EXPECT_EQ(change.fields().at("id").string_value(), "unit-1");
+    EXPECT_EQ(change.fields().at("type").string_value(), types[i]);
+  }
+  CommandResult since = Cli({"changes", "--since", "2"});
+  ASSERT_EQ(since.exit_code, 0);
+  EXPECT_THAT(since.out, HasSubstr("created"));
+  EXPECT_THAT(since.out, ::testing::Not(HasSubstr("deleted")));
+}
+
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* command : {"import", "export", "get", "list", "delete", "create", "update"}) {
+  for (const char* command :
+       {"import", "export", "get", "list", "delete", "create", "update", "changes"}) {
     CommandResult help = testing::RunCommand({SOFDIR_CLI_BINARY, command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_THAT(help.out, HasSubstr("--server")) << command;
