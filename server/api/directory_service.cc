@@ -1,6 +1,10 @@
 #include "server/api/directory_service.h"
 
+#include <memory>
 #include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include <vector>
 
 #include "server/api/change_watch_reactor.h"
@@ -12,14 +16,43 @@ namespace sofdir::api {
 grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
                                                 std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool_.Schedule([context, reactor, work = std::move(work)] {
+  const absl::Time queued = absl::Now();
+  pool_.Schedule([this, context, reactor, queued, work = std::move(work)] {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
+      return;
+    }
+    const absl::Time now = absl::Now();
+    if (absl::FromChrono(context->deadline()) < now) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                   "deadline passed before the server could start the call"));
+      return;
+    }
+    if (now - queued > limits_.max_queue_wait) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                   "server overloaded: the call waited too long; retry later"));
       return;
     }
     reactor->Finish(ToGrpcStatus(work()));
   });
   return reactor;
+}
+
+grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContext* context,
+                                                      std::function<absl::Status()> work) {
+  if (searches_in_progress_.fetch_add(1) >= limits_.max_concurrent_searches) {
+    searches_in_progress_.fetch_sub(1);
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 absl::StrCat("more than ", limits_.max_concurrent_searches,
+                                              " searches in progress; retry shortly")));
+    return reactor;
+  }
+  // Released when the task is destroyed, whether it ran or was skipped
+  // (cancelled, late).
+  std::shared_ptr<void> slot(nullptr,
+                             [this](void*) { searches_in_progress_.fetch_sub(1); });
+  return Run(context, [slot = std::move(slot), work = std::move(work)] { return work(); });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContext* context,
@@ -103,7 +136,7 @@ grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
                                                           const v1::SearchEntriesRequest* request,
                                                           v1::SearchEntriesResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response]() -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
     return absl::OkStatus();
   });
@@ -112,7 +145,7 @@ grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
                                                            const v1::SuggestEntriesRequest* request,
                                                            v1::SuggestEntriesResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response]() -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
     return absl::OkStatus();
   });
@@ -121,7 +154,7 @@ grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerC
 grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
                                                      const v1::WhoKnowsRequest* request,
                                                      v1::WhoKnowsResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response]() -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
     return absl::OkStatus();
   });

@@ -10,9 +10,11 @@
 #ifndef SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
 #define SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
@@ -26,10 +28,22 @@ namespace v1 = ::sof::directory::v1;
 
 class DirectoryService final : public v1::DirectoryService::CallbackService {
  public:
+  struct Limits {
+    // Search-type calls in progress at once; more get RESOURCE_EXHAUSTED.
+    int max_concurrent_searches = 64;
+    // Calls that waited longer for a worker get UNAVAILABLE (overloaded).
+    absl::Duration max_queue_wait = absl::Seconds(5);
+  };
+
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
                    domain::PraktikBookings& bookings, domain::ChangeFeed& feed,
-                   common::WorkerPool& pool)
-      : directory_(directory), search_(search), bookings_(bookings), feed_(feed), pool_(pool) {}
+                   common::WorkerPool& pool, Limits limits)
+      : directory_(directory),
+        search_(search),
+        bookings_(bookings),
+        feed_(feed),
+        pool_(pool),
+        limits_(limits) {}
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -89,12 +103,18 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   // Runs `work` on the pool and finishes the call with its status.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
                                 std::function<absl::Status()> work);
+  // Run, but refused with RESOURCE_EXHAUSTED while max_concurrent_searches
+  // search-type calls are already in progress.
+  grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context,
+                                      std::function<absl::Status()> work);
 
   domain::Directory& directory_;
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
   domain::ChangeFeed& feed_;
   common::WorkerPool& pool_;
+  const Limits limits_;
+  std::atomic<int> searches_in_progress_{0};
 };
 
 }  // namespace sofdir::api

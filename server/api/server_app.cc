@@ -63,8 +63,11 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
 
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
+  DirectoryService::Limits limits;
+  limits.max_concurrent_searches = options.max_concurrent_searches;
+  limits.max_queue_wait = options.max_queue_wait;
   app->service_ = std::make_unique<DirectoryService>(
-      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_);
+      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, limits);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -72,6 +75,14 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   builder.RegisterService(app->service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  // Keepalive and connection limits: a client that floods pings gets its
+  // connection closed (GOAWAY) after a few strikes; idle connections are
+  // reaped; one connection cannot open unbounded streams.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_idle)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
   app->server_ = builder.BuildAndStart();
   if (!app->server_ || app->port_ == 0) {
     return absl::UnavailableError(

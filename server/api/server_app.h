@@ -34,7 +34,17 @@ class ServerApp {
     int worker_threads = 8;
     // Today's date for booking rules; empty = Copenhagen's calendar day.
     std::function<absl::CivilDay()> today;
-    int max_message_bytes = 32 << 20;
+    // Requests above this are refused with RESOURCE_EXHAUSTED (an import
+    // batch of 5000 records fits well below it).
+    int max_message_bytes = 4 << 20;
+    // Searches, suggestions and who-knows queries in progress at once;
+    // more get RESOURCE_EXHAUSTED instead of queueing without bound.
+    int max_concurrent_searches = 64;
+    // A call that waited this long for a worker is answered UNAVAILABLE
+    // (overloaded) instead of being run late.
+    absl::Duration max_queue_wait = absl::Seconds(5);
+    // Connections without calls for this long are closed.
+    absl::Duration max_connection_idle = absl::Minutes(5);
   };
 
   // Opens storage, loads the demo if asked and empty, starts serving.

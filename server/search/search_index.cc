@@ -1,7 +1,6 @@
 #include "server/search/search_index.h"
 
 #include <algorithm>
-#include <chrono>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -977,8 +976,6 @@ struct SearchIndex::State {
   }
 
   absl::Status BulkLoad(const std::vector<Record>& records) {
-    auto T0 = std::chrono::steady_clock::now();
-    auto LAP = [&](const char* what) { auto t = std::chrono::steady_clock::now(); fprintf(stderr, "TIMING %s %.0f ms\n", what, std::chrono::duration<double, std::milli>(t - T0).count()); T0 = t; };
     std::vector<Analysis> analyses(records.size());
     docs.resize(records.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -995,7 +992,6 @@ struct SearchIndex::State {
         pos->second = static_cast<uint32_t>(i);
       }
     }
-    LAP("fill");
     // Compounds are split only now, against the whole vocabulary.
     std::vector<uint32_t> df(terms.size());
     for (size_t i = 0; i < records.size(); ++i) {
@@ -1009,7 +1005,6 @@ struct SearchIndex::State {
       for (const WeightedTerm& wt : docs[i].own) ++df[wt.term];
     }
     for (size_t t = 0; t < df.size(); ++t) terms[t].postings.reserve(df[t] + df[t] / 8);
-    LAP("ownterms");
     live = slot_by_id.size();
     absl::flat_hash_map<std::string, uint32_t> batch;
     suggest_batch = &batch;
@@ -1017,7 +1012,6 @@ struct SearchIndex::State {
       if (docs[s].alive) Register(s);
     }
     suggest_batch = nullptr;
-    LAP("register");
     // Keys are built in one sorted run: appending to the btree in key order
     // is much cheaper than inserting at random.
     std::vector<std::pair<std::string, SuggestEntry>> entries;
@@ -1031,11 +1025,9 @@ struct SearchIndex::State {
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& e : entries) suggest.insert(suggest.end(), std::move(e));
-    LAP("suggest");
     for (uint32_t s = 0; s < docs.size(); ++s) {
       if (docs[s].alive) Post(s);
     }
-    LAP("post");
     return absl::OkStatus();
   }
 

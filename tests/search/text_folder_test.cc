@@ -61,5 +61,20 @@ TEST(TextFolderTest, InvalidUtf8IsDetectedAndSeparatesTokens) {
   EXPECT_EQ(TextFolder::FoldJoined(bad), "abc def");
 }
 
+TEST(TextFolderTest, ForEachTokenWhileStopsAtTheFirstFalse) {
+  std::vector<std::string> seen;
+  TextFolder::ForEachTokenWhile("Børn og unge, Amager", [&](std::string& t, uint32_t, uint32_t) {
+    seen.push_back(t);
+    return t != "og";
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"born", "og"}));
+  seen.clear();
+  TextFolder::ForEachTokenWhile("Børn og unge", [&](std::string& t, uint32_t, uint32_t) {
+    seen.push_back(t);
+    return true;
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"born", "og", "unge"}));
+}
+
 }  // namespace
 }  // namespace sofdir::search

@@ -1,0 +1,179 @@
+// The server stays up and serves others under abuse: oversized requests,
+// ping floods, many idle connections, more searches than it will queue.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "server/api/server_app.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::api {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+
+class LimitsTest : public ::testing::Test {
+ protected:
+  void Start(ServerApp::Options options = {}) {
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.Sub("data");
+    auto app = ServerApp::Start(options);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-1")).ok());
+  }
+
+  std::shared_ptr<grpc::Channel> Channel(int id, grpc::ChannelArguments args = {}) {
+    args.SetInt("sofdir.test_channel", id);
+    return grpc::CreateCustomChannel(app_->address(), grpc::InsecureChannelCredentials(), args);
+  }
+
+  // A normal client still gets a normal answer, quickly.
+  void ExpectServing() {
+    auto stub = v1::DirectoryService::NewStub(Channel(424242));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+    v1::GetRecordRequest request;
+    request.set_id("unit-1");
+    v1::Record record;
+    grpc::Status status = stub->GetRecord(&context, request, &record);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(record.unit().id(), "unit-1");
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<ServerApp> app_;
+};
+
+TEST_F(LimitsTest, FiveMegabyteRequestIsRefusedAndOthersAreServed) {
+  Start();
+  auto stub = v1::DirectoryService::NewStub(Channel(1));
+  v1::CreateRecordRequest request;
+  *request.mutable_record() = testing::MakeUnit("unit-2", "unit-1");
+  request.mutable_record()->mutable_unit()->set_description(std::string(5 << 20, 'x'));
+  grpc::ClientContext context;
+  v1::Record created;
+  grpc::Status status = stub->CreateRecord(&context, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  ExpectServing();
+}
+
+TEST_F(LimitsTest, PingFloodGetsThatConnectionClosedAndOthersAreServed) {
+  Start();
+  grpc::ChannelArguments flood;
+  flood.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 1);
+  flood.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 1000);
+  flood.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  flood.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  flood.SetInt(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS, 0);
+  auto stub = v1::DirectoryService::NewStub(Channel(2, flood));
+  // Hold a call open (a change watch) so the client keeps pinging.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::WatchChangesRequest request;
+  request.set_since_sequence(1);
+  auto stream = stub->WatchChanges(&context, request);
+  std::thread others([this] {
+    for (int i = 0; i < 10; ++i) {
+      ExpectServing();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  v1::Change change;
+  while (stream->Read(&change)) {
+  }
+  grpc::Status status = stream->Finish();
+  others.join();
+  // The server sent GOAWAY (too many pings): the call ends long before its
+  // deadline, with UNAVAILABLE, and the server is fine.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  ExpectServing();
+}
+
+TEST_F(LimitsTest, ThousandIdleConnectionsDoNotKeepOthersOut) {
+  rlimit limit;
+  getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < 2200) {
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 4096);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  ASSERT_GE(limit.rlim_cur, 2200u) << "cannot raise the open-file limit for this test";
+  Start();
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(app_->port()));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  std::vector<int> idle;
+  for (int i = 0; i < 1000; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0) << i;
+    idle.push_back(fd);
+  }
+  ExpectServing();
+  auto health = grpc::health::v1::Health::NewStub(Channel(3));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  for (int fd : idle) close(fd);
+}
+
+TEST_F(LimitsTest, SearchesBeyondTheLimitAreRefusedNotQueued) {
+  ServerApp::Options options;
+  options.worker_threads = 1;
+  options.max_concurrent_searches = 4;
+  Start(options);
+  // Keep the only worker busy with a large import while searches arrive.
+  std::vector<v1::Record> batch;
+  for (int i = 0; i < 5000; ++i) {
+    batch.push_back(testing::MakePerson("person-" + std::to_string(i), "unit-1"));
+  }
+  std::thread importer([&] {
+    auto stub = v1::DirectoryService::NewStub(Channel(4));
+    v1::ImportRecordsRequest request;
+    for (const auto& r : batch) *request.add_records() = r;
+    grpc::ClientContext context;
+    v1::ImportRecordsResponse response;
+    EXPECT_TRUE(stub->ImportRecords(&context, request, &response).ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> searchers;
+  for (int i = 0; i < 24; ++i) {
+    searchers.emplace_back([&, i] {
+      auto stub = v1::DirectoryService::NewStub(Channel(100 + i));
+      v1::SearchEntriesRequest request;
+      request.set_query("enhed");
+      grpc::ClientContext context;
+      v1::SearchEntriesResponse response;
+      grpc::Status status = stub->SearchEntries(&context, request, &response);
+      if (status.ok()) ok.fetch_add(1);
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) refused.fetch_add(1);
+    });
+  }
+  for (auto& t : searchers) t.join();
+  importer.join();
+  EXPECT_GT(refused.load(), 0);
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(ok.load() + refused.load(), 24);
+  ExpectServing();
+}
+
+}  // namespace
+}  // namespace sofdir::api
