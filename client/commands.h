@@ -22,6 +22,10 @@ struct CommonOptions {
   std::string server = "127.0.0.1:50051";
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);  // per call (import: per batch)
+  // TLS PEM files (DirectoryClient::Options); empty ca = plaintext.
+  std::string ca_path;
+  std::string cert_path;
+  std::string key_path;
 };
 
 struct ImportOptions {

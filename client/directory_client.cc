@@ -1,11 +1,17 @@
 #include "client/directory_client.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/security/credentials.h"
+#include "server/common/status_macros.h"
 
 namespace sofdir::client {
 namespace {
@@ -39,16 +45,62 @@ absl::Status FromGrpcStatus(const grpc::Status& status, absl::string_view server
   }
 }
 
+absl::StatusOr<std::string> ReadPemFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": cannot read ", path, " (", std::strerror(errno), ")"));
+  }
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
+    const DirectoryClient::Options& options) {
+  if (options.cert_path.empty() != options.key_path.empty()) {
+    return absl::InvalidArgumentError(options.cert_path.empty() ? "--key: needs --cert"
+                                                                : "--cert: needs --key");
+  }
+  if (options.ca_path.empty()) {
+    if (!options.cert_path.empty()) {
+      return absl::InvalidArgumentError("--cert: needs --ca (the server's certificate authority)");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  SOFDIR_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile("--ca", options.ca_path));
+  if (!options.cert_path.empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPemFile("--cert", options.cert_path));
+    SOFDIR_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPemFile("--key", options.key_path));
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+// A failed TLS handshake looks like an absent server to WaitForConnected,
+// so the message names the TLS causes too.
+std::string ConnectFailedMessage(const DirectoryClient::Options& options) {
+  if (options.ca_path.empty()) {
+    return absl::StrCat(UnreachableMessage(options.server),
+                        "; if it serves TLS, pass --ca FILE (or set SOFDIR_CA)");
+  }
+  return absl::StrCat(UnreachableMessage(options.server),
+                      "; or the TLS handshake failed: is it serving TLS with a certificate "
+                      "for this host signed by --ca, and does it require --cert/--key?");
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DirectoryClient>> DirectoryClient::Connect(const Options& options) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
   arguments.SetMaxSendMessageSize(kMaxMessageBytes);
+  SOFDIR_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                          ChannelCredentials(options));
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), arguments);
+      grpc::CreateCustomChannel(options.server, credentials, arguments);
   if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + options.connect_timeout))) {
-    return absl::UnavailableError(UnreachableMessage(options.server));
+    return absl::UnavailableError(ConnectFailedMessage(options));
   }
   return std::unique_ptr<DirectoryClient>(
       new DirectoryClient(options, v1::DirectoryService::NewStub(channel)));

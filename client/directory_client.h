@@ -29,11 +29,20 @@ class DirectoryClient {
     absl::Duration call_timeout = absl::Seconds(10);
     // How long Connect waits for the channel to become ready.
     absl::Duration connect_timeout = absl::Seconds(3);
+    // TLS, from PEM files: with ca_path the channel uses TLS and trusts
+    // server certificates that CA signed; empty = plaintext. cert_path and
+    // key_path: a client certificate, for servers that require one.
+    std::string ca_path;
+    std::string cert_path;
+    std::string key_path;
   };
 
   // Opens a channel to options.server and waits until it is connected.
-  // UNAVAILABLE ("cannot reach sofdir-server at ...") when it does not
-  // connect within options.connect_timeout.
+  // UNAVAILABLE ("cannot reach sofdir-server at ...", with a hint about
+  // --ca) when it does not connect within options.connect_timeout, which
+  // includes a failed TLS handshake. INVALID_ARGUMENT naming the flag
+  // (--ca, --cert, --key) when a TLS file cannot be read, or --cert/--key
+  // come without each other or without --ca.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(
       const Options& options);
 

@@ -24,18 +24,24 @@ constexpr char kKindHelp[] = "unit, tilbud, partner, praktik, person, or all";
 const std::vector<std::string> kKinds = {"unit", "tilbud", "partner", "praktik", "person", "all"};
 const std::vector<std::string> kSearchKinds = {"unit", "tilbud", "partner", "praktik", "person"};
 
-// --server, --json and --timeout, on every subcommand so that each one's
-// --help lists them.
+// --server, --json, --timeout and TLS (--ca, --cert, --key), on every
+// subcommand so that each one's --help lists them.
 struct CommonFlags {
   std::string server = kDefaultServer;
   bool json = false;
   double timeout_seconds = 10;
+  std::string ca;    // TLS: the server's certificate authority
+  std::string cert;  // TLS client certificate and its key
+  std::string key;
 
   CommonOptions ToOptions() const {
     CommonOptions options;
     options.server = server;
     options.json = json;
     options.timeout = absl::Seconds(timeout_seconds);
+    options.ca_path = ca;
+    options.cert_path = cert;
+    options.key_path = key;
     return options;
   }
 };
@@ -51,6 +57,18 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
   command.add_option("--timeout", flags.timeout_seconds, std::string(timeout_help))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--ca", flags.ca,
+                  "PEM certificate authority of the server's TLS certificate; "
+                  "without it, plaintext")
+      ->envname("SOFDIR_CA")
+      ->check(CLI::ExistingFile);
+  command.add_option("--cert", flags.cert, "PEM client certificate, for servers that require one")
+      ->envname("SOFDIR_CERT")
+      ->check(CLI::ExistingFile);
+  command.add_option("--key", flags.key, "PEM private key of --cert")
+      ->envname("SOFDIR_KEY")
+      ->check(CLI::ExistingFile);
   command.footer(std::string(details) +
                  "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
                  "5 server unreachable, 6 conflict (see sofdir --help).");

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   int grace_seconds = 10;
   CLI::App cli{
       "Serves the SOF knowledge directory (sof.directory.v1) over gRPC with an\n"
-      "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully.",
+      "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully; SIGHUP re-reads --auth-config.",
       "sofdir-server"};
   cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
       ->capture_default_str();
@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--demo-data", options.demo_data,
                  "JSON Lines file loaded when the data directory holds no records");
+  cli.add_option("--auth-config", options.auth_config_path,
+                 "JSON file of bearer tokens, principals and roles (see README); "
+                 "re-read on SIGHUP. Without it every caller may do everything")
+      ->check(CLI::ExistingFile);
   cli.add_option("--synonyms", options.synonyms_path,
                  "search synonyms and abbreviations file (e.g. data/synonyms.txt); "
                  "without it, no synonyms are applied")
@@ -33,6 +37,19 @@ int main(int argc, char** argv) {
   cli.add_option("--worker-threads", options.worker_threads, "threads that run requests")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  CLI::Option* tls_cert =
+      cli.add_option("--tls-cert", options.tls_cert_path,
+                     "PEM certificate (chain) to serve TLS with; without it, plaintext")
+          ->check(CLI::ExistingFile);
+  CLI::Option* tls_key =
+      cli.add_option("--tls-key", options.tls_key_path, "PEM private key of --tls-cert")
+          ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  cli.add_option("--tls-client-ca", options.tls_client_ca_path,
+                 "PEM CA certificate: clients must present a certificate it signed")
+      ->check(CLI::ExistingFile)
+      ->needs(tls_cert);
   cli.add_option("--shutdown-grace-seconds", grace_seconds,
                  "on SIGTERM/SIGINT, how long in-flight calls get to finish")
       ->capture_default_str()
@@ -45,6 +62,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Reflection lets generic tools (grpcurl, buf curl) discover the API.
@@ -62,7 +80,15 @@ int main(int argc, char** argv) {
             << ")" << std::endl;
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    absl::Status reloaded = (*app)->ReloadAuth();
+    if (reloaded.ok()) {
+      sofdir::common::LogInfo("SIGHUP: auth config reloaded");
+    } else {
+      sofdir::common::LogError(
+          absl::StrCat("SIGHUP: auth config kept as it was: ", reloaded.ToString()));
+    }
+  }
   sofdir::common::LogInfo(absl::StrCat("signal ", signal_number, ": shutting down"));
   (*app)->Shutdown(absl::Seconds(grace_seconds));
   sofdir::common::LogInfo("stopped cleanly");

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include <vector>
@@ -10,14 +11,32 @@
 #include "server/api/change_watch_reactor.h"
 #include "server/api/grpc_status.h"
 #include "server/common/status_macros.h"
+#include "server/model/record_util.h"
 
 namespace sofdir::api {
 
+absl::StatusOr<Principal> DirectoryService::Admit(grpc::CallbackServerContext* context,
+                                                  Permission permission) const {
+  absl::string_view authorization;
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end()) authorization = absl::string_view(it->second.data(), it->second.size());
+  SOFDIR_ASSIGN_OR_RETURN(Principal principal, authorizer_.Authenticate(authorization));
+  SOFDIR_RETURN_IF_ERROR(authorizer_.Authorize(principal, permission));
+  return principal;
+}
+
 grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
-                                                std::function<absl::Status()> work) {
+                                                Permission permission, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Principal> principal = Admit(context, permission);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
   const absl::Time queued = absl::Now();
-  pool_.Schedule([this, context, reactor, queued, work = std::move(work)] {
+  pool_.Schedule([this, context, reactor, queued, principal = *std::move(principal),
+                  work = std::move(work)] {
     if (context->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
       return;
@@ -33,13 +52,13 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
                                    "server overloaded: the call waited too long; retry later"));
       return;
     }
-    reactor->Finish(ToGrpcStatus(work()));
+    reactor->Finish(ToGrpcStatus(work(principal)));
   });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContext* context,
-                                                      std::function<absl::Status()> work) {
+                                                      Work work) {
   if (searches_in_progress_.fetch_add(1) >= limits_.max_concurrent_searches) {
     searches_in_progress_.fetch_sub(1);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -52,13 +71,64 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
   // (cancelled, late).
   std::shared_ptr<void> slot(nullptr,
                              [this](void*) { searches_in_progress_.fetch_sub(1); });
-  return Run(context, [slot = std::move(slot), work = std::move(work)] { return work(); });
+  return Run(context, Permission::kSearch,
+             [slot = std::move(slot), work = std::move(work)](const Principal& principal) {
+               return work(principal);
+             });
+}
+
+absl::Status DirectoryService::CheckRecordScope(const Principal& principal,
+                                                const v1::Record& record) const {
+  if (principal.admin) return absl::OkStatus();
+  auto parent_of = [this](const std::string& unit_id) -> std::optional<std::string> {
+    absl::StatusOr<v1::Record> unit = directory_.Get(unit_id);
+    if (!unit.ok() || !unit->has_unit() || !unit->unit().has_parent_id()) return std::nullopt;
+    return unit->unit().parent_id();
+  };
+  std::vector<std::string> homes;
+  switch (record.kind_case()) {
+    case v1::Record::kUnit:
+      for (const std::string& allowed : principal.units) {
+        if (allowed == record.unit().id()) return absl::OkStatus();
+      }
+      if (record.unit().has_parent_id()) homes.push_back(record.unit().parent_id());
+      break;
+    case v1::Record::kTilbud:
+      homes.push_back(record.tilbud().unit_id());
+      break;
+    case v1::Record::kPerson:
+      homes.push_back(record.person().unit_id());
+      break;
+    case v1::Record::kPraktik:
+      homes.push_back(record.praktik().host_unit_id());
+      break;
+    case v1::Record::kPartner:
+      homes.assign(record.partner().related_unit_ids().begin(),
+                   record.partner().related_unit_ids().end());
+      break;
+    default:
+      break;
+  }
+  absl::Status last = absl::PermissionDeniedError(
+      absl::StrCat(principal.name, " may not change this record; it edits only its own units"));
+  for (const std::string& home : homes) {
+    last = Authorizer::CheckUnitScope(principal, home, parent_of);
+    if (last.ok()) return last;
+  }
+  return last;
+}
+
+absl::Status DirectoryService::CheckOwnBooking(const Principal& principal,
+                                               absl::string_view email) {
+  if (principal.admin || absl::EqualsIgnoreCase(principal.name, email)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(principal.name, " may only see and change its own bookings"));
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContext* context,
                                                       const v1::GetRecordRequest* request,
                                                       v1::Record* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Get(request->id()));
     return absl::OkStatus();
   });
@@ -67,7 +137,7 @@ grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerContext* context,
                                                         const v1::ListRecordsRequest* request,
                                                         v1::ListRecordsResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
     return absl::OkStatus();
   });
@@ -76,7 +146,8 @@ grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerContext* context,
                                                          const v1::CreateRecordRequest* request,
                                                          v1::Record* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kWrite, [this, request, response](const Principal& principal) -> absl::Status {
+    SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Create(request->record(), request->request_id()));
     return absl::OkStatus();
   });
@@ -85,7 +156,14 @@ grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerContext* context,
                                                          const v1::UpdateRecordRequest* request,
                                                          v1::Record* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kWrite, [this, request, response](const Principal& principal) -> absl::Status {
+    if (!principal.admin) {
+      // Both where the record is and where it would go must be the editor's.
+      SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,
+                              directory_.Get(model::RecordId(request->record())));
+      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
+    }
     SOFDIR_ASSIGN_OR_RETURN(*response,
                             directory_.Update(request->record(), request->update_mask()));
     return absl::OkStatus();
@@ -95,7 +173,11 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerContext* context,
                                                          const v1::DeleteRecordRequest* request,
                                                          google::protobuf::Empty* response) {
-  return Run(context, [this, request]() -> absl::Status {
+  return Run(context, Permission::kWrite, [this, request](const Principal& principal) -> absl::Status {
+    if (!principal.admin) {
+      SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
+      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+    }
     return directory_.Delete(request->id(), request->etag());
   });
 }
@@ -103,7 +185,7 @@ grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerContext* context,
                                                           const v1::ImportRecordsRequest* request,
                                                           v1::ImportRecordsResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kImport, [this, request, response](const Principal& principal) -> absl::Status {
     std::vector<v1::Record> records(request->records().begin(), request->records().end());
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Import(records));
     return absl::OkStatus();
@@ -113,7 +195,7 @@ grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerContext* context,
                                                           const v1::ExportRecordsRequest* request,
                                                           v1::ExportRecordsResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
     return absl::OkStatus();
   });
@@ -122,21 +204,34 @@ grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerContext* context,
                                                         const v1::ListChangesRequest* request,
                                                         v1::ListChangesResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
     return absl::OkStatus();
   });
 }
 
+namespace {
+
+// A watch refused before it starts.
+class RefusedWatch : public grpc::ServerWriteReactor<v1::Change> {
+ public:
+  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
 grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  absl::StatusOr<Principal> principal = Admit(context, Permission::kRead);
+  if (!principal.ok()) return new RefusedWatch(ToGrpcStatus(principal.status()));
   return new ChangeWatchReactor(directory_, feed_, pool_, request->since_sequence());
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
                                                           const v1::SearchEntriesRequest* request,
                                                           v1::SearchEntriesResponse* response) {
-  return RunSearch(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
     return absl::OkStatus();
   });
@@ -145,7 +240,7 @@ grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
                                                            const v1::SuggestEntriesRequest* request,
                                                            v1::SuggestEntriesResponse* response) {
-  return RunSearch(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
     return absl::OkStatus();
   });
@@ -154,8 +249,14 @@ grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerC
 grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
                                                      const v1::WhoKnowsRequest* request,
                                                      v1::WhoKnowsResponse* response) {
-  return RunSearch(context, [this, request, response]() -> absl::Status {
+  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
+    if (principal.anonymous) {  // contact details only for authenticated callers
+      for (v1::Expert& expert : *response->mutable_experts()) {
+        expert.clear_email();
+        expert.clear_phone();
+      }
+    }
     return absl::OkStatus();
   });
 }
@@ -163,7 +264,7 @@ grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(grpc::CallbackServerContext* context,
                                                    const v1::ListPraktikOffersRequest* request,
                                                    v1::ListPraktikOffersResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.ListOffers(*request));
     return absl::OkStatus();
   });
@@ -172,7 +273,8 @@ grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(grpc::CallbackServ
 grpc::ServerUnaryReactor* DirectoryService::BookPraktik(grpc::CallbackServerContext* context,
                                                    const v1::BookPraktikRequest* request,
                                                    v1::Booking* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
+    SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Book(*request));
     return absl::OkStatus();
   });
@@ -181,7 +283,11 @@ grpc::ServerUnaryReactor* DirectoryService::BookPraktik(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* DirectoryService::CancelBooking(grpc::CallbackServerContext* context,
                                                    const v1::CancelBookingRequest* request,
                                                    v1::Booking* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
+    if (!principal.admin) {
+      SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
+      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
+    }
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Cancel(request->booking_id()));
     return absl::OkStatus();
   });
@@ -190,8 +296,9 @@ grpc::ServerUnaryReactor* DirectoryService::CancelBooking(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* DirectoryService::GetBooking(grpc::CallbackServerContext* context,
                                                    const v1::GetBookingRequest* request,
                                                    v1::Booking* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Get(request->booking_id()));
+    SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, response->email()));
     return absl::OkStatus();
   });
 }
@@ -199,7 +306,14 @@ grpc::ServerUnaryReactor* DirectoryService::GetBooking(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* DirectoryService::ListBookings(grpc::CallbackServerContext* context,
                                                    const v1::ListBookingsRequest* request,
                                                    v1::ListBookingsResponse* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
+    if (!request->email().empty()) {
+      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
+    } else if (!principal.admin) {
+      // The host's view: editors of the host unit.
+      SOFDIR_ASSIGN_OR_RETURN(v1::Record offer, directory_.Get(request->offer_id()));
+      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, offer));
+    }
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.List(*request));
     return absl::OkStatus();
   });
@@ -208,7 +322,11 @@ grpc::ServerUnaryReactor* DirectoryService::ListBookings(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(grpc::CallbackServerContext* context,
                                                    const v1::GetBookingCalendarRequest* request,
                                                    v1::BookingCalendar* response) {
-  return Run(context, [this, request, response]() -> absl::Status {
+  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
+    if (!principal.admin) {
+      SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
+      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
+    }
     SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
     return absl::OkStatus();
   });

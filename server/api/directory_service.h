@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/api/authorizer.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
@@ -37,8 +38,9 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
 
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
                    domain::PraktikBookings& bookings, domain::ChangeFeed& feed,
-                   common::WorkerPool& pool, Limits limits)
+                   common::WorkerPool& pool, const Authorizer& authorizer, Limits limits)
       : directory_(directory),
+        authorizer_(authorizer),
         search_(search),
         bookings_(bookings),
         feed_(feed),
@@ -100,15 +102,26 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
                                                v1::BookingCalendar* response) override;
 
  private:
-  // Runs `work` on the pool and finishes the call with its status.
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
-                                std::function<absl::Status()> work);
+  using Work = std::function<absl::Status(const Principal&)>;
+
+  // The one place every call passes: authenticates the caller, checks
+  // `permission` (Authorizer's table), then runs `work` on the pool and
+  // finishes the call with its status.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
+                                Work work);
   // Run, but refused with RESOURCE_EXHAUSTED while max_concurrent_searches
   // search-type calls are already in progress.
-  grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context,
-                                      std::function<absl::Status()> work);
+  grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context, Work work);
+  // Authenticates and authorizes the caller of `context`.
+  absl::StatusOr<Principal> Admit(grpc::CallbackServerContext* context,
+                                  Permission permission) const;
+  // Editors may write only records of their units (admins anything).
+  absl::Status CheckRecordScope(const Principal& principal, const v1::Record& record) const;
+  // Bookers see and change only their own bookings (admins any).
+  static absl::Status CheckOwnBooking(const Principal& principal, absl::string_view email);
 
   domain::Directory& directory_;
+  const Authorizer& authorizer_;
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
   domain::ChangeFeed& feed_;

@@ -5,6 +5,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/api/tls_credentials.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/domain/demo_loader.h"
@@ -19,6 +20,19 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
         absl::StrCat("listen: \"", options.listen, "\" is not host:port, e.g. 127.0.0.1:50051"));
   }
   app->host_ = options.listen.substr(0, colon);
+
+  if (options.auth_config_path.empty()) {
+    app->authorizer_ = Authorizer::Open();
+    common::LogWarning("no --auth-config: every caller may do everything (development only)");
+  } else {
+    SOFDIR_ASSIGN_OR_RETURN(app->authorizer_, Authorizer::Load(options.auth_config_path));
+  }
+
+  // Read before storage opens, so a wrong TLS file fails fast.
+  SOFDIR_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      MakeServerCredentials(
+          {options.tls_cert_path, options.tls_key_path, options.tls_client_ca_path}));
 
   absl::Time opening = absl::Now();
   storage::Storage::Options storage_options;
@@ -67,11 +81,11 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   limits.max_concurrent_searches = options.max_concurrent_searches;
   limits.max_queue_wait = options.max_queue_wait;
   app->service_ = std::make_unique<DirectoryService>(
-      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, limits);
+      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, *app->authorizer_, limits);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &app->port_);
+  builder.AddListeningPort(options.listen, credentials, &app->port_);
   builder.RegisterService(app->service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);

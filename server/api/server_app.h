@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/api/authorizer.h"
 #include "server/api/directory_service.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
@@ -31,6 +32,7 @@ class ServerApp {
     std::string data_dir;                     // required
     std::string demo_data;                    // JSONL loaded into an empty directory
     std::string synonyms_path;                // search synonyms; empty = none
+    std::string auth_config_path;             // tokens and roles; empty = open
     int worker_threads = 8;
     // Today's date for booking rules; empty = Copenhagen's calendar day.
     std::function<absl::CivilDay()> today;
@@ -45,11 +47,16 @@ class ServerApp {
     absl::Duration max_queue_wait = absl::Seconds(5);
     // Connections without calls for this long are closed.
     absl::Duration max_connection_idle = absl::Minutes(5);
+    // TLS from PEM files (see tls_credentials.h); all empty = plaintext.
+    std::string tls_cert_path;
+    std::string tls_key_path;
+    std::string tls_client_ca_path;  // when set, clients need a certificate it signed
   };
 
   // Opens storage, loads the demo if asked and empty, starts serving.
   // UNAVAILABLE when the address cannot be bound or the data directory is
-  // in use; the storage and demo errors otherwise.
+  // in use; INVALID_ARGUMENT naming the flag for a bad TLS file (before
+  // storage is opened); the storage and demo errors otherwise.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ServerApp>> Start(const Options& options);
 
   // Shuts down if still running.
@@ -60,6 +67,9 @@ class ServerApp {
   std::string address() const;
 
   domain::Directory& directory() { return *directory_; }
+
+  // Re-reads the auth config (SIGHUP); on error the old one stays.
+  [[nodiscard]] absl::Status ReloadAuth() { return authorizer_->Reload(); }
 
   // Health turns NOT_SERVING, new calls are refused, in-flight calls get
   // up to `grace` to finish, then the worker pool drains and RocksDB closes.
@@ -76,6 +86,7 @@ class ServerApp {
   std::unique_ptr<domain::DirectorySearch> search_;
   std::unique_ptr<domain::PraktikBookings> bookings_;
   std::unique_ptr<domain::ChangeFeed> feed_;
+  std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<common::WorkerPool> pool_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;

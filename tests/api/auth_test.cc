@@ -1,0 +1,321 @@
+// Who may do what, through the real server: every role against every
+// method, editor unit scope, own bookings, anonymous search, reload.
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "server/api/server_app.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::api {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+using Stub = v1::DirectoryService::Stub;
+
+constexpr char kReader[] = "reader-token-0123456789";
+constexpr char kBooker[] = "booker-token-0123456789";
+constexpr char kEditor[] = "editor-token-0123456789";
+constexpr char kAdmin[] = "admin-token-01234567890";
+
+std::string Config(bool anonymous_search, const std::string& extra = "") {
+  return std::string(R"({"tokens": [
+    {"token": ")") + kReader + R"(", "principal": "reader@kk.dk", "roles": ["reader"]},
+    {"token": ")" + kBooker + R"(", "principal": "booker@kk.dk", "roles": ["booker"]},
+    {"token": ")" + kEditor + R"(", "principal": "editor@kk.dk", "roles": ["editor"], "units": ["unit-2"]},
+    {"token": ")" + kAdmin + R"(", "principal": "admin@kk.dk", "roles": ["admin"]})" + extra + R"(
+  ], "anonymous_search": )" + (anonymous_search ? "true" : "false") + "}";
+}
+
+class AuthTest : public ::testing::Test {
+ protected:
+  void Start(bool anonymous_search) {
+    config_path_ = dir_.Sub("auth.json");
+    std::ofstream(config_path_) << Config(anonymous_search);
+    ServerApp::Options options;
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.Sub("data");
+    options.auth_config_path = config_path_;
+    options.today = [] { return absl::CivilDay(2027, 1, 4); };
+    auto app = ServerApp::Start(options);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    auto& d = app_->directory();
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-1")).ok());
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-2", "unit-1")).ok());
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-3")).ok());
+    ASSERT_TRUE(d.Create(testing::MakePerson("person-1", "unit-2")).ok());
+    ASSERT_TRUE(d.Create(testing::MakePraktik("praktik-1", "unit-2")).ok());
+    stub_ = v1::DirectoryService::NewStub(
+        grpc::CreateChannel(app_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  static void Prepare(grpc::ClientContext& context, const std::string& token) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  }
+
+  testing::TempDir dir_;
+  std::string config_path_;
+  std::unique_ptr<ServerApp> app_;
+  std::unique_ptr<Stub> stub_;
+};
+
+// One call per method with a valid request, made as `email`.
+using Call = std::function<grpc::Status(Stub&, grpc::ClientContext&, const std::string& email)>;
+
+std::map<std::string, Call> AllMethods() {
+  std::map<std::string, Call> m;
+  m["GetRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::GetRecordRequest r;
+    r.set_id("person-1");
+    v1::Record out;
+    return s.GetRecord(&c, r, &out);
+  };
+  m["ListRecords"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ListRecordsResponse out;
+    return s.ListRecords(&c, v1::ListRecordsRequest(), &out);
+  };
+  m["CreateRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string& email) {
+    v1::CreateRecordRequest r;
+    *r.mutable_record() = testing::MakePerson("person-" + email.substr(0, email.find('@')), "unit-2");
+    v1::Record out;
+    return s.CreateRecord(&c, r, &out);
+  };
+  m["UpdateRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::UpdateRecordRequest r;
+    *r.mutable_record() = testing::MakePerson("person-1", "unit-2");
+    v1::Record out;
+    return s.UpdateRecord(&c, r, &out);
+  };
+  m["DeleteRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::DeleteRecordRequest r;
+    r.set_id("person-404");
+    google::protobuf::Empty out;
+    return s.DeleteRecord(&c, r, &out);
+  };
+  m["ImportRecords"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ImportRecordsResponse out;
+    return s.ImportRecords(&c, v1::ImportRecordsRequest(), &out);
+  };
+  m["ExportRecords"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ExportRecordsResponse out;
+    return s.ExportRecords(&c, v1::ExportRecordsRequest(), &out);
+  };
+  m["ListChanges"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ListChangesResponse out;
+    return s.ListChanges(&c, v1::ListChangesRequest(), &out);
+  };
+  m["WatchChanges"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    auto stream = s.WatchChanges(&c, v1::WatchChangesRequest());
+    v1::Change change;
+    while (stream->Read(&change)) {
+    }
+    grpc::Status status = stream->Finish();
+    // Following until the deadline is what an allowed watch does.
+    return status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ? grpc::Status::OK : status;
+  };
+  m["SearchEntries"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::SearchEntriesRequest r;
+    r.set_query("enhed");
+    v1::SearchEntriesResponse out;
+    return s.SearchEntries(&c, r, &out);
+  };
+  m["SuggestEntries"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::SuggestEntriesRequest r;
+    r.set_prefix("enh");
+    v1::SuggestEntriesResponse out;
+    return s.SuggestEntries(&c, r, &out);
+  };
+  m["WhoKnows"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::WhoKnowsRequest r;
+    r.set_topic("FIT");
+    v1::WhoKnowsResponse out;
+    return s.WhoKnows(&c, r, &out);
+  };
+  m["ListPraktikOffers"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ListPraktikOffersResponse out;
+    return s.ListPraktikOffers(&c, v1::ListPraktikOffersRequest(), &out);
+  };
+  m["BookPraktik"] = [](Stub& s, grpc::ClientContext& c, const std::string& email) {
+    v1::BookPraktikRequest r;
+    r.set_offer_id("praktik-1");
+    r.set_slot_start("2027-03-16");
+    r.set_name("Kollega");
+    r.set_email(email);
+    v1::Booking out;
+    return s.BookPraktik(&c, r, &out);
+  };
+  m["CancelBooking"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::CancelBookingRequest r;
+    r.set_booking_id("booking-404");
+    v1::Booking out;
+    return s.CancelBooking(&c, r, &out);
+  };
+  m["GetBooking"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::GetBookingRequest r;
+    r.set_booking_id("booking-404");
+    v1::Booking out;
+    return s.GetBooking(&c, r, &out);
+  };
+  m["ListBookings"] = [](Stub& s, grpc::ClientContext& c, const std::string& email) {
+    v1::ListBookingsRequest r;
+    r.set_email(email);
+    v1::ListBookingsResponse out;
+    return s.ListBookings(&c, r, &out);
+  };
+  m["GetBookingCalendar"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::GetBookingCalendarRequest r;
+    r.set_booking_id("booking-404");
+    v1::BookingCalendar out;
+    return s.GetBookingCalendar(&c, r, &out);
+  };
+  return m;
+}
+
+const std::set<std::string> kReaderMethods = {
+    "GetRecord",     "ListRecords",    "ExportRecords", "ListChanges",      "WatchChanges",
+    "SearchEntries", "SuggestEntries", "WhoKnows",      "ListPraktikOffers"};
+const std::set<std::string> kBookingMethods = {"BookPraktik", "CancelBooking", "GetBooking",
+                                               "ListBookings", "GetBookingCalendar"};
+const std::set<std::string> kWriteMethods = {"CreateRecord", "UpdateRecord", "DeleteRecord"};
+
+struct Role {
+  std::string name, token, email;
+  std::set<std::string> allowed;
+  grpc::StatusCode denied;
+};
+
+TEST_F(AuthTest, EveryRoleAgainstEveryMethod) {
+  Start(/*anonymous_search=*/false);
+  std::set<std::string> booker = kReaderMethods, editor, admin;
+  booker.insert(kBookingMethods.begin(), kBookingMethods.end());
+  editor = booker;
+  editor.insert(kWriteMethods.begin(), kWriteMethods.end());
+  for (const auto& [name, call] : AllMethods()) admin.insert(name);
+  const std::vector<Role> roles = {
+      {"no token", "", "anon@kk.dk", {}, grpc::StatusCode::UNAUTHENTICATED},
+      {"unknown token", "not-a-known-token-123", "x@kk.dk", {}, grpc::StatusCode::UNAUTHENTICATED},
+      {"reader", kReader, "reader@kk.dk", kReaderMethods, grpc::StatusCode::PERMISSION_DENIED},
+      {"booker", kBooker, "booker@kk.dk", booker, grpc::StatusCode::PERMISSION_DENIED},
+      {"editor", kEditor, "editor@kk.dk", editor, grpc::StatusCode::PERMISSION_DENIED},
+      {"admin", kAdmin, "admin@kk.dk", admin, grpc::StatusCode::PERMISSION_DENIED},
+  };
+  for (const Role& role : roles) {
+    for (const auto& [method, call] : AllMethods()) {
+      grpc::ClientContext context;
+      Prepare(context, role.token);
+      grpc::Status status = call(*stub_, context, role.email);
+      if (role.allowed.count(method)) {
+        EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+            << role.name << " " << method << ": " << status.error_message();
+        EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << role.name << " " << method << ": " << status.error_message();
+      } else {
+        EXPECT_EQ(status.error_code(), role.denied)
+            << role.name << " " << method << ": " << status.error_message();
+      }
+    }
+  }
+}
+
+TEST_F(AuthTest, EditorWritesOnlyBelowItsUnitsAndBookerOnlyForItself) {
+  Start(false);
+  grpc::ClientContext in_scope;
+  Prepare(in_scope, kEditor);
+  v1::CreateRecordRequest create;
+  *create.mutable_record() = testing::MakePerson("person-10", "unit-2");
+  v1::Record out;
+  EXPECT_TRUE(stub_->CreateRecord(&in_scope, create, &out).ok());
+
+  grpc::ClientContext out_of_scope;
+  Prepare(out_of_scope, kEditor);
+  *create.mutable_record() = testing::MakePerson("person-11", "unit-3");
+  EXPECT_EQ(stub_->CreateRecord(&out_of_scope, create, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ClientContext move_out;
+  Prepare(move_out, kEditor);
+  v1::UpdateRecordRequest update;
+  *update.mutable_record() = testing::MakePerson("person-1", "unit-3");
+  EXPECT_EQ(stub_->UpdateRecord(&move_out, update, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ClientContext for_someone_else;
+  Prepare(for_someone_else, kBooker);
+  v1::BookPraktikRequest book;
+  book.set_offer_id("praktik-1");
+  book.set_slot_start("2027-03-16");
+  book.set_name("Anden");
+  book.set_email("someone.else@kk.dk");
+  v1::Booking booking;
+  EXPECT_EQ(stub_->BookPraktik(&for_someone_else, book, &booking).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AuthTest, AnonymousSearchWhenAllowedButNoContactDetailsAndNoReads) {
+  Start(/*anonymous_search=*/true);
+  ASSERT_TRUE(app_->directory()
+                  .Update(
+                      [] {
+                        auto p = testing::MakePerson("person-1", "unit-2");
+                        p.mutable_person()->add_expertise("FIT");
+                        p.mutable_person()->set_phone("12 34 56 78");
+                        return p;
+                      }(),
+                      {})
+                  .ok());
+  grpc::ClientContext search_context;
+  Prepare(search_context, "");
+  v1::WhoKnowsRequest request;
+  request.set_topic("FIT");
+  v1::WhoKnowsResponse experts;
+  ASSERT_TRUE(stub_->WhoKnows(&search_context, request, &experts).ok());
+  ASSERT_GT(experts.experts_size(), 0);
+  for (const auto& e : experts.experts()) {
+    EXPECT_TRUE(e.email().empty());
+    EXPECT_TRUE(e.phone().empty());
+  }
+  grpc::ClientContext with_token;
+  Prepare(with_token, kReader);
+  ASSERT_TRUE(stub_->WhoKnows(&with_token, request, &experts).ok());
+  EXPECT_FALSE(experts.experts(0).email().empty());
+
+  grpc::ClientContext read_context;
+  Prepare(read_context, "");
+  v1::GetRecordRequest get;
+  get.set_id("person-1");
+  v1::Record record;
+  EXPECT_EQ(stub_->GetRecord(&read_context, get, &record).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthTest, ReloadAddsTokensAndABrokenFileKeepsTheOldOnes) {
+  Start(false);
+  std::ofstream(config_path_) << Config(
+      false, R"(, {"token": "new-token-0123456789", "principal": "ny@kk.dk", "roles": ["reader"]})");
+  ASSERT_TRUE(app_->ReloadAuth().ok());
+  grpc::ClientContext context;
+  Prepare(context, "new-token-0123456789");
+  v1::ListRecordsResponse out;
+  EXPECT_TRUE(stub_->ListRecords(&context, v1::ListRecordsRequest(), &out).ok());
+
+  std::ofstream(config_path_) << R"({"tokens": [{"token": "x", "roles": ["wizard"]}]})";
+  absl::Status broken = app_->ReloadAuth();
+  EXPECT_EQ(broken.code(), absl::StatusCode::kInvalidArgument);
+  grpc::ClientContext still;
+  Prepare(still, "new-token-0123456789");
+  EXPECT_TRUE(stub_->ListRecords(&still, v1::ListRecordsRequest(), &out).ok());
+}
+
+}  // namespace
+}  // namespace sofdir::api
