@@ -64,6 +64,7 @@ absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(const CommonOptions& co
   options.ca_path = common.ca_path;
   options.cert_path = common.cert_path;
   options.key_path = common.key_path;
+  options.token = common.token;
   return DirectoryClient::Connect(options);
 }
 

@@ -26,6 +26,7 @@ struct CommonOptions {
   std::string ca_path;
   std::string cert_path;
   std::string key_path;
+  std::string token;  // sent as "authorization: Bearer <token>" when set
 };
 
 struct ImportOptions {

@@ -118,6 +118,7 @@ absl::StatusOr<Response> Call(v1::DirectoryService::Stub& stub, Method method,
                               const Request& request, const DirectoryClient::Options& options) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options.call_timeout));
+  if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status, options.server, options.call_timeout);
@@ -142,6 +143,7 @@ absl::StatusOr<v1::ListChangesResponse> DirectoryClient::ListChanges(
 absl::Status DirectoryClient::WatchChanges(
     uint64_t since, const std::function<bool(const v1::Change&)>& on_change) {
   grpc::ClientContext context;
+  if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
   v1::WatchChangesRequest request;
   request.set_since_sequence(since);
   std::unique_ptr<grpc::ClientReader<v1::Change>> stream = stub_->WatchChanges(&context, request);

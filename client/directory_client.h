@@ -35,6 +35,8 @@ class DirectoryClient {
     std::string ca_path;
     std::string cert_path;
     std::string key_path;
+    // Sent as "authorization: Bearer <token>" on every call when set.
+    std::string token;
   };
 
   // Opens a channel to options.server and waits until it is connected.

@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitInvalidInput = 4,  // INVALID_ARGUMENT, unreadable JSON, rejected import lines
   kExitUnreachable = 5,   // UNAVAILABLE, DEADLINE_EXCEEDED
   kExitConflict = 6,      // ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION
+  kExitNotAllowed = 7,    // UNAUTHENTICATED, PERMISSION_DENIED
 };
 
 // The text shown in `sofdir --help` and in client/README.md.
@@ -28,7 +29,8 @@ inline constexpr char kExitCodeHelp[] =
     "     with at least one rejected line)\n"
     "  5  server unreachable (not running, wrong --server, or no answer in time)\n"
     "  6  conflict (id taken, etag mismatch, record still referred to, slot\n"
-    "     already booked with that e-mail)\n";
+    "     already booked with that e-mail)\n"
+    "  7  not allowed (no or unknown --token, or a role that may not do this)\n";
 
 // The exit code for a failed (or OK) call.
 inline ExitCode ExitCodeFor(const absl::Status& status) {
@@ -47,6 +49,9 @@ inline ExitCode ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kAborted:
     case absl::StatusCode::kFailedPrecondition:
       return kExitConflict;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return kExitNotAllowed;
     default:
       return kExitError;
   }

@@ -33,6 +33,7 @@ struct CommonFlags {
   std::string ca;    // TLS: the server's certificate authority
   std::string cert;  // TLS client certificate and its key
   std::string key;
+  std::string token;  // bearer token, for servers started with --auth-config
 
   CommonOptions ToOptions() const {
     CommonOptions options;
@@ -42,6 +43,7 @@ struct CommonFlags {
     options.ca_path = ca;
     options.cert_path = cert;
     options.key_path = key;
+    options.token = token;
     return options;
   }
 };
@@ -69,9 +71,12 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
   command.add_option("--key", flags.key, "PEM private key of --cert")
       ->envname("SOFDIR_KEY")
       ->check(CLI::ExistingFile);
+  command.add_option("--token", flags.token,
+                     "bearer token for servers that check who calls (--auth-config)")
+      ->envname("SOFDIR_TOKEN");
   command.footer(std::string(details) +
                  "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
-                 "5 server unreachable, 6 conflict (see sofdir --help).");
+                 "5 server unreachable, 6 conflict, 7 not allowed (see sofdir --help).");
 }
 
 // --near must be a point or a place name; a bad point is a usage error.

@@ -204,6 +204,28 @@ TEST_F(CliTest, ChangesListsEveryWriteOnceInSequenceOrder) {
   EXPECT_THAT(since.out, ::testing::Not(HasSubstr("deleted")));
 }
 
+class CliAuthTest : public testing::CliTest {};
+
+TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
+  const std::string config = WriteFile(
+      "auth.json",
+      R"j({"tokens": [{"token": "reader-token-0123456789", "principal": "intranet", "roles": ["reader"]}]})j");
+  StartServer({"--auth-config", config});
+  CommandResult anonymous = Cli({"list", "unit"});
+  EXPECT_EQ(anonymous.exit_code, 7) << anonymous.err;
+  EXPECT_THAT(anonymous.err, HasSubstr("token"));
+  EXPECT_EQ(Cli({"list", "unit", "--token", "reader-token-0123456789"}).exit_code, 0);
+  CommandResult from_env = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "list", "unit", "--server", server_.address()},
+      {"SOFDIR_TOKEN=reader-token-0123456789"});
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+  const std::string unit = WriteFile(
+      "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "A", "area": "Handicap"})j");
+  CommandResult denied = Cli({"create", unit, "--token", "reader-token-0123456789"});
+  EXPECT_EQ(denied.exit_code, 7);
+  EXPECT_THAT(denied.err, HasSubstr("editor"));
+}
+
 TEST_F(CliTest, EveryCommandHasHelp) {
   for (const char* command :
        {"import", "export", "get", "list", "delete", "create", "update", "changes"}) {

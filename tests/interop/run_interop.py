@@ -144,7 +144,13 @@ def run_checks(grpc, channel, metadata, source_dir):
         call = channel.unary_unary(SERVICE + method,
                                    request_serializer=request_class.SerializeToString,
                                    response_deserializer=response_class.FromString)
-        return lambda request: call(request, metadata=metadata, timeout=CALL_TIMEOUT)
+
+        def invoke(request):
+            try:
+                return call(request, metadata=metadata, timeout=CALL_TIMEOUT)
+            except grpc.RpcError as error:
+                raise Failure("%s failed with %s: %s" % (method, error.code(), error.details()))
+        return invoke
 
     get_record = unary("GetRecord", service.GetRecordRequest, records.Record)
     search = unary("SearchEntries", service.SearchEntriesRequest, service.SearchEntriesResponse)
@@ -214,6 +220,8 @@ def run_checks(grpc, channel, metadata, source_dir):
               "WatchChanges: expected the creation of %s at %d, got %s %s at %d" %
               (new_id, last_sequence + 1, service.ChangeType.Name(live.type), live.id,
                live.sequence))
+    except grpc.RpcError as error:
+        raise Failure("WatchChanges failed with %s: %s" % (error.code(), error.details()))
     finally:
         stream.cancel()
     print("interop: WatchChanges since %d -> %d, %d, then live %d (%s created)" %
