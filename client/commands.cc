@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "client/change_view.h"
 #include "client/directory_client.h"
@@ -255,6 +256,54 @@ absl::Status RunExport(const CommonOptions& common, const ExportOptions& options
                                   WithThousandsSeparators(count), options.out, seconds));
   }
   return FlushStdout();
+}
+
+absl::Status RunAudit(const CommonOptions& common, const AuditOptions& options) {
+  v1::ListAuditRequest request;
+  request.set_resource(options.resource);
+  request.set_principal(options.principal);
+  request.set_page_size(options.limit);
+  if (!options.since.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(options.since, &day)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--since: \"", options.since, "\" is not a date; valid: YYYY-MM-DD"));
+    }
+    request.mutable_since()->set_seconds(
+        absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())));
+  }
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::ListAuditResponse audit, client->ListAudit(request));
+  std::string out;
+  if (common.json) {
+    absl::StrAppend(&out, "{\"entries\":[");
+    for (int i = 0; i < audit.entries_size(); ++i) {
+      const v1::AuditEntry& e = audit.entries(i);
+      std::vector<std::string> fields;
+      for (const std::string& f : e.changed_fields()) fields.push_back(JsonQuote(f));
+      absl::StrAppend(&out, i ? "," : "", "{\"time\":",
+                      JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                                                 absl::FromUnixSeconds(e.time().seconds()) +
+                                                     absl::Nanoseconds(e.time().nanos()),
+                                                 absl::UTCTimeZone())),
+                      ",\"principal\":", JsonQuote(e.principal()), ",\"method\":",
+                      JsonQuote(e.method()), ",\"resource\":", JsonQuote(e.resource()),
+                      ",\"changed_fields\":[", absl::StrJoin(fields, ","), "],\"sequence\":",
+                      e.sequence(), "}");
+    }
+    absl::StrAppend(&out, "]}\n");
+  } else {
+    TablePrinter table({{"TIME (UTC)"}, {"PRINCIPAL", 40}, {"METHOD"}, {"RESOURCE"},
+                        {"CHANGED FIELDS", 60}});
+    for (const v1::AuditEntry& e : audit.entries()) {
+      table.AddRow({absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(e.time().seconds()),
+                                     absl::UTCTimeZone()),
+                    e.principal(), e.method(), e.resource(), absl::StrJoin(e.changed_fields(), ", ")});
+    }
+    out = audit.entries().empty() ? "no audit entries\n" : table.ToString();
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return absl::OkStatus();
 }
 
 absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& options) {

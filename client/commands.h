@@ -41,6 +41,15 @@ struct ExportOptions {
 };
 [[nodiscard]] absl::Status RunExport(const CommonOptions& common, const ExportOptions& options);
 
+struct AuditOptions {
+  std::string resource;
+  std::string principal;
+  std::string since;  // YYYY-MM-DD (UTC midnight) or empty
+  int limit = 100;
+};
+// Prints who changed or read what, newest first (admins only).
+[[nodiscard]] absl::Status RunAudit(const CommonOptions& common, const AuditOptions& options);
+
 struct ChangesOptions {
   uint64_t since = 0;   // print changes with a higher sequence
   bool follow = false;  // then keep following live, reconnecting as needed

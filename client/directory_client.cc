@@ -134,6 +134,12 @@ absl::StatusOr<v1::Record> DirectoryClient::GetRecord(absl::string_view id) {
                                                 request, options_);
 }
 
+absl::StatusOr<v1::ListAuditResponse> DirectoryClient::ListAudit(
+    const v1::ListAuditRequest& request) {
+  return Call<v1::ListAuditRequest, v1::ListAuditResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListAudit, request, options_);
+}
+
 absl::StatusOr<v1::ListChangesResponse> DirectoryClient::ListChanges(
     const v1::ListChangesRequest& request) {
   return Call<v1::ListChangesRequest, v1::ListChangesResponse>(

@@ -63,6 +63,10 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> UpdateRecord(
       const sof::directory::v1::UpdateRecordRequest& request);
 
+  // Audit entries (admins only), newest first.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(
+      const sof::directory::v1::ListAuditRequest& request);
+
   // A page of the change log after request.since_sequence.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
       const sof::directory::v1::ListChangesRequest& request);

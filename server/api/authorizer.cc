@@ -136,6 +136,7 @@ absl::Status Authorizer::Authorize(const Principal& p, Permission permission) co
       allowed = p.editor;
       break;
     case Permission::kImport:
+    case Permission::kAudit:
       allowed = false;
       break;
   }
@@ -144,7 +145,8 @@ absl::Status Authorizer::Authorize(const Principal& p, Permission permission) co
       absl::StrCat(p.name, " may not do this; it needs the role ",
                    permission == Permission::kBook    ? "booker"
                    : permission == Permission::kWrite ? "editor"
-                   : permission == Permission::kImport ? "admin"
+                   : permission == Permission::kImport || permission == Permission::kAudit
+                       ? "admin"
                                                        : "reader"));
 }
 

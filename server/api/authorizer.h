@@ -12,6 +12,7 @@
 //                ListBookings GetBookingCalendar          (own bookings unless admin)
 //   kWrite       Create Update Delete                     editor (own units), admin
 //   kImport      ImportRecords                            admin
+//   kAudit       ListAudit                                admin
 //
 // No or unknown token: UNAUTHENTICATED. A known token without the role:
 // PERMISSION_DENIED.
@@ -35,7 +36,7 @@
 
 namespace sofdir::api {
 
-enum class Permission { kSearch, kRead, kBook, kWrite, kImport };
+enum class Permission { kSearch, kRead, kBook, kWrite, kImport, kAudit };
 
 struct Principal {
   std::string name;  // "anonymous" without a token

@@ -130,6 +130,9 @@ grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContex
                                                       v1::Record* response) {
   return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Get(request->id()));
+    if (response->has_person()) {  // who looked up whom, and when
+      SOFDIR_RETURN_IF_ERROR(directory_.LogPersonRead(request->id(), principal.name, "GetRecord"));
+    }
     return absl::OkStatus();
   });
 }
@@ -148,7 +151,8 @@ grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerCon
                                                          v1::Record* response) {
   return Run(context, Permission::kWrite, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Create(request->record(), request->request_id()));
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Create(request->record(), request->request_id(),
+                                                         {principal.name, "CreateRecord"}));
     return absl::OkStatus();
   });
 }
@@ -165,7 +169,8 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerCon
       SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
     }
     SOFDIR_ASSIGN_OR_RETURN(*response,
-                            directory_.Update(request->record(), request->update_mask()));
+                            directory_.Update(request->record(), request->update_mask(),
+                                              {principal.name, "UpdateRecord"}));
     return absl::OkStatus();
   });
 }
@@ -178,7 +183,7 @@ grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerCon
       SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
       SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
     }
-    return directory_.Delete(request->id(), request->etag());
+    return directory_.Delete(request->id(), request->etag(), {principal.name, "DeleteRecord"});
   });
 }
 
@@ -187,7 +192,7 @@ grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerCo
                                                           v1::ImportRecordsResponse* response) {
   return Run(context, Permission::kImport, [this, request, response](const Principal& principal) -> absl::Status {
     std::vector<v1::Record> records(request->records().begin(), request->records().end());
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Import(records));
+    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Import(records, {principal.name, "ImportRecords"}));
     return absl::OkStatus();
   });
 }
@@ -220,6 +225,16 @@ class RefusedWatch : public grpc::ServerWriteReactor<v1::Change> {
 };
 
 }  // namespace
+
+grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContext* context,
+                                                      const v1::ListAuditRequest* request,
+                                                      v1::ListAuditResponse* response) {
+  return Run(context, Permission::kAudit,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListAudit(*request));
+               return absl::OkStatus();
+             });
+}
 
 grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
@@ -275,7 +290,7 @@ grpc::ServerUnaryReactor* DirectoryService::BookPraktik(grpc::CallbackServerCont
                                                    v1::Booking* response) {
   return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Book(*request));
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Book(*request, {principal.name, "BookPraktik"}));
     return absl::OkStatus();
   });
 }
@@ -288,7 +303,7 @@ grpc::ServerUnaryReactor* DirectoryService::CancelBooking(grpc::CallbackServerCo
       SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
       SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
     }
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Cancel(request->booking_id()));
+    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Cancel(request->booking_id(), {principal.name, "CancelBooking"}));
     return absl::OkStatus();
   });
 }

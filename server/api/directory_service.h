@@ -71,6 +71,9 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* ListAudit(grpc::CallbackServerContext* context,
+                                      const v1::ListAuditRequest* request,
+                                      v1::ListAuditResponse* response) override;
   grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext* context,
                                                      const v1::WatchChangesRequest* request) override;
   grpc::ServerUnaryReactor* SearchEntries(grpc::CallbackServerContext* context,

@@ -17,6 +17,7 @@
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
+#include "absl/time/time.h"
 
 namespace sofdir::domain {
 namespace {
@@ -84,6 +85,30 @@ absl::Status CheckEtag(absl::string_view given, const Record& stored) {
   return absl::AbortedError(absl::StrCat("etag: \"", given, "\" is stale, the record ",
                                          model::RecordId(stored), " is now at \"", stored.etag(),
                                          "\"; read it again and retry"));
+}
+
+// The top-level fields of `after` that differ from `before` (all set fields
+// when there is no `before`), for the audit trail.
+std::vector<std::string> ChangedFields(const google::protobuf::Message* before,
+                                       const google::protobuf::Message& after) {
+  std::vector<std::string> changed;
+  const google::protobuf::Descriptor* descriptor = after.GetDescriptor();
+  google::protobuf::util::MessageDifferencer differ;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (before == nullptr) {
+      const google::protobuf::Reflection* r = after.GetReflection();
+      if (field->is_repeated() ? r->FieldSize(after, field) > 0 : r->HasField(after, field)) {
+        changed.push_back(field->name());
+      }
+      continue;
+    }
+    std::vector<const google::protobuf::FieldDescriptor*> only = {field};
+    if (!differ.CompareWithFields(*before, after, only, only)) {
+      changed.push_back(field->name());
+    }
+  }
+  return changed;
 }
 
 }  // namespace
@@ -179,13 +204,15 @@ uint64_t Directory::Transaction::AddChange(Change change) {
   const uint64_t sequence = NextSequence();
   change.set_sequence(sequence);
   *change.mutable_change_time() = Now();
+  change.set_principal(actor_.principal);
+  change.set_method(actor_.method);
   batch_.Put(ColumnFamily::kChanges, storage::EncodeSequence(sequence), change.SerializeAsString());
   changes_.push_back(std::move(change));
   return sequence;
 }
 
-Directory::Transaction Directory::Begin() {
-  return Transaction(*this, storage_.NewWriteBatch(), next_sequence_);
+Directory::Transaction Directory::Begin(const Actor& actor) {
+  return Transaction(*this, storage_.NewWriteBatch(), next_sequence_, actor);
 }
 
 void Directory::AddGuard(WriteGuard* guard) {
@@ -201,9 +228,10 @@ absl::Status Directory::Guard(Transaction& transaction, const Record* before,
   return absl::OkStatus();
 }
 
-absl::Status Directory::Transact(const std::function<absl::Status(Transaction&)>& build) {
+absl::Status Directory::Transact(const std::function<absl::Status(Transaction&)>& build,
+                                 const Actor& actor) {
   absl::ReleasableMutexLock lock(&write_mu_);
-  Transaction transaction = Begin();
+  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(build(transaction));
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
@@ -352,6 +380,10 @@ void Directory::StageUpsert(Transaction& transaction, Record record,
   change.set_id(id);
   change.set_kind(model::KindOf(record));
   change.set_type(previous ? ChangeType::CHANGE_UPDATED : ChangeType::CHANGE_CREATED);
+  for (std::string& field : ChangedFields(previous ? model::KindMessage(*previous) : nullptr,
+                                          *model::KindMessage(record))) {
+    change.add_changed_fields(std::move(field));
+  }
   *change.mutable_record() = record;
   transaction.overlay_[id] = std::move(record);
   transaction.AddChange(std::move(change));
@@ -406,7 +438,8 @@ absl::Status Directory::AwaitDurable(Ticket ticket) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id) {
+absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id,
+                                         const Actor& actor) {
   SOFDIR_RETURN_IF_ERROR(ValidateRequestId(request_id));
   Record record = model::WithoutMetadata(input);
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
@@ -426,7 +459,7 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   }
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, LoadCommitted(id));
   if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
-  Transaction transaction = Begin();
+  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(CheckReferences(record, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, nullptr, &record));
   StageUpsert(transaction, record, std::nullopt);
@@ -440,7 +473,8 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
 }
 
 absl::StatusOr<Record> Directory::Update(const Record& input,
-                                         const google::protobuf::FieldMask& mask) {
+                                         const google::protobuf::FieldMask& mask,
+                                         const Actor& actor) {
   const google::protobuf::Message* source = model::KindMessage(input);
   if (source == nullptr) {
     return absl::InvalidArgumentError(
@@ -479,7 +513,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
     SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
     return *current;
   }
-  Transaction transaction = Begin();
+  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(CheckReferences(updated, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, &updated));
   StageUpsert(transaction, std::move(updated), current);
@@ -489,7 +523,8 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   return *transaction.overlay_.at(id);
 }
 
-absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
+absl::Status Directory::Delete(absl::string_view id, absl::string_view etag,
+                               const Actor& actor) {
   SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
   absl::ReleasableMutexLock lock(&write_mu_);
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
@@ -513,7 +548,7 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
         referrers > static_cast<int>(named.size()) ? ", ..." : "",
         "; delete or move them first"));
   }
-  Transaction transaction = Begin();
+  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, nullptr));
   StageDelete(transaction, *current);
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
@@ -522,7 +557,7 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag) {
 }
 
 absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
-    const std::vector<Record>& records) {
+    const std::vector<Record>& records, const Actor& actor) {
   if (records.size() > static_cast<size_t>(kMaxImportBatch)) {
     return absl::InvalidArgumentError(absl::StrCat("records: ", records.size(),
                                                    " in one call; at most ", kMaxImportBatch));
@@ -543,7 +578,7 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
   }
 
   absl::ReleasableMutexLock lock(&write_mu_);
-  Transaction transaction = Begin();
+  Transaction transaction = Begin(actor);
   for (size_t i = 0; i < clean.size(); ++i) {
     sof::directory::v1::ImportResult* result = response.mutable_results(static_cast<int>(i));
     if (result->outcome() == sof::directory::v1::REJECTED) continue;
@@ -618,6 +653,74 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
       }));
   SOFDIR_RETURN_IF_ERROR(inner);
   if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_key));
+  return response;
+}
+
+absl::Status Directory::LogPersonRead(absl::string_view person_id, absl::string_view principal,
+                                      absl::string_view method) {
+  storage::WriteBatch batch = storage_.NewWriteBatch();
+  batch.Put(ColumnFamily::kReads,
+            storage::ReadLogKey(person_id, absl::ToUnixMicros(absl::Now()), principal), method);
+  return storage_.Write(batch).status();
+}
+
+absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
+    const sof::directory::v1::ListAuditRequest& request) const {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
+  }
+  const size_t limit = static_cast<size_t>(PageSize(request.page_size(), 100, 1000, "page_size"));
+  const int64_t since_micros =
+      request.has_since() ? request.since().seconds() * 1000000 + request.since().nanos() / 1000
+                          : 0;
+  auto micros = [](const google::protobuf::Timestamp& t) {
+    return t.seconds() * 1000000 + t.nanos() / 1000;
+  };
+  std::vector<sof::directory::v1::AuditEntry> entries;
+  absl::Status inner;
+  SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(
+      ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
+        Change change;
+        if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = absl::DataLossError("a change-log entry cannot be parsed");
+          return false;
+        }
+        if (!request.resource().empty() && change.id() != request.resource()) return true;
+        if (!request.principal().empty() && change.principal() != request.principal()) return true;
+        if (micros(change.change_time()) < since_micros) return true;
+        sof::directory::v1::AuditEntry& entry = entries.emplace_back();
+        *entry.mutable_time() = change.change_time();
+        entry.set_principal(change.principal());
+        entry.set_method(change.method());
+        entry.set_resource(change.id());
+        *entry.mutable_changed_fields() = change.changed_fields();
+        entry.set_sequence(change.sequence());
+        return true;
+      }));
+  SOFDIR_RETURN_IF_ERROR(inner);
+  const std::string prefix =
+      request.resource().empty() ? std::string() : storage::ReadLogPrefix(request.resource());
+  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+      ColumnFamily::kReads, prefix, "", [&](absl::string_view key, absl::string_view method) {
+        std::optional<storage::ReadLogEntry> read = storage::DecodeReadLogKey(key);
+        if (!read) return true;
+        if (!request.principal().empty() && read->principal != request.principal()) return true;
+        if (read->micros < since_micros) return true;
+        sof::directory::v1::AuditEntry& entry = entries.emplace_back();
+        entry.mutable_time()->set_seconds(read->micros / 1000000);
+        entry.mutable_time()->set_nanos(static_cast<int32_t>(read->micros % 1000000) * 1000);
+        entry.set_principal(read->principal);
+        entry.set_method(std::string(method));
+        entry.set_resource(read->person_id);
+        return true;
+      }));
+  std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+    return micros(a.time()) > micros(b.time());
+  });
+  sof::directory::v1::ListAuditResponse response;
+  for (size_t i = 0; i < entries.size() && i < limit; ++i) {
+    *response.add_entries() = std::move(entries[i]);
+  }
   return response;
 }
 

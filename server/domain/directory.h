@@ -45,6 +45,13 @@ inline constexpr int kDefaultExportPageSize = 1000;
 inline constexpr int kMaxExportPageSize = 5000;
 inline constexpr int kMaxImportBatch = 5000;
 
+// Who makes a write and through which method: recorded with every change
+// (the audit trail lives in the change log, written in the same batch).
+struct Actor {
+  std::string principal = "system";
+  std::string method;
+};
+
 class Directory {
  public:
   using Record = sof::directory::v1::Record;
@@ -70,18 +77,23 @@ class Directory {
     void Delete(storage::ColumnFamily cf, absl::string_view key);
     // The sequence the next AddChange will get.
     uint64_t NextSequence() const;
-    // Stages `change` in the change log with the next sequence and the
-    // current time; returns that sequence.
+    // Stages `change` in the change log with the next sequence, the
+    // current time and the transaction's actor; returns that sequence.
     uint64_t AddChange(Change change);
 
    private:
     friend class Directory;
-    Transaction(const Directory& directory, storage::WriteBatch batch, uint64_t first_sequence)
-        : directory_(directory), batch_(std::move(batch)), first_sequence_(first_sequence) {}
+    Transaction(const Directory& directory, storage::WriteBatch batch, uint64_t first_sequence,
+                Actor actor)
+        : directory_(directory),
+          batch_(std::move(batch)),
+          first_sequence_(first_sequence),
+          actor_(std::move(actor)) {}
 
     const Directory& directory_;
     storage::WriteBatch batch_;
     uint64_t first_sequence_;
+    Actor actor_;
     std::vector<Change> changes_;
     absl::flat_hash_map<std::string, std::optional<Record>> overlay_;
   };
@@ -116,7 +128,8 @@ class Directory {
   // Runs `build` with the write lock held. When it returns OK, what it
   // staged is committed atomically and synced, and listeners are told;
   // when it fails, nothing is written and its status is returned.
-  [[nodiscard]] absl::Status Transact(const std::function<absl::Status(Transaction&)>& build);
+  [[nodiscard]] absl::Status Transact(const std::function<absl::Status(Transaction&)>& build,
+                                      const Actor& actor = {});
 
   // Every stored record, in id order (for index rebuilds at start-up).
   // Parses on `threads` threads.
@@ -133,23 +146,36 @@ class Directory {
   // non-empty request_id, a repeated call returns the record the first call
   // created (its current state) and writes nothing.
   [[nodiscard]] absl::StatusOr<Record> Create(const Record& record,
-                                              absl::string_view request_id = "");
+                                              absl::string_view request_id = "",
+                                              const Actor& actor = {});
 
   // Replaces the fields in `mask` (paths relative to the kind message; all
   // fields when empty) of the record with the same id. ABORTED when
   // record.etag is set and stale. Returns the stored result.
   [[nodiscard]] absl::StatusOr<Record> Update(const Record& record,
-                                              const google::protobuf::FieldMask& mask);
+                                              const google::protobuf::FieldMask& mask,
+                                              const Actor& actor = {});
 
   // Removes a record. FAILED_PRECONDITION naming how many records still
   // refer to it (and some of them); ABORTED on a stale non-empty etag.
-  [[nodiscard]] absl::Status Delete(absl::string_view id, absl::string_view etag = "");
+  [[nodiscard]] absl::Status Delete(absl::string_view id, absl::string_view etag = "",
+                                    const Actor& actor = {});
 
   // Upserts each record on its own merits (see ImportRecords in the proto):
   // one result per record, in order. INVALID_ARGUMENT only for a batch over
   // kMaxImportBatch; a storage failure fails the whole call (nothing written).
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Import(
-      const std::vector<Record>& records);
+      const std::vector<Record>& records, const Actor& actor = {});
+
+  // Notes that `principal` read person `person_id` via `method` (the read
+  // log). Not synced: the last reads before a crash may be lost.
+  [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id,
+                                           absl::string_view principal, absl::string_view method);
+
+  // Audit entries, newest first: changes (from the change log) and person
+  // reads, filtered as in ListAuditRequest.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(
+      const sof::directory::v1::ListAuditRequest& request) const;
 
   // A page of records in creation order.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Export(
@@ -173,7 +199,7 @@ class Directory {
   explicit Directory(storage::Storage& storage, uint64_t last_sequence);
 
   absl::StatusOr<std::optional<Record>> LoadCommitted(absl::string_view id) const;
-  Transaction Begin() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  Transaction Begin(const Actor& actor) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status CheckReferences(const Record& record, const Transaction& transaction) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Asks every guard about the write; the first refusal wins.

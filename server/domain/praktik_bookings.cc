@@ -147,7 +147,8 @@ absl::Status PraktikBookings::FillPosition(v1::Booking& booking) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& request) {
+absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& request,
+                                                  const Actor& actor) {
   SOFDIR_RETURN_IF_ERROR(ValidateId("offer_id", request.offer_id()));
   if (model::KindFromId(request.offer_id()) != v1::PRAKTIK) {
     return absl::InvalidArgumentError(
@@ -268,12 +269,13 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
     stored.clear_waitlist_position();
     StageBooking(tx, stored, v1::CHANGE_CREATED);
     return absl::OkStatus();
-  }));
+  }, actor));
   if (replayed) SOFDIR_RETURN_IF_ERROR(FillPosition(result));
   return result;
 }
 
-absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id) {
+absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id,
+                                                    const Actor& actor) {
   if (booking_id.empty()) return absl::InvalidArgumentError("booking_id: required");
   const absl::CivilDay today = options_.today();
   v1::Booking result;
@@ -307,7 +309,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
       }
     }
     return absl::OkStatus();
-  }));
+  }, actor));
   return result;
 }
 

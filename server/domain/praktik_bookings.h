@@ -44,9 +44,10 @@ class PraktikBookings : public Directory::WriteGuard {
                   const DirectorySearch* search, Options options);
 
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Book(
-      const sof::directory::v1::BookPraktikRequest& request);
+      const sof::directory::v1::BookPraktikRequest& request, const Actor& actor = {});
   // Cancelling a cancelled booking returns it unchanged.
-  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Cancel(absl::string_view booking_id);
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Cancel(absl::string_view booking_id,
+                                                                   const Actor& actor = {});
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Get(
       absl::string_view booking_id) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBookingsResponse> List(

@@ -20,6 +20,8 @@ absl::string_view ColumnFamilyName(ColumnFamily cf) {
       return "bookings";
     case ColumnFamily::kBookingIndex:
       return "booking_index";
+    case ColumnFamily::kReads:
+      return "reads";
     default:
       return "";
   }
@@ -75,6 +77,25 @@ std::string SlotBookingPrefix(absl::string_view offer_id, absl::string_view slot
 std::string SlotBookingKey(absl::string_view offer_id, absl::string_view slot_start,
                            uint64_t booking_sequence) {
   return absl::StrCat(SlotBookingPrefix(offer_id, slot_start), EncodeSequence(booking_sequence));
+}
+
+std::string ReadLogPrefix(absl::string_view person_id) {
+  return absl::StrCat(person_id, kZero);
+}
+
+std::string ReadLogKey(absl::string_view person_id, int64_t unix_micros,
+                       absl::string_view principal) {
+  return absl::StrCat(ReadLogPrefix(person_id), EncodeSequence(static_cast<uint64_t>(unix_micros)),
+                      kZero, principal);
+}
+
+std::optional<ReadLogEntry> DecodeReadLogKey(absl::string_view key) {
+  size_t zero = key.find('\0');
+  if (zero == absl::string_view::npos || key.size() < zero + 1 + 8 + 1) return std::nullopt;
+  std::optional<uint64_t> micros = DecodeSequence(key.substr(zero + 1, 8));
+  if (!micros) return std::nullopt;
+  return ReadLogEntry{std::string(key.substr(0, zero)), static_cast<int64_t>(*micros),
+                      std::string(key.substr(zero + 1 + 8 + 1))};
 }
 
 std::string EmailBookingPrefix(absl::string_view email) {

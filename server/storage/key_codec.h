@@ -9,6 +9,7 @@
 //             "request/" request_id           -> id created by that request
 //             "booking-request/" request_id   -> booking id made by that request
 //   bookings  booking_id                      -> Booking (binary proto)
+//   reads     person_id \0 be64(unix micros) \0 principal -> method (read log)
 //   booking_index
 //             "s" \0 offer \0 start \0 be64(seq) -> booking id (active bookings
 //                                               of a slot, in booking order)
@@ -37,6 +38,7 @@ enum class ColumnFamily {
   kMeta,
   kBookings,
   kBookingIndex,
+  kReads,
   kCount
 };
 
@@ -64,6 +66,17 @@ std::string SlotBookingKey(absl::string_view offer_id, absl::string_view slot_st
                            uint64_t booking_sequence);
 // All active bookings of an offer (every slot).
 std::string OfferBookingPrefix(absl::string_view offer_id);
+// The read log: who looked up which person, when.
+std::string ReadLogKey(absl::string_view person_id, int64_t unix_micros,
+                       absl::string_view principal);
+std::string ReadLogPrefix(absl::string_view person_id);
+struct ReadLogEntry {
+  std::string person_id;
+  int64_t micros;
+  std::string principal;
+};
+std::optional<ReadLogEntry> DecodeReadLogKey(absl::string_view key);
+
 // Bookings by e-mail (lower-cased by the caller).
 std::string EmailBookingPrefix(absl::string_view email);
 std::string EmailBookingKey(absl::string_view email, absl::string_view booking_id);

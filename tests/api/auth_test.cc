@@ -110,6 +110,10 @@ std::map<std::string, Call> AllMethods() {
     v1::ExportRecordsResponse out;
     return s.ExportRecords(&c, v1::ExportRecordsRequest(), &out);
   };
+  m["ListAudit"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ListAuditResponse out;
+    return s.ListAudit(&c, v1::ListAuditRequest(), &out);
+  };
   m["ListChanges"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
     v1::ListChangesResponse out;
     return s.ListChanges(&c, v1::ListChangesRequest(), &out);
@@ -297,6 +301,47 @@ TEST_F(AuthTest, AnonymousSearchWhenAllowedButNoContactDetailsAndNoReads) {
   v1::Record record;
   EXPECT_EQ(stub_->GetRecord(&read_context, get, &record).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthTest, AuditShowsWhoChangedWhichFieldsAndWhoReadWhichPerson) {
+  Start(false);
+  grpc::ClientContext update_context;
+  Prepare(update_context, kEditor);
+  v1::UpdateRecordRequest update;
+  *update.mutable_record() = testing::MakePerson("person-1", "unit-2");
+  update.mutable_record()->mutable_person()->set_title("teamleder");
+  v1::Record updated;
+  ASSERT_TRUE(stub_->UpdateRecord(&update_context, update, &updated).ok());
+
+  grpc::ClientContext read_context;
+  Prepare(read_context, kReader);
+  v1::GetRecordRequest get;
+  get.set_id("person-1");
+  v1::Record record;
+  ASSERT_TRUE(stub_->GetRecord(&read_context, get, &record).ok());
+
+  grpc::ClientContext audit_context;
+  Prepare(audit_context, kAdmin);
+  v1::ListAuditRequest request;
+  request.set_resource("person-1");
+  v1::ListAuditResponse audit;
+  ASSERT_TRUE(stub_->ListAudit(&audit_context, request, &audit).ok());
+  ASSERT_GE(audit.entries_size(), 3);  // created (system), updated, read
+  // Newest first: the read, then the update.
+  EXPECT_EQ(audit.entries(0).principal(), "reader@kk.dk");
+  EXPECT_EQ(audit.entries(0).method(), "GetRecord");
+  EXPECT_EQ(audit.entries(1).principal(), "editor@kk.dk");
+  EXPECT_EQ(audit.entries(1).method(), "UpdateRecord");
+  EXPECT_THAT(audit.entries(1).changed_fields(), ::testing::ElementsAre("title"));
+  EXPECT_GT(audit.entries(1).sequence(), 0u);
+
+  grpc::ClientContext by_principal;
+  Prepare(by_principal, kAdmin);
+  request.Clear();
+  request.set_principal("editor@kk.dk");
+  ASSERT_TRUE(stub_->ListAudit(&by_principal, request, &audit).ok());
+  ASSERT_EQ(audit.entries_size(), 1);
+  EXPECT_EQ(audit.entries(0).resource(), "person-1");
 }
 
 TEST_F(AuthTest, ReloadAddsTokensAndABrokenFileKeepsTheOldOnes) {

@@ -209,7 +209,8 @@ class CliAuthTest : public testing::CliTest {};
 TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
   const std::string config = WriteFile(
       "auth.json",
-      R"j({"tokens": [{"token": "reader-token-0123456789", "principal": "intranet", "roles": ["reader"]}]})j");
+      R"j({"tokens": [{"token": "reader-token-0123456789", "principal": "intranet", "roles": ["reader"]},
+                      {"token": "admin-token-01234567890", "principal": "ops", "roles": ["admin"]}]})j");
   StartServer({"--auth-config", config});
   CommandResult anonymous = Cli({"list", "unit"});
   EXPECT_EQ(anonymous.exit_code, 7) << anonymous.err;
@@ -224,11 +225,20 @@ TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
   CommandResult denied = Cli({"create", unit, "--token", "reader-token-0123456789"});
   EXPECT_EQ(denied.exit_code, 7);
   EXPECT_THAT(denied.err, HasSubstr("editor"));
+
+  // The audit trail: admins only.
+  ASSERT_EQ(Cli({"create", unit, "--token", "admin-token-01234567890"}).exit_code, 0);
+  EXPECT_EQ(Cli({"audit", "--token", "reader-token-0123456789"}).exit_code, 7);
+  Struct audit = CliJson({"audit", "--resource", "unit-1", "--token", "admin-token-01234567890"});
+  std::vector<Struct> entries = testing::JsonItems(audit, "entries");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(testing::JsonText(entries[0], "principal"), "ops");
+  EXPECT_EQ(testing::JsonText(entries[0], "method"), "CreateRecord");
 }
 
 TEST_F(CliTest, EveryCommandHasHelp) {
   for (const char* command :
-       {"import", "export", "get", "list", "delete", "create", "update", "changes"}) {
+       {"import", "export", "get", "list", "delete", "create", "update", "changes", "audit"}) {
     CommandResult help = testing::RunCommand({SOFDIR_CLI_BINARY, command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_THAT(help.out, HasSubstr("--server")) << command;
