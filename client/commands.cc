@@ -16,6 +16,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -255,6 +256,60 @@ absl::Status RunExport(const CommonOptions& common, const ExportOptions& options
     Write(stdout, absl::StrFormat("exported %s records to %s (%.1f s)\n",
                                   WithThousandsSeparators(count), options.out, seconds));
   }
+  return FlushStdout();
+}
+
+namespace {
+
+std::string VerifiedDay(const v1::Record& record) {
+  if (!record.has_verified_time()) return "never";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(record.verified_time().seconds()),
+                          absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::Status RunStale(const CommonOptions& common, const StaleOptions& options) {
+  absl::string_view days_text = options.older_than;
+  if (!days_text.empty() && days_text.back() == 'd') days_text.remove_suffix(1);
+  int days = 0;
+  if (!absl::SimpleAtoi(days_text, &days) || days < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--older-than: \"", options.older_than, "\" is not a number of days; valid: e.g. 180d"));
+  }
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  v1::ListStaleRecordsRequest request;
+  request.set_older_than_days(days);
+  request.set_unit(options.unit);
+  request.set_page_size(options.limit);
+  SOFDIR_ASSIGN_OR_RETURN(v1::ListStaleRecordsResponse stale, client->ListStaleRecords(request));
+  std::string out;
+  if (common.json) {
+    absl::StrAppend(&out, "{\"records\":[");
+    for (int i = 0; i < stale.records_size(); ++i) {
+      absl::StrAppend(&out, i ? "," : "", model::RecordToJsonWithMetadata(stale.records(i)));
+    }
+    absl::StrAppend(&out, "],\"total\":", stale.total_size(), "}\n");
+  } else {
+    TablePrinter table({{"VERIFIED"}, {"BY", 30}, {"ID"}, {"NAME", 50}});
+    for (const v1::Record& r : stale.records()) {
+      table.AddRow({VerifiedDay(r), r.verified_by(), model::RecordId(r), model::DisplayName(r)});
+    }
+    out = stale.records().empty()
+              ? absl::StrCat("nothing older than ", days, " days\n")
+              : absl::StrCat(table.ToString(), stale.total_size(), " records not confirmed for ",
+                             days, " days; confirm with: sofdir verify ID\n");
+  }
+  Write(stdout, out);
+  return FlushStdout();
+}
+
+absl::Status RunVerify(const CommonOptions& common, const std::string& id) {
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
+  SOFDIR_ASSIGN_OR_RETURN(v1::Record record, client->VerifyRecord(id));
+  Write(stdout, common.json ? absl::StrCat(model::RecordToJsonWithMetadata(record), "\n")
+                            : absl::StrCat(id, " confirmed on ", VerifiedDay(record), " by ",
+                                           record.verified_by(), "\n"));
   return FlushStdout();
 }
 

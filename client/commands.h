@@ -41,6 +41,17 @@ struct ExportOptions {
 };
 [[nodiscard]] absl::Status RunExport(const CommonOptions& common, const ExportOptions& options);
 
+struct StaleOptions {
+  std::string older_than = "180d";  // N days: "180d" or "180"
+  std::string unit;
+  int limit = 100;
+};
+// Lists records nobody has confirmed for longer than older_than.
+[[nodiscard]] absl::Status RunStale(const CommonOptions& common, const StaleOptions& options);
+
+// Confirms a record is still correct, without changing it.
+[[nodiscard]] absl::Status RunVerify(const CommonOptions& common, const std::string& id);
+
 struct AuditOptions {
   std::string resource;
   std::string principal;

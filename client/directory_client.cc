@@ -134,6 +134,19 @@ absl::StatusOr<v1::Record> DirectoryClient::GetRecord(absl::string_view id) {
                                                 request, options_);
 }
 
+absl::StatusOr<v1::Record> DirectoryClient::VerifyRecord(absl::string_view id) {
+  v1::VerifyRecordRequest request;
+  request.set_id(std::string(id));
+  return Call<v1::VerifyRecordRequest, v1::Record>(
+      *stub_, &v1::DirectoryService::Stub::VerifyRecord, request, options_);
+}
+
+absl::StatusOr<v1::ListStaleRecordsResponse> DirectoryClient::ListStaleRecords(
+    const v1::ListStaleRecordsRequest& request) {
+  return Call<v1::ListStaleRecordsRequest, v1::ListStaleRecordsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListStaleRecords, request, options_);
+}
+
 absl::StatusOr<v1::ListAuditResponse> DirectoryClient::ListAudit(
     const v1::ListAuditRequest& request) {
   return Call<v1::ListAuditRequest, v1::ListAuditResponse>(

@@ -63,6 +63,10 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> UpdateRecord(
       const sof::directory::v1::UpdateRecordRequest& request);
 
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Record> VerifyRecord(absl::string_view id);
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
+      const sof::directory::v1::ListStaleRecordsRequest& request);
+
   // Audit entries (admins only), newest first.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(
       const sof::directory::v1::ListAuditRequest& request);

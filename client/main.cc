@@ -152,6 +152,32 @@ int main(int argc, char** argv) {
                  "Records come in creation order, so every reference points to an earlier\n"
                  "line. With --out the file appears only once the export is complete.");
 
+  // stale
+  CommonFlags stale_flags;
+  sofdir::client::StaleOptions stale_options;
+  CLI::App* stale_command =
+      cli.add_subcommand("stale", "Records nobody has confirmed for a while, oldest first");
+  stale_command->add_option("--older-than", stale_options.older_than, "age, in days: e.g. 180d")
+      ->capture_default_str();
+  stale_command->add_option("--unit", stale_options.unit,
+                            "only records of this unit and the units below it");
+  stale_command->add_option("--limit", stale_options.limit, "at most this many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  AddCommonFlags(*stale_command, stale_flags, "seconds the call may take",
+                 "A record counts as confirmed when its content changes or an editor runs\n"
+                 "`sofdir verify ID`; imported records start from their own updated_at.");
+
+  // verify
+  CommonFlags verify_flags;
+  std::string verify_id;
+  CLI::App* verify_command =
+      cli.add_subcommand("verify", "Confirm a record is still correct, without changing it");
+  verify_command->add_option("ID", verify_id, "record id")->required();
+  AddCommonFlags(*verify_command, verify_flags, "seconds the call may take",
+                 "Sets the record's verified time to now and verified-by to you. Editors may\n"
+                 "confirm records of their own units.");
+
   // audit
   CommonFlags audit_flags;
   sofdir::client::AuditOptions audit_options;
@@ -470,6 +496,12 @@ int main(int argc, char** argv) {
   }
   if (get_command->parsed()) {
     return Finish(sofdir::client::RunGet(get_flags.ToOptions(), get_id));
+  }
+  if (stale_command->parsed()) {
+    return Finish(sofdir::client::RunStale(stale_flags.ToOptions(), stale_options));
+  }
+  if (verify_command->parsed()) {
+    return Finish(sofdir::client::RunVerify(verify_flags.ToOptions(), verify_id));
   }
   if (audit_command->parsed()) {
     return Finish(sofdir::client::RunAudit(audit_flags.ToOptions(), audit_options));

@@ -7,10 +7,10 @@
 //   kSearch      SearchEntries SuggestEntries WhoKnows    anyone with a token;
 //                                                         anonymous if allowed
 //   kRead        Get List Export ListChanges WatchChanges reader booker editor admin
-//                ListPraktikOffers
+//                ListPraktikOffers ListStaleRecords
 //   kBook        BookPraktik CancelBooking GetBooking     booker editor admin
 //                ListBookings GetBookingCalendar          (own bookings unless admin)
-//   kWrite       Create Update Delete                     editor (own units), admin
+//   kWrite       Create Update Delete VerifyRecord        editor (own units), admin
 //   kImport      ImportRecords                            admin
 //   kAudit       ListAudit                                admin
 //

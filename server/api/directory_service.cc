@@ -226,6 +226,37 @@ class RefusedWatch : public grpc::ServerWriteReactor<v1::Change> {
 
 }  // namespace
 
+grpc::ServerUnaryReactor* DirectoryService::VerifyRecord(grpc::CallbackServerContext* context,
+                                                         const v1::VerifyRecordRequest* request,
+                                                         v1::Record* response) {
+  return Run(context, Permission::kWrite,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
+               SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+               SOFDIR_ASSIGN_OR_RETURN(*response,
+                                       directory_.Verify(request->id(),
+                                                         {principal.name, "VerifyRecord"}));
+               return absl::OkStatus();
+             });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListStaleRecords(
+    grpc::CallbackServerContext* context, const v1::ListStaleRecordsRequest* request,
+    v1::ListStaleRecordsResponse* response) {
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal&) -> absl::Status {
+               if (request->older_than_days() < 1) {
+                 return absl::InvalidArgumentError(
+                     "older_than_days: required, at least 1 (e.g. 180)");
+               }
+               SOFDIR_ASSIGN_OR_RETURN(
+                   *response,
+                   directory_.ListStale(absl::Now() - absl::Hours(24) * request->older_than_days(),
+                                        request->unit(), request->page_size()));
+               return absl::OkStatus();
+             });
+}
+
 grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContext* context,
                                                       const v1::ListAuditRequest* request,
                                                       v1::ListAuditResponse* response) {

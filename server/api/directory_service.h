@@ -71,6 +71,12 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyRecord(grpc::CallbackServerContext* context,
+                                         const v1::VerifyRecordRequest* request,
+                                         v1::Record* response) override;
+  grpc::ServerUnaryReactor* ListStaleRecords(grpc::CallbackServerContext* context,
+                                             const v1::ListStaleRecordsRequest* request,
+                                             v1::ListStaleRecordsResponse* response) override;
   grpc::ServerUnaryReactor* ListAudit(grpc::CallbackServerContext* context,
                                       const v1::ListAuditRequest* request,
                                       v1::ListAuditResponse* response) override;

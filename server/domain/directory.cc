@@ -10,7 +10,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/common/status_macros.h"
@@ -85,6 +87,30 @@ absl::Status CheckEtag(absl::string_view given, const Record& stored) {
   return absl::AbortedError(absl::StrCat("etag: \"", given, "\" is stale, the record ",
                                          model::RecordId(stored), " is now at \"", stored.etag(),
                                          "\"; read it again and retry"));
+}
+
+// A record's own updated_at (YYYY-MM-DD), as a time, when it has one.
+absl::optional<absl::Time> UpdatedAt(const Record& record) {
+  const std::string* text = nullptr;
+  switch (record.kind_case()) {
+    case Record::kUnit:
+      text = &record.unit().updated_at();
+      break;
+    case Record::kTilbud:
+      text = &record.tilbud().updated_at();
+      break;
+    case Record::kPartner:
+      text = &record.partner().updated_at();
+      break;
+    case Record::kPraktik:
+      text = &record.praktik().updated_at();
+      break;
+    default:
+      return absl::nullopt;
+  }
+  absl::CivilDay day;
+  if (text->empty() || !absl::ParseCivilTime(*text, &day)) return absl::nullopt;
+  return absl::FromCivil(day, absl::UTCTimeZone());
 }
 
 // The top-level fields of `after` that differ from `before` (all set fields
@@ -363,6 +389,17 @@ void Directory::StageUpsert(Transaction& transaction, Record record,
   record.clear_etag();
   record.set_create_sequence(previous ? previous->create_sequence() : sequence);
   record.set_update_sequence(sequence);
+  // A content change is a confirmation by whoever made it. Imported data
+  // brings its own last-confirmed day (updated_at) when it has one.
+  *record.mutable_verified_time() = Now();
+  record.set_verified_by(transaction.actor_.principal);
+  if (transaction.actor_.method.empty() || transaction.actor_.method == "ImportRecords") {
+    absl::optional<absl::Time> day = UpdatedAt(record);
+    if (day) {
+      record.mutable_verified_time()->set_seconds(absl::ToUnixSeconds(*day));
+      record.mutable_verified_time()->set_nanos(0);
+    }
+  }
   transaction.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
   if (!previous) {
     transaction.Put(ColumnFamily::kOrder, storage::EncodeSequence(sequence), id);
@@ -653,6 +690,80 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
       }));
   SOFDIR_RETURN_IF_ERROR(inner);
   if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_key));
+  return response;
+}
+
+absl::StatusOr<Record> Directory::Verify(absl::string_view id, const Actor& actor) {
+  SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
+  absl::ReleasableMutexLock lock(&write_mu_);
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
+  if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
+  Transaction transaction = Begin(actor);
+  Record record = *current;
+  const uint64_t sequence = transaction.NextSequence();
+  record.clear_etag();
+  record.set_update_sequence(sequence);
+  *record.mutable_verified_time() = Now();
+  record.set_verified_by(actor.principal);
+  transaction.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
+  record.set_etag(absl::StrCat(sequence));
+  Change change;
+  change.set_id(std::string(id));
+  change.set_kind(model::KindOf(record));
+  change.set_type(ChangeType::CHANGE_UPDATED);
+  change.add_changed_fields("verified_time");
+  *change.mutable_record() = record;
+  transaction.overlay_[std::string(id)] = record;
+  transaction.AddChange(std::move(change));
+  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
+  lock.Release();
+  SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
+  return record;
+}
+
+absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> Directory::ListStale(
+    absl::Time cutoff, absl::string_view unit, int page_size) const {
+  if (page_size < 0) return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
+  const size_t limit = static_cast<size_t>(PageSize(page_size, 100, 1000, "page_size"));
+  if (!unit.empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("unit", unit));
+  SOFDIR_ASSIGN_OR_RETURN(std::vector<Record> all, LoadAllRecords());
+  // Units in the subtree of `unit` (all records when empty).
+  absl::flat_hash_map<std::string, std::string> parent;
+  for (const Record& r : all) {
+    if (r.has_unit() && r.unit().has_parent_id()) parent[r.unit().id()] = r.unit().parent_id();
+  }
+  auto below = [&](const std::string& unit_id) {
+    std::string current = unit_id;
+    for (int depth = 0; depth < kMaxUnitDepth; ++depth) {
+      if (current == unit) return true;
+      auto it = parent.find(current);
+      if (it == parent.end()) return false;
+      current = it->second;
+    }
+    return false;
+  };
+  const int64_t cutoff_seconds = absl::ToUnixSeconds(cutoff);
+  std::vector<Record> stale;
+  for (Record& r : all) {
+    if (r.verified_time().seconds() >= cutoff_seconds) continue;
+    if (!unit.empty()) {
+      bool mine = false;
+      if (r.has_unit()) mine = below(r.unit().id());
+      for (const model::Reference& ref : model::References(r)) {
+        if (ref.is_parent && below(std::string(ref.target))) mine = true;
+      }
+      if (!mine) continue;
+    }
+    stale.push_back(std::move(r));
+  }
+  std::stable_sort(stale.begin(), stale.end(), [](const Record& a, const Record& b) {
+    return a.verified_time().seconds() < b.verified_time().seconds();
+  });
+  sof::directory::v1::ListStaleRecordsResponse response;
+  response.set_total_size(static_cast<int64_t>(stale.size()));
+  for (size_t i = 0; i < stale.size() && i < limit; ++i) {
+    *response.add_records() = std::move(stale[i]);
+  }
   return response;
 }
 

@@ -167,6 +167,15 @@ class Directory {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Import(
       const std::vector<Record>& records, const Actor& actor = {});
 
+  // Marks the record as confirmed now by the actor, without changing its
+  // content (a change-log entry with changed_fields ["verified_time"]).
+  [[nodiscard]] absl::StatusOr<Record> Verify(absl::string_view id, const Actor& actor = {});
+
+  // Records whose verified_time is before `cutoff`, oldest first; with a
+  // unit, only records of that unit and the units below it.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStale(
+      absl::Time cutoff, absl::string_view unit, int page_size) const;
+
   // Notes that `principal` read person `person_id` via `method` (the read
   // log). Not synced: the last reads before a crash may be lost.
   [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id,

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/model/record_util.h"
 
@@ -212,8 +213,15 @@ std::string RecordToJsonWithMetadata(const Record& record) {
   std::string json = RecordToJson(record);
   json.pop_back();
   absl::StrAppend(&json, ",\"etag\":\"", record.etag(), "\",\"create_sequence\":",
-                  record.create_sequence(), ",\"update_sequence\":", record.update_sequence(),
-                  "}");
+                  record.create_sequence(), ",\"update_sequence\":", record.update_sequence());
+  if (record.has_verified_time()) {
+    absl::StrAppend(&json, ",\"verified_time\":\"",
+                    absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                     absl::FromUnixSeconds(record.verified_time().seconds()),
+                                     absl::UTCTimeZone()),
+                    "\",\"verified_by\":\"", record.verified_by(), "\"");
+  }
+  absl::StrAppend(&json, "}");
   return json;
 }
 

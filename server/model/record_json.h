@@ -27,7 +27,8 @@ absl::StatusOr<sof::directory::v1::Record> ParseRecordJson(absl::string_view jso
 std::string RecordToJson(const sof::directory::v1::Record& record);
 
 // Writes the record with server metadata ("etag", "create_sequence",
-// "update_sequence") added, for `--json` output of single records.
+// "update_sequence", "verified_time", "verified_by") added, for `--json`
+// output of single records.
 std::string RecordToJsonWithMetadata(const sof::directory::v1::Record& record);
 
 }  // namespace sofdir::model

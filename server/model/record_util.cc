@@ -166,6 +166,8 @@ Record WithoutMetadata(const Record& record) {
   copy.clear_etag();
   copy.clear_create_sequence();
   copy.clear_update_sequence();
+  copy.clear_verified_time();
+  copy.clear_verified_by();
   return copy;
 }
 

@@ -56,7 +56,8 @@ struct Reference {
 // Every non-empty reference the record holds, in field order.
 std::vector<Reference> References(const Record& record);
 
-// A copy of `record` without server-kept metadata (etag, sequences).
+// A copy of `record` without server-kept metadata (etag, sequences,
+// verification).
 Record WithoutMetadata(const Record& record);
 
 }  // namespace sofdir::model

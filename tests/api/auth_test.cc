@@ -110,6 +110,18 @@ std::map<std::string, Call> AllMethods() {
     v1::ExportRecordsResponse out;
     return s.ExportRecords(&c, v1::ExportRecordsRequest(), &out);
   };
+  m["VerifyRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::VerifyRecordRequest r;
+    r.set_id("person-1");
+    v1::Record out;
+    return s.VerifyRecord(&c, r, &out);
+  };
+  m["ListStaleRecords"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
+    v1::ListStaleRecordsRequest r;
+    r.set_older_than_days(180);
+    v1::ListStaleRecordsResponse out;
+    return s.ListStaleRecords(&c, r, &out);
+  };
   m["ListAudit"] = [](Stub& s, grpc::ClientContext& c, const std::string&) {
     v1::ListAuditResponse out;
     return s.ListAudit(&c, v1::ListAuditRequest(), &out);
@@ -188,10 +200,11 @@ std::map<std::string, Call> AllMethods() {
 
 const std::set<std::string> kReaderMethods = {
     "GetRecord",     "ListRecords",    "ExportRecords", "ListChanges",      "WatchChanges",
-    "SearchEntries", "SuggestEntries", "WhoKnows",      "ListPraktikOffers"};
+    "SearchEntries", "SuggestEntries", "WhoKnows",      "ListPraktikOffers", "ListStaleRecords"};
 const std::set<std::string> kBookingMethods = {"BookPraktik", "CancelBooking", "GetBooking",
                                                "ListBookings", "GetBookingCalendar"};
-const std::set<std::string> kWriteMethods = {"CreateRecord", "UpdateRecord", "DeleteRecord"};
+const std::set<std::string> kWriteMethods = {"CreateRecord", "UpdateRecord", "DeleteRecord",
+                                             "VerifyRecord"};
 
 struct Role {
   std::string name, token, email;

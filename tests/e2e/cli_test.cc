@@ -204,6 +204,39 @@ TEST_F(CliTest, ChangesListsEveryWriteOnceInSequenceOrder) {
   EXPECT_THAT(since.out, ::testing::Not(HasSubstr("deleted")));
 }
 
+class CliDemoTest : public testing::CliTest {
+ protected:
+  void SetUp() override { StartServer(DemoArgs()); }
+};
+
+TEST_F(CliDemoTest, StaleListsUnconfirmedRecordsAndVerifyConfirmsOne) {
+  Struct stale = CliJson({"stale", "--older-than", "180d", "--limit", "1000"});
+  std::vector<Struct> records = testing::JsonItems(stale, "records");
+  ASSERT_FALSE(records.empty()) << "the demo's updated_at dates are older than 180 days";
+  EXPECT_GE(stale.fields().at("total").number_value(), records.size());
+  std::string oldest = testing::JsonText(records[0], "id");
+  std::set<std::string> ids;
+  for (const Struct& r : records) ids.insert(testing::JsonText(r, "id"));
+  ASSERT_TRUE(ids.count(oldest));
+
+  CommandResult verified = Cli({"verify", oldest});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("confirmed"));
+  Struct after = CliJson({"stale", "--older-than", "180d", "--limit", "1000"});
+  for (const Struct& r : testing::JsonItems(after, "records")) {
+    EXPECT_NE(testing::JsonText(r, "id"), oldest);
+  }
+  EXPECT_EQ(after.fields().at("total").number_value(),
+            stale.fields().at("total").number_value() - 1);
+  // Content is unchanged; only the verification moved.
+  Struct record = CliJson({"get", oldest});
+  EXPECT_EQ(testing::JsonText(record, "name"), testing::JsonText(records[0], "name"));
+  EXPECT_EQ(testing::JsonText(record, "verified_by"), "local");
+  EXPECT_NE(testing::JsonText(record, "verified_time"),
+            testing::JsonText(records[0], "verified_time"));
+  EXPECT_EQ(Cli({"stale", "--older-than", "soon"}).exit_code, 4);
+}
+
 class CliAuthTest : public testing::CliTest {};
 
 TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
