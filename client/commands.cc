@@ -524,6 +524,7 @@ std::string NextSearchPageHint(const SearchOptions& options, absl::string_view t
   add("--service-type", options.service_type);
   if (options.age) absl::StrAppend(&hint, " --age ", *options.age);
   if (options.only_free) absl::StrAppend(&hint, " --free");
+  if (options.fresh_days > 0) absl::StrAppend(&hint, " --fresh ", options.fresh_days);
   add("--near", options.near);
   add("--filter", options.filter);
   if (options.limit > 0) absl::StrAppend(&hint, " --limit ", options.limit);
@@ -557,6 +558,7 @@ absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options
   request.set_legal_basis(options.legal_basis);
   request.set_service_type(options.service_type);
   if (options.age) request.set_age(*options.age);
+  request.set_fresh_days(options.fresh_days);
   request.set_only_free(options.only_free);
   if (!options.near.empty()) {
     absl::StatusOr<NearPlace> near = ParseNear(options.near);

@@ -110,6 +110,7 @@ struct SearchOptions {
   std::string service_type;
   std::optional<int> age;
   bool only_free = false;
+  int fresh_days = 0;  // only records confirmed within this many days; 0 = all
   std::string near;    // "LAT,LON" or a place name (ParseNear); "" = none
   std::string filter;  // AIP-160 subset, passed on as it is
   int limit = 0;       // page_size; 0 = the server's default (10)

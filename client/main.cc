@@ -313,6 +313,12 @@ int main(int argc, char** argv) {
           ->check(CLI::Range(0, 120));
   search_command->add_flag("--free", search_options.only_free, "only tilbud with free places");
   search_command
+      ->add_option("--fresh", search_options.fresh_days,
+                   "only records confirmed within DAYS (default 180 when given without a value)")
+      ->expected(0, 1)
+      ->default_str("180")
+      ->check(CLI::Range(1, 100000));
+  search_command
       ->add_option("--near", search_options.near,
                    "rank nearer records higher and show distances: LAT,LON or a district, "
                    "e.g. Nørrebro")

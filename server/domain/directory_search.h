@@ -8,7 +8,8 @@
 // after a crash the index is rebuilt from what RocksDB holds.
 //
 // Thread-safe: searches run concurrently; OnCommitted is serialised by
-// Directory.
+// Directory. With fresh_days, each candidate's verified_time is read from
+// the Directory (the index does not keep it).
 #ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
 #define SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
 
@@ -45,9 +46,15 @@ class DirectorySearch : public ChangeListener {
       const sof::directory::v1::WhoKnowsRequest& request) const;
 
  private:
-  explicit DirectorySearch(search::SearchIndex& index) : index_(index) {}
+  DirectorySearch(search::SearchIndex& index, const Directory& directory)
+      : index_(index), directory_(directory) {}
+
+  // SearchEntries with fresh_days: ranks as usual, keeps confirmed records.
+  absl::StatusOr<sof::directory::v1::SearchEntriesResponse> SearchFresh(
+      const sof::directory::v1::SearchEntriesRequest& request) const;
 
   search::SearchIndex& index_;
+  const Directory& directory_;
 };
 
 }  // namespace sofdir::domain

@@ -237,6 +237,22 @@ TEST_F(CliDemoTest, StaleListsUnconfirmedRecordsAndVerifyConfirmsOne) {
   EXPECT_EQ(Cli({"stale", "--older-than", "soon"}).exit_code, 4);
 }
 
+TEST_F(CliDemoTest, FreshSearchKeepsOnlyRecentlyConfirmedRecords) {
+  Struct all = CliJson({"search", "botilbud", "--kind", "tilbud", "--limit", "50"});
+  std::vector<Struct> hits = testing::JsonItems(all, "results");
+  ASSERT_GE(hits.size(), 3u);
+  Struct fresh = CliJson({"search", "botilbud", "--kind", "tilbud", "--fresh"});
+  EXPECT_LT(fresh.fields().at("total").number_value(), all.fields().at("total").number_value());
+  const std::string confirmed = testing::JsonText(hits[2], "id");
+  ASSERT_EQ(Cli({"verify", confirmed}).exit_code, 0);
+  Struct after = CliJson({"search", "botilbud", "--kind", "tilbud", "--fresh", "--limit", "50"});
+  std::set<std::string> ids;
+  for (const Struct& r : testing::JsonItems(after, "results")) ids.insert(testing::JsonText(r, "id"));
+  EXPECT_TRUE(ids.count(confirmed));
+  EXPECT_EQ(after.fields().at("total").number_value(),
+            fresh.fields().at("total").number_value() + 1);
+}
+
 class CliAuthTest : public testing::CliTest {};
 
 TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
