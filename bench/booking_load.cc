@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
         v1::Booking booking;
         auto t0 = Clock::now();
         if (!stub->BookPraktik(&context, request, &booking).ok()) errors.fetch_add(1);
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        latencies[c].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       }
     });
   }
@@ -105,9 +106,13 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))]; };
-  std::printf("bookings clients=%d n=%zu errors=%ld  %.0f bookings/s  p50=%.2f ms  p99=%.2f ms  max=%.2f ms\n",
-              clients, all.size(), errors.load(), all.size() / elapsed, pct(0.5), pct(0.99),
-              all.empty() ? 0.0 : all.back());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))];
+  };
+  std::printf(
+      "bookings clients=%d n=%zu errors=%ld  %.0f bookings/s  p50=%.2f ms  p99=%.2f ms  max=%.2f "
+      "ms\n",
+      clients, all.size(), errors.load(), all.size() / elapsed, pct(0.5), pct(0.99),
+      all.empty() ? 0.0 : all.back());
   return errors.load() == 0 ? 0 : 1;
 }

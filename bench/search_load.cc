@@ -65,7 +65,8 @@ void Run(const std::string& name, const std::string& server, int clients, double
       while (!stop.load(std::memory_order_relaxed)) {
         auto t0 = Clock::now();
         if (!call(*stub, i++ % query_count)) errors.fetch_add(1);
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        latencies[c].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       }
     });
   }
@@ -76,9 +77,10 @@ void Run(const std::string& name, const std::string& server, int clients, double
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  std::printf("%-8s clients=%d calls=%zu errors=%ld  %.0f calls/s  p50=%.3f ms  p99=%.3f ms  max=%.3f ms\n",
-              name.c_str(), clients, all.size(), errors.load(), all.size() / elapsed,
-              Percentile(all, 0.50), Percentile(all, 0.99), all.empty() ? 0.0 : all.back());
+  std::printf(
+      "%-8s clients=%d calls=%zu errors=%ld  %.0f calls/s  p50=%.3f ms  p99=%.3f ms  max=%.3f ms\n",
+      name.c_str(), clients, all.size(), errors.load(), all.size() / elapsed, Percentile(all, 0.50),
+      Percentile(all, 0.99), all.empty() ? 0.0 : all.back());
 }
 
 }  // namespace
@@ -90,7 +92,8 @@ int main(int argc, char** argv) {
   double seconds = 10;
   CLI::App app{"Search load over gRPC against a running sofdir-server", "search_load"};
   app.add_option("--server", server, "host:port")->capture_default_str();
-  app.add_option("--queries", queries_path, "JSONL with a \"text\" per line")->capture_default_str();
+  app.add_option("--queries", queries_path, "JSONL with a \"text\" per line")
+      ->capture_default_str();
   app.add_option("--clients", clients, "concurrent clients")->capture_default_str();
   app.add_option("--seconds", seconds, "duration of each phase")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

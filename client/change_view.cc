@@ -34,8 +34,7 @@ absl::Time ChangeTime(const v1::Change& change) {
 std::string KindName(const v1::Change& change) {
   if (change.has_booking()) return "booking";
   std::string kind(model::KindName(change.kind()));
-  return kind.empty() ? std::string(model::KindName(*model::KindFromId(change.id())))
-                      : kind;
+  return kind.empty() ? std::string(model::KindName(*model::KindFromId(change.id()))) : kind;
 }
 
 }  // namespace
@@ -44,8 +43,8 @@ std::string FormatChangeLine(const v1::Change& change) {
   std::string what;
   if (change.has_booking()) {
     const v1::Booking& b = change.booking();
-    what = absl::StrCat(v1::BookingStatus_Name(b.status()), " ", b.name(), " · ", b.offer_id(),
-                        " ", b.slot_start());
+    what = absl::StrCat(v1::BookingStatus_Name(b.status()), " ", b.name(), " · ", b.offer_id(), " ",
+                        b.slot_start());
   } else if (change.has_record()) {
     what = model::DisplayName(change.record());
   }
@@ -57,8 +56,8 @@ std::string FormatChangeLine(const v1::Change& change) {
 
 std::string ChangeToJson(const v1::Change& change) {
   std::string json = absl::StrCat(
-      "{\"sequence\":", change.sequence(), ",\"id\":", JsonQuote(change.id()),
-      ",\"type\":\"", TypeName(change.type()), "\",\"kind\":\"", KindName(change), "\",\"time\":\"",
+      "{\"sequence\":", change.sequence(), ",\"id\":", JsonQuote(change.id()), ",\"type\":\"",
+      TypeName(change.type()), "\",\"kind\":\"", KindName(change), "\",\"time\":\"",
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ChangeTime(change), absl::UTCTimeZone()), "\"");
   if (change.has_record()) {
     absl::StrAppend(&json, ",\"record\":", model::RecordToJsonWithMetadata(change.record()));

@@ -274,8 +274,8 @@ absl::Status RunStale(const CommonOptions& common, const StaleOptions& options) 
   if (!days_text.empty() && days_text.back() == 'd') days_text.remove_suffix(1);
   int days = 0;
   if (!absl::SimpleAtoi(days_text, &days) || days < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--older-than: \"", options.older_than, "\" is not a number of days; valid: e.g. 180d"));
+    return absl::InvalidArgumentError(absl::StrCat("--older-than: \"", options.older_than,
+                                                   "\" is not a number of days; valid: e.g. 180d"));
   }
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   v1::ListStaleRecordsRequest request;
@@ -341,19 +341,20 @@ absl::Status RunAudit(const CommonOptions& common, const AuditOptions& options) 
                                                  absl::FromUnixSeconds(e.time().seconds()) +
                                                      absl::Nanoseconds(e.time().nanos()),
                                                  absl::UTCTimeZone())),
-                      ",\"principal\":", JsonQuote(e.principal()), ",\"method\":",
-                      JsonQuote(e.method()), ",\"resource\":", JsonQuote(e.resource()),
-                      ",\"changed_fields\":[", absl::StrJoin(fields, ","), "],\"sequence\":",
-                      e.sequence(), "}");
+                      ",\"principal\":", JsonQuote(e.principal()),
+                      ",\"method\":", JsonQuote(e.method()),
+                      ",\"resource\":", JsonQuote(e.resource()), ",\"changed_fields\":[",
+                      absl::StrJoin(fields, ","), "],\"sequence\":", e.sequence(), "}");
     }
     absl::StrAppend(&out, "]}\n");
   } else {
-    TablePrinter table({{"TIME (UTC)"}, {"PRINCIPAL", 40}, {"METHOD"}, {"RESOURCE"},
-                        {"CHANGED FIELDS", 60}});
+    TablePrinter table(
+        {{"TIME (UTC)"}, {"PRINCIPAL", 40}, {"METHOD"}, {"RESOURCE"}, {"CHANGED FIELDS", 60}});
     for (const v1::AuditEntry& e : audit.entries()) {
       table.AddRow({absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(e.time().seconds()),
                                      absl::UTCTimeZone()),
-                    e.principal(), e.method(), e.resource(), absl::StrJoin(e.changed_fields(), ", ")});
+                    e.principal(), e.method(), e.resource(),
+                    absl::StrJoin(e.changed_fields(), ", ")});
     }
     out = audit.entries().empty() ? "no audit entries\n" : table.ToString();
   }
@@ -365,8 +366,7 @@ absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& optio
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   uint64_t last = options.since;
   auto print = [&common, &last](const v1::Change& change) {
-    std::string line =
-        common.json ? ChangeToJson(change) : FormatChangeLine(change);
+    std::string line = common.json ? ChangeToJson(change) : FormatChangeLine(change);
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);  // followers read line by line

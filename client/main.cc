@@ -71,8 +71,9 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
   command.add_option("--key", flags.key, "PEM private key of --cert")
       ->envname("SOFDIR_KEY")
       ->check(CLI::ExistingFile);
-  command.add_option("--token", flags.token,
-                     "bearer token for servers that check who calls (--auth-config)")
+  command
+      .add_option("--token", flags.token,
+                  "bearer token for servers that check who calls (--auth-config)")
       ->envname("SOFDIR_TOKEN");
   command.footer(std::string(details) +
                  "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
@@ -201,8 +202,8 @@ int main(int argc, char** argv) {
   sofdir::client::ChangesOptions changes_options;
   CLI::App* changes_command =
       cli.add_subcommand("changes", "Print the change log (every create, update, delete, booking)");
-  changes_command->add_option("--since", changes_options.since,
-                              "print changes with a higher sequence number")
+  changes_command
+      ->add_option("--since", changes_options.since, "print changes with a higher sequence number")
       ->capture_default_str();
   changes_command->add_flag("--follow", changes_options.follow,
                             "keep following new changes live (Ctrl-C to stop)");

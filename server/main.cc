@@ -75,9 +75,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Tests and scripts read this line to learn the port.
-  std::cout << "sofdir-server listening on " << (*app)->address() << " (data "
-            << options.data_dir << ", ready in " << absl::FormatDuration(absl::Now() - started)
-            << ")" << std::endl;
+  std::cout << "sofdir-server listening on " << (*app)->address() << " (data " << options.data_dir
+            << ", ready in " << absl::FormatDuration(absl::Now() - started) << ")" << std::endl;
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {

@@ -285,8 +285,8 @@ int main(int argc, char** argv) {
         }
         for (const auto& h : r->hits) {
           out << "  " << h.id << " " << h.score << " " << h.kind << " " << h.name << " | "
-              << h.unit_name << " | " << h.district << " | " << h.free_places.value_or(-1)
-              << " | " << h.distance_km.value_or(-1) << "\n    " << h.snippet << "\n";
+              << h.unit_name << " | " << h.district << " | " << h.free_places.value_or(-1) << " | "
+              << h.distance_km.value_or(-1) << "\n    " << h.snippet << "\n";
           for (const auto& e : h.explanation) out << "      " << e << "\n";
         }
       }

@@ -18,7 +18,8 @@ constexpr int kMaxUnitDepth = 100;
 absl::StatusOr<std::shared_ptr<const Authorizer::Config>> Authorizer::Read(
     const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("auth config ", path, ": cannot be read"));
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat("auth config ", path, ": cannot be read"));
   std::stringstream text;
   text << in.rdbuf();
   sof::directory::v1::AuthConfig proto;
@@ -76,7 +77,9 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Load(const std::string& 
   return authorizer;
 }
 
-std::unique_ptr<Authorizer> Authorizer::Open() { return std::unique_ptr<Authorizer>(new Authorizer("")); }
+std::unique_ptr<Authorizer> Authorizer::Open() {
+  return std::unique_ptr<Authorizer>(new Authorizer(""));
+}
 
 absl::Status Authorizer::Reload() {
   if (path_.empty()) return absl::OkStatus();
@@ -94,7 +97,11 @@ absl::StatusOr<Principal> Authorizer::Authenticate(absl::string_view authorizati
     open.admin = true;
     return open;
   }
-  if (authorization.empty()) return Principal{"anonymous"};
+  if (authorization.empty()) {
+    Principal anonymous;
+    anonymous.name = "anonymous";
+    return anonymous;
+  }
   if (!absl::StartsWith(authorization, "Bearer ")) {
     return absl::UnauthenticatedError("authorization: expected \"Bearer <token>\"");
   }
@@ -141,13 +148,12 @@ absl::Status Authorizer::Authorize(const Principal& p, Permission permission) co
       break;
   }
   if (allowed) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat(p.name, " may not do this; it needs the role ",
-                   permission == Permission::kBook    ? "booker"
-                   : permission == Permission::kWrite ? "editor"
-                   : permission == Permission::kImport || permission == Permission::kAudit
-                       ? "admin"
-                                                       : "reader"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      p.name, " may not do this; it needs the role ",
+      permission == Permission::kBook                                         ? "booker"
+      : permission == Permission::kWrite                                      ? "editor"
+      : permission == Permission::kImport || permission == Permission::kAudit ? "admin"
+                                                                              : "reader"));
 }
 
 absl::Status Authorizer::CheckUnitScope(

@@ -90,10 +90,9 @@ void ChangeWatchReactor::OnWriteDone(bool ok) {
     StartWrite(&core_->queue.front());
     return;
   }
-  pool_.Schedule(
-      [core = core_, &directory = directory_, &feed = feed_, &pool = pool_] {
-        Fetch(core, directory, feed, pool);
-      });
+  pool_.Schedule([core = core_, &directory = directory_, &feed = feed_, &pool = pool_] {
+    Fetch(core, directory, feed, pool);
+  });
 }
 
 void ChangeWatchReactor::OnCancel() {

@@ -2,12 +2,11 @@
 
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include <vector>
-
 #include "server/api/change_watch_reactor.h"
 #include "server/api/grpc_status.h"
 #include "server/common/status_macros.h"
@@ -69,8 +68,7 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
   }
   // Released when the task is destroyed, whether it ran or was skipped
   // (cancelled, late).
-  std::shared_ptr<void> slot(nullptr,
-                             [this](void*) { searches_in_progress_.fetch_sub(1); });
+  std::shared_ptr<void> slot(nullptr, [this](void*) { searches_in_progress_.fetch_sub(1); });
   return Run(context, Permission::kSearch,
              [slot = std::move(slot), work = std::move(work)](const Principal& principal) {
                return work(principal);
@@ -128,91 +126,103 @@ absl::Status DirectoryService::CheckOwnBooking(const Principal& principal,
 grpc::ServerUnaryReactor* DirectoryService::GetRecord(grpc::CallbackServerContext* context,
                                                       const v1::GetRecordRequest* request,
                                                       v1::Record* response) {
-  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Get(request->id()));
-    if (response->has_person()) {  // who looked up whom, and when
-      SOFDIR_RETURN_IF_ERROR(directory_.LogPersonRead(request->id(), principal.name, "GetRecord"));
-    }
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Get(request->id()));
+               if (response->has_person()) {  // who looked up whom, and when
+                 SOFDIR_RETURN_IF_ERROR(
+                     directory_.LogPersonRead(request->id(), principal.name, "GetRecord"));
+               }
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerContext* context,
                                                         const v1::ListRecordsRequest* request,
                                                         v1::ListRecordsResponse* response) {
-  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerContext* context,
                                                          const v1::CreateRecordRequest* request,
                                                          v1::Record* response) {
-  return Run(context, Permission::kWrite, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Create(request->record(), request->request_id(),
+  return Run(context, Permission::kWrite,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
+               SOFDIR_ASSIGN_OR_RETURN(*response,
+                                       directory_.Create(request->record(), request->request_id(),
                                                          {principal.name, "CreateRecord"}));
-    return absl::OkStatus();
-  });
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerContext* context,
                                                          const v1::UpdateRecordRequest* request,
                                                          v1::Record* response) {
-  return Run(context, Permission::kWrite, [this, request, response](const Principal& principal) -> absl::Status {
-    if (!principal.admin) {
-      // Both where the record is and where it would go must be the editor's.
-      SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,
-                              directory_.Get(model::RecordId(request->record())));
-      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
-      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
-    }
-    SOFDIR_ASSIGN_OR_RETURN(*response,
-                            directory_.Update(request->record(), request->update_mask(),
-                                              {principal.name, "UpdateRecord"}));
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kWrite,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               if (!principal.admin) {
+                 // Both where the record is and where it would go must be the editor's.
+                 SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,
+                                         directory_.Get(model::RecordId(request->record())));
+                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
+               }
+               SOFDIR_ASSIGN_OR_RETURN(*response,
+                                       directory_.Update(request->record(), request->update_mask(),
+                                                         {principal.name, "UpdateRecord"}));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerContext* context,
                                                          const v1::DeleteRecordRequest* request,
                                                          google::protobuf::Empty* response) {
-  return Run(context, Permission::kWrite, [this, request](const Principal& principal) -> absl::Status {
-    if (!principal.admin) {
-      SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
-      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
-    }
-    return directory_.Delete(request->id(), request->etag(), {principal.name, "DeleteRecord"});
-  });
+  return Run(
+      context, Permission::kWrite, [this, request](const Principal& principal) -> absl::Status {
+        if (!principal.admin) {
+          SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
+          SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+        }
+        return directory_.Delete(request->id(), request->etag(), {principal.name, "DeleteRecord"});
+      });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerContext* context,
                                                           const v1::ImportRecordsRequest* request,
                                                           v1::ImportRecordsResponse* response) {
-  return Run(context, Permission::kImport, [this, request, response](const Principal& principal) -> absl::Status {
-    std::vector<v1::Record> records(request->records().begin(), request->records().end());
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Import(records, {principal.name, "ImportRecords"}));
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kImport,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               std::vector<v1::Record> records(request->records().begin(),
+                                               request->records().end());
+               SOFDIR_ASSIGN_OR_RETURN(
+                   *response, directory_.Import(records, {principal.name, "ImportRecords"}));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerContext* context,
                                                           const v1::ExportRecordsRequest* request,
                                                           v1::ExportRecordsResponse* response) {
-  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerContext* context,
                                                         const v1::ListChangesRequest* request,
                                                         v1::ListChangesResponse* response) {
-  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
-    return absl::OkStatus();
-  });
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
+               return absl::OkStatus();
+             });
 }
 
 namespace {
@@ -233,9 +243,8 @@ grpc::ServerUnaryReactor* DirectoryService::VerifyRecord(grpc::CallbackServerCon
              [this, request, response](const Principal& principal) -> absl::Status {
                SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
                SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
-               SOFDIR_ASSIGN_OR_RETURN(*response,
-                                       directory_.Verify(request->id(),
-                                                         {principal.name, "VerifyRecord"}));
+               SOFDIR_ASSIGN_OR_RETURN(
+                   *response, directory_.Verify(request->id(), {principal.name, "VerifyRecord"}));
                return absl::OkStatus();
              });
 }
@@ -243,18 +252,17 @@ grpc::ServerUnaryReactor* DirectoryService::VerifyRecord(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* DirectoryService::ListStaleRecords(
     grpc::CallbackServerContext* context, const v1::ListStaleRecordsRequest* request,
     v1::ListStaleRecordsResponse* response) {
-  return Run(context, Permission::kRead,
-             [this, request, response](const Principal&) -> absl::Status {
-               if (request->older_than_days() < 1) {
-                 return absl::InvalidArgumentError(
-                     "older_than_days: required, at least 1 (e.g. 180)");
-               }
-               SOFDIR_ASSIGN_OR_RETURN(
-                   *response,
-                   directory_.ListStale(absl::Now() - absl::Hours(24) * request->older_than_days(),
-                                        request->unit(), request->page_size()));
-               return absl::OkStatus();
-             });
+  return Run(
+      context, Permission::kRead, [this, request, response](const Principal&) -> absl::Status {
+        if (request->older_than_days() < 1) {
+          return absl::InvalidArgumentError("older_than_days: required, at least 1 (e.g. 180)");
+        }
+        SOFDIR_ASSIGN_OR_RETURN(
+            *response,
+            directory_.ListStale(absl::Now() - absl::Hours(24) * request->older_than_days(),
+                                 request->unit(), request->page_size()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContext* context,
@@ -307,75 +315,84 @@ grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext
   });
 }
 
-grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(grpc::CallbackServerContext* context,
-                                                   const v1::ListPraktikOffersRequest* request,
-                                                   v1::ListPraktikOffersResponse* response) {
-  return Run(context, Permission::kRead, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.ListOffers(*request));
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(
+    grpc::CallbackServerContext* context, const v1::ListPraktikOffersRequest* request,
+    v1::ListPraktikOffersResponse* response) {
+  return Run(context, Permission::kRead,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.ListOffers(*request));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::BookPraktik(grpc::CallbackServerContext* context,
-                                                   const v1::BookPraktikRequest* request,
-                                                   v1::Booking* response) {
-  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Book(*request, {principal.name, "BookPraktik"}));
-    return absl::OkStatus();
-  });
+                                                        const v1::BookPraktikRequest* request,
+                                                        v1::Booking* response) {
+  return Run(context, Permission::kBook,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
+               SOFDIR_ASSIGN_OR_RETURN(*response,
+                                       bookings_.Book(*request, {principal.name, "BookPraktik"}));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::CancelBooking(grpc::CallbackServerContext* context,
-                                                   const v1::CancelBookingRequest* request,
-                                                   v1::Booking* response) {
-  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
-    if (!principal.admin) {
-      SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
-      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
-    }
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Cancel(request->booking_id(), {principal.name, "CancelBooking"}));
-    return absl::OkStatus();
-  });
+                                                          const v1::CancelBookingRequest* request,
+                                                          v1::Booking* response) {
+  return Run(context, Permission::kBook,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               if (!principal.admin) {
+                 SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
+                 SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
+               }
+               SOFDIR_ASSIGN_OR_RETURN(
+                   *response,
+                   bookings_.Cancel(request->booking_id(), {principal.name, "CancelBooking"}));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::GetBooking(grpc::CallbackServerContext* context,
-                                                   const v1::GetBookingRequest* request,
-                                                   v1::Booking* response) {
-  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Get(request->booking_id()));
-    SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, response->email()));
-    return absl::OkStatus();
-  });
+                                                       const v1::GetBookingRequest* request,
+                                                       v1::Booking* response) {
+  return Run(context, Permission::kBook,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Get(request->booking_id()));
+               SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, response->email()));
+               return absl::OkStatus();
+             });
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListBookings(grpc::CallbackServerContext* context,
-                                                   const v1::ListBookingsRequest* request,
-                                                   v1::ListBookingsResponse* response) {
-  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
-    if (!request->email().empty()) {
-      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
-    } else if (!principal.admin) {
-      // The host's view: editors of the host unit.
-      SOFDIR_ASSIGN_OR_RETURN(v1::Record offer, directory_.Get(request->offer_id()));
-      SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, offer));
-    }
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.List(*request));
-    return absl::OkStatus();
-  });
+                                                         const v1::ListBookingsRequest* request,
+                                                         v1::ListBookingsResponse* response) {
+  return Run(context, Permission::kBook,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               if (!request->email().empty()) {
+                 SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, request->email()));
+               } else if (!principal.admin) {
+                 // The host's view: editors of the host unit.
+                 SOFDIR_ASSIGN_OR_RETURN(v1::Record offer, directory_.Get(request->offer_id()));
+                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, offer));
+               }
+               SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.List(*request));
+               return absl::OkStatus();
+             });
 }
 
-grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(grpc::CallbackServerContext* context,
-                                                   const v1::GetBookingCalendarRequest* request,
-                                                   v1::BookingCalendar* response) {
-  return Run(context, Permission::kBook, [this, request, response](const Principal& principal) -> absl::Status {
-    if (!principal.admin) {
-      SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
-      SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
-    }
-    SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(
+    grpc::CallbackServerContext* context, const v1::GetBookingCalendarRequest* request,
+    v1::BookingCalendar* response) {
+  return Run(context, Permission::kBook,
+             [this, request, response](const Principal& principal) -> absl::Status {
+               if (!principal.admin) {
+                 SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, bookings_.Get(request->booking_id()));
+                 SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
+               }
+               SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
+               return absl::OkStatus();
+             });
 }
 
 }  // namespace sofdir::api

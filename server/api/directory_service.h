@@ -80,8 +80,8 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListAudit(grpc::CallbackServerContext* context,
                                       const v1::ListAuditRequest* request,
                                       v1::ListAuditResponse* response) override;
-  grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext* context,
-                                                     const v1::WatchChangesRequest* request) override;
+  grpc::ServerWriteReactor<v1::Change>* WatchChanges(
+      grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override;
   grpc::ServerUnaryReactor* SearchEntries(grpc::CallbackServerContext* context,
                                           const v1::SearchEntriesRequest* request,
                                           v1::SearchEntriesResponse* response) override;

@@ -29,10 +29,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
 
   // Read before storage opens, so a wrong TLS file fails fast.
-  SOFDIR_ASSIGN_OR_RETURN(
-      std::shared_ptr<grpc::ServerCredentials> credentials,
-      MakeServerCredentials(
-          {options.tls_cert_path, options.tls_key_path, options.tls_client_ca_path}));
+  SOFDIR_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                          MakeServerCredentials({options.tls_cert_path, options.tls_key_path,
+                                                 options.tls_client_ca_path}));
 
   absl::Time opening = absl::Now();
   storage::Storage::Options storage_options;
@@ -57,7 +56,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     static const absl::TimeZone zone = [] {
       absl::TimeZone copenhagen;
       return absl::LoadTimeZone("Europe/Copenhagen", &copenhagen) ? copenhagen
-                                                                 : absl::LocalTimeZone();
+                                                                  : absl::LocalTimeZone();
     }();
     return absl::ToCivilDay(absl::Now(), zone);
   };
@@ -71,8 +70,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
                             domain::LoadDemoIfEmpty(*app->directory_, options.demo_data, today));
     if (demo.loaded) {
-      common::LogInfo(absl::StrCat("loaded ", demo.records, " demo records from ",
-                                   options.demo_data));
+      common::LogInfo(
+          absl::StrCat("loaded ", demo.records, " demo records from ", options.demo_data));
     }
   }
 
@@ -80,8 +79,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   DirectoryService::Limits limits;
   limits.max_concurrent_searches = options.max_concurrent_searches;
   limits.max_queue_wait = options.max_queue_wait;
-  app->service_ = std::make_unique<DirectoryService>(
-      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, *app->authorizer_, limits);
+  app->service_ =
+      std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->bookings_,
+                                         *app->feed_, *app->pool_, *app->authorizer_, limits);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -94,8 +94,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   // reaped; one connection cannot open unbounded streams.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_idle)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_idle)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
   app->server_ = builder.BuildAndStart();
   if (!app->server_ || app->port_ == 0) {

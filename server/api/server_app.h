@@ -1,6 +1,7 @@
 // A running sofdir server: the data directory opened, the demo loaded when
 // it is empty, and the gRPC server (DirectoryService, health checking)
-// listening. Reflection is a process-wide plugin that main.cc turns on. main.cc and the integration tests both start one.
+// listening. Reflection is a process-wide plugin that main.cc turns on. main.cc and the integration
+// tests both start one.
 //
 // Thread-safe: Shutdown may be called from any thread, once.
 #ifndef SOFDIR_SERVER_API_SERVER_APP_H_
@@ -29,10 +30,10 @@ class ServerApp {
  public:
   struct Options {
     std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
-    std::string data_dir;                     // required
-    std::string demo_data;                    // JSONL loaded into an empty directory
-    std::string synonyms_path;                // search synonyms; empty = none
-    std::string auth_config_path;             // tokens and roles; empty = open
+    std::string data_dir;                    // required
+    std::string demo_data;                   // JSONL loaded into an empty directory
+    std::string synonyms_path;               // search synonyms; empty = none
+    std::string auth_config_path;            // tokens and roles; empty = open
     int worker_threads = 8;
     // Today's date for booking rules; empty = Copenhagen's calendar day.
     std::function<absl::CivilDay()> today;

@@ -58,17 +58,17 @@ v1::BookingCalendar BookingCalendarFor(const v1::Booking& booking, const Calenda
                                        absl::Time now) {
   const bool cancelled = booking.status() == v1::CANCELLED;
   const std::string method = cancelled ? "CANCEL" : "REQUEST";
-  const std::string status = cancelled                             ? "CANCELLED"
+  const std::string status = cancelled                            ? "CANCELLED"
                              : booking.status() == v1::WAITLISTED ? "TENTATIVE"
-                                                                   : "CONFIRMED";
+                                                                  : "CONFIRMED";
   const std::string uid = absl::StrCat(booking.booking_id(), "@sofdir");
   const std::string organizer_email =
       place.organizer_email.empty() ? std::string(kNoReply) : place.organizer_email;
-  std::string description = absl::StrCat("Praktik i SOF hos ", place.host_name,
-                                         ". Booking ", booking.booking_id(), ".");
+  std::string description =
+      absl::StrCat("Praktik i SOF hos ", place.host_name, ". Booking ", booking.booking_id(), ".");
   if (booking.status() == v1::WAITLISTED) {
-    absl::StrAppend(&description, " Du står på venteliste som nr. ",
-                    booking.waitlist_position(), ".");
+    absl::StrAppend(&description, " Du står på venteliste som nr. ", booking.waitlist_position(),
+                    ".");
   }
   std::vector<std::string> lines = {
       "BEGIN:VCALENDAR",
@@ -81,26 +81,26 @@ v1::BookingCalendar BookingCalendarFor(const v1::Booking& booking, const Calenda
       absl::StrCat("DTSTAMP:", absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone())),
       absl::StrCat("SEQUENCE:", booking.revision()),
       absl::StrCat("DTSTART;VALUE=DATE:", IcsDate(booking.slot_start(), 0)),
-      absl::StrCat("DTEND;VALUE=DATE:",
-                   IcsDate(booking.slot_end().empty() ? booking.slot_start() : booking.slot_end(),
-                           1)),
+      absl::StrCat(
+          "DTEND;VALUE=DATE:",
+          IcsDate(booking.slot_end().empty() ? booking.slot_start() : booking.slot_end(), 1)),
       absl::StrCat("SUMMARY:", EscapeIcsText(absl::StrCat("Praktik: ", booking.offer_title()))),
   };
   if (!place.address.empty() || !place.host_name.empty()) {
     lines.push_back(absl::StrCat(
-        "LOCATION:", EscapeIcsText(place.address.empty()
-                                       ? place.host_name
-                                       : absl::StrCat(place.host_name, ", ", place.address))));
+        "LOCATION:",
+        EscapeIcsText(place.address.empty() ? place.host_name
+                                            : absl::StrCat(place.host_name, ", ", place.address))));
   }
   lines.push_back(absl::StrCat("DESCRIPTION:", EscapeIcsText(description)));
   lines.push_back(absl::StrCat("ORGANIZER;CN=\"",
                                absl::StrReplaceAll(place.organizer_name, {{"\"", "'"}}),
                                "\":mailto:", organizer_email));
-  lines.push_back(absl::StrCat("ATTENDEE;CN=\"", absl::StrReplaceAll(booking.name(), {{"\"", "'"}}),
-                               "\";ROLE=REQ-PARTICIPANT;PARTSTAT=",
-                               cancelled ? "DECLINED" : (status == "TENTATIVE" ? "TENTATIVE"
-                                                                               : "ACCEPTED"),
-                               ":mailto:", booking.email()));
+  lines.push_back(
+      absl::StrCat("ATTENDEE;CN=\"", absl::StrReplaceAll(booking.name(), {{"\"", "'"}}),
+                   "\";ROLE=REQ-PARTICIPANT;PARTSTAT=",
+                   cancelled ? "DECLINED" : (status == "TENTATIVE" ? "TENTATIVE" : "ACCEPTED"),
+                   ":mailto:", booking.email()));
   lines.push_back(absl::StrCat("STATUS:", status));
   lines.push_back("END:VEVENT");
   lines.push_back("END:VCALENDAR");

@@ -52,8 +52,7 @@ absl::StatusOr<DemoLoadResult> LoadDemoIfEmpty(Directory& directory, const std::
                                                absl::CivilDay today) {
   sof::directory::v1::ListRecordsRequest probe;
   probe.set_page_size(1);
-  SOFDIR_ASSIGN_OR_RETURN(sof::directory::v1::ListRecordsResponse existing,
-                          directory.List(probe));
+  SOFDIR_ASSIGN_OR_RETURN(sof::directory::v1::ListRecordsResponse existing, directory.List(probe));
   if (existing.records_size() > 0) return DemoLoadResult{};
 
   std::ifstream in(path);

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -19,7 +19,6 @@
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
-#include "absl/time/time.h"
 
 namespace sofdir::domain {
 namespace {
@@ -77,8 +76,8 @@ google::protobuf::Timestamp Now() {
   google::protobuf::Timestamp ts;
   absl::Time now = absl::Now();
   ts.set_seconds(absl::ToUnixSeconds(now));
-  ts.set_nanos(static_cast<int32_t>((now - absl::FromUnixSeconds(ts.seconds())) /
-                                    absl::Nanoseconds(1)));
+  ts.set_nanos(
+      static_cast<int32_t>((now - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
   return ts;
 }
 
@@ -163,11 +162,11 @@ absl::StatusOr<std::vector<Record>> Directory::LoadAllRecords(int threads) const
   // Copy the raw bytes in one sequential pass, then parse in parallel: at
   // start-up this is on the critical path to serving.
   std::vector<std::pair<std::string, std::string>> raw;
-  SOFDIR_RETURN_IF_ERROR(
-      storage_.ScanAll(ColumnFamily::kRecords, [&raw](absl::string_view key, absl::string_view value) {
-        raw.emplace_back(std::string(key), std::string(value));
-        return true;
-      }));
+  SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(ColumnFamily::kRecords,
+                                          [&raw](absl::string_view key, absl::string_view value) {
+                                            raw.emplace_back(std::string(key), std::string(value));
+                                            return true;
+                                          }));
   std::vector<Record> records(raw.size());
   std::vector<absl::Status> statuses(std::max(threads, 1));
   auto parse = [&](int worker) {
@@ -222,9 +221,7 @@ void Directory::Transaction::Delete(storage::ColumnFamily cf, absl::string_view 
   batch_.Delete(cf, key);
 }
 
-uint64_t Directory::Transaction::NextSequence() const {
-  return first_sequence_ + changes_.size();
-}
+uint64_t Directory::Transaction::NextSequence() const { return first_sequence_ + changes_.size(); }
 
 uint64_t Directory::Transaction::AddChange(Change change) {
   const uint64_t sequence = NextSequence();
@@ -246,8 +243,7 @@ void Directory::AddGuard(WriteGuard* guard) {
   guards_.push_back(guard);
 }
 
-absl::Status Directory::Guard(Transaction& transaction, const Record* before,
-                              const Record* after) {
+absl::Status Directory::Guard(Transaction& transaction, const Record* before, const Record* after) {
   for (WriteGuard* guard : guards_) {
     SOFDIR_RETURN_IF_ERROR(guard->OnRecordWrite(transaction, before, after));
   }
@@ -282,7 +278,8 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
   if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED) {
     absl::string_view name = model::KindName(request.kind());
     if (name.empty()) {
-      return absl::InvalidArgumentError("kind: unknown; valid: unit, tilbud, partner, praktik, person");
+      return absl::InvalidArgumentError(
+          "kind: unknown; valid: unit, tilbud, partner, praktik, person");
     }
     kind_prefix = absl::StrCat(name, "-");
   }
@@ -299,26 +296,26 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
   absl::Status inner;
   if (request.parent().empty()) {
     std::string start = after.empty() ? kind_prefix : absl::StrCat(after, std::string(1, '\0'));
-    SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-        ColumnFamily::kRecords, kind_prefix, start,
-        [&](absl::string_view key, absl::string_view value) {
-          if (response.records_size() == page_size) {
-            more = true;
-            return false;
-          }
-          absl::StatusOr<Record> record = ParseStored(value, key);
-          if (!record.ok()) {
-            inner = record.status();
-            return false;
-          }
-          *response.add_records() = *std::move(record);
-          last_id = std::string(key);
-          return true;
-        }));
+    SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kRecords, kind_prefix, start,
+                                         [&](absl::string_view key, absl::string_view value) {
+                                           if (response.records_size() == page_size) {
+                                             more = true;
+                                             return false;
+                                           }
+                                           absl::StatusOr<Record> record = ParseStored(value, key);
+                                           if (!record.ok()) {
+                                             inner = record.status();
+                                             return false;
+                                           }
+                                           *response.add_records() = *std::move(record);
+                                           last_id = std::string(key);
+                                           return true;
+                                         }));
   } else {
     std::string prefix = storage::RefPrefix(request.parent());
-    std::string start = after.empty() ? prefix : absl::StrCat(storage::RefKey(request.parent(), after),
-                                                              std::string(1, '\0'));
+    std::string start = after.empty() ? prefix
+                                      : absl::StrCat(storage::RefKey(request.parent(), after),
+                                                     std::string(1, '\0'));
     std::string previous_source;
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(
         ColumnFamily::kRefs, prefix, start, [&](absl::string_view key, absl::string_view field) {
@@ -518,12 +515,12 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
         "record: no kind set; valid: unit, tilbud, partner, praktik or person");
   }
   const std::string& id = model::RecordId(input);
-  SOFDIR_RETURN_IF_ERROR(ValidateId(absl::StrCat(model::KindName(model::KindOf(input)), ".id"), id));
+  SOFDIR_RETURN_IF_ERROR(
+      ValidateId(absl::StrCat(model::KindName(model::KindOf(input)), ".id"), id));
   for (const std::string& path : mask.paths()) {
     if (!FieldMaskUtil::GetFieldDescriptors(source->GetDescriptor(), path, nullptr)) {
-      return absl::InvalidArgumentError(absl::StrCat("update_mask: \"", path,
-                                                     "\" is not a field of ",
-                                                     source->GetDescriptor()->name()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: \"", path, "\" is not a field of ", source->GetDescriptor()->name()));
     }
     if (path == "id") return absl::InvalidArgumentError("update_mask: id cannot be changed");
   }
@@ -560,8 +557,7 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   return *transaction.overlay_.at(id);
 }
 
-absl::Status Directory::Delete(absl::string_view id, absl::string_view etag,
-                               const Actor& actor) {
+absl::Status Directory::Delete(absl::string_view id, absl::string_view etag, const Actor& actor) {
   SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
   absl::ReleasableMutexLock lock(&write_mu_);
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
@@ -570,20 +566,19 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag,
 
   int referrers = 0;
   std::vector<std::string> named;
-  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-      ColumnFamily::kRefs, storage::RefPrefix(id), "",
-      [&](absl::string_view key, absl::string_view field) {
-        ++referrers;
-        if (named.size() < kMaxReferrersNamed) {
-          named.push_back(absl::StrCat(storage::RefSource(key), " (", field, ")"));
-        }
-        return true;
-      }));
+  SOFDIR_RETURN_IF_ERROR(
+      storage_.Scan(ColumnFamily::kRefs, storage::RefPrefix(id), "",
+                    [&](absl::string_view key, absl::string_view field) {
+                      ++referrers;
+                      if (named.size() < kMaxReferrersNamed) {
+                        named.push_back(absl::StrCat(storage::RefSource(key), " (", field, ")"));
+                      }
+                      return true;
+                    }));
   if (referrers > 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         id, " is still referred to by ", referrers, " record(s): ", absl::StrJoin(named, ", "),
-        referrers > static_cast<int>(named.size()) ? ", ..." : "",
-        "; delete or move them first"));
+        referrers > static_cast<int>(named.size()) ? ", ..." : "", "; delete or move them first"));
   }
   Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, &*current, nullptr));
@@ -596,8 +591,8 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag,
 absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
     const std::vector<Record>& records, const Actor& actor) {
   if (records.size() > static_cast<size_t>(kMaxImportBatch)) {
-    return absl::InvalidArgumentError(absl::StrCat("records: ", records.size(),
-                                                   " in one call; at most ", kMaxImportBatch));
+    return absl::InvalidArgumentError(
+        absl::StrCat("records: ", records.size(), " in one call; at most ", kMaxImportBatch));
   }
   sof::directory::v1::ImportRecordsResponse response;
   std::vector<Record> clean;
@@ -659,8 +654,7 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
   const std::string fingerprint = absl::StrCat("export/", request.kind());
   std::string start;
   if (!request.page_token().empty()) {
-    SOFDIR_ASSIGN_OR_RETURN(std::string after,
-                            DecodePageToken(request.page_token(), fingerprint));
+    SOFDIR_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fingerprint));
     std::optional<uint64_t> sequence = storage::DecodeSequence(after);
     if (!sequence) return absl::InvalidArgumentError("page_token: not a token this server issued");
     start = storage::EncodeSequence(*sequence + 1);
@@ -789,8 +783,8 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
   };
   std::vector<sof::directory::v1::AuditEntry> entries;
   absl::Status inner;
-  SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(
-      ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
+  SOFDIR_RETURN_IF_ERROR(
+      storage_.ScanAll(ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
         Change change;
         if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           inner = absl::DataLossError("a change-log entry cannot be parsed");

@@ -178,8 +178,8 @@ class Directory {
 
   // Notes that `principal` read person `person_id` via `method` (the read
   // log). Not synced: the last reads before a crash may be lost.
-  [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id,
-                                           absl::string_view principal, absl::string_view method);
+  [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id, absl::string_view principal,
+                                           absl::string_view method);
 
   // Audit entries, newest first: changes (from the change log) and person
   // reads, filtered as in ListAuditRequest.

@@ -91,12 +91,10 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::SearchFresh(
   if (request.fresh_days() < 0) {
     return absl::InvalidArgumentError("fresh_days: must be >= 0 (0 means all records)");
   }
-  SOFDIR_ASSIGN_OR_RETURN(const int page_size,
-                          Limit(request.page_size(), kDefaultSearchPageSize,
-                                search::SearchIndex::kMaxLimit, "page_size"));
+  SOFDIR_ASSIGN_OR_RETURN(const int page_size, Limit(request.page_size(), kDefaultSearchPageSize,
+                                                     search::SearchIndex::kMaxLimit, "page_size"));
   SOFDIR_ASSIGN_OR_RETURN(const int offset, DecodeOffset(request));
-  const int64_t cutoff =
-      absl::ToUnixSeconds(absl::Now() - absl::Hours(24) * request.fresh_days());
+  const int64_t cutoff = absl::ToUnixSeconds(absl::Now() - absl::Hours(24) * request.fresh_days());
   // Walk the unfiltered ranking and keep the fresh hits, in order.
   v1::SearchEntriesRequest page = request;
   page.set_fresh_days(0);
@@ -161,8 +159,7 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
   } else if (!request.near_district().empty()) {
     absl::StatusOr<search::GeoPoint> point = search::Geo::Resolve(request.near_district());
     if (!point.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("near_district: ", point.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat("near_district: ", point.status().message()));
     }
     query.near = *point;
   }

@@ -27,15 +27,15 @@ constexpr char kWaitingMark = 'W';
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   google::protobuf::Timestamp ts;
   ts.set_seconds(absl::ToUnixSeconds(time));
-  ts.set_nanos(static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) /
-                                    absl::Nanoseconds(1)));
+  ts.set_nanos(
+      static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
   return ts;
 }
 
 std::string IndexValue(const v1::Booking& booking) {
-  return absl::StrCat(std::string(1, booking.status() == v1::CONFIRMED ? kConfirmedMark
-                                                                       : kWaitingMark),
-                      booking.booking_id());
+  return absl::StrCat(
+      std::string(1, booking.status() == v1::CONFIRMED ? kConfirmedMark : kWaitingMark),
+      booking.booking_id());
 }
 
 // The active bookings of one slot, from its index entries (booking order).
@@ -45,9 +45,9 @@ struct SlotState {
   std::vector<std::string> active;   // all active booking ids
 };
 
-using ScanFn = std::function<absl::Status(
-    ColumnFamily, absl::string_view, absl::string_view,
-    const std::function<bool(absl::string_view, absl::string_view)>&)>;
+using ScanFn =
+    std::function<absl::Status(ColumnFamily, absl::string_view, absl::string_view,
+                               const std::function<bool(absl::string_view, absl::string_view)>&)>;
 
 absl::StatusOr<SlotState> ReadSlot(const ScanFn& scan, absl::string_view offer_id,
                                    absl::string_view start) {
@@ -92,8 +92,7 @@ std::string SlotList(const v1::Praktik& offer) {
 }
 
 // Stages `booking` (already given its new status) and its change entry.
-void StageBooking(Directory::Transaction& transaction, v1::Booking& booking,
-                  v1::ChangeType type) {
+void StageBooking(Directory::Transaction& transaction, v1::Booking& booking, v1::ChangeType type) {
   transaction.Put(ColumnFamily::kBookings, booking.booking_id(), booking.SerializeAsString());
   v1::Change change;
   change.set_id(booking.booking_id());
@@ -111,10 +110,10 @@ absl::Status StagePromotion(Directory::Transaction& transaction, const std::stri
   booking.set_status(v1::CONFIRMED);
   booking.set_revision(booking.revision() + 1);
   *booking.mutable_update_time() = ToTimestamp(now);
-  transaction.Put(ColumnFamily::kBookingIndex,
-                  storage::SlotBookingKey(booking.offer_id(), booking.slot_start(),
-                                          booking.create_sequence()),
-                  IndexValue(booking));
+  transaction.Put(
+      ColumnFamily::kBookingIndex,
+      storage::SlotBookingKey(booking.offer_id(), booking.slot_start(), booking.create_sequence()),
+      IndexValue(booking));
   StageBooking(transaction, booking, v1::CHANGE_UPDATED);
   return absl::OkStatus();
 }
@@ -137,8 +136,7 @@ absl::Status PraktikBookings::FillPosition(v1::Booking& booking) const {
   booking.set_waitlist_position(0);
   if (booking.status() != v1::WAITLISTED) return absl::OkStatus();
   auto scan = [this](auto&&... args) { return storage_.Scan(args...); };
-  SOFDIR_ASSIGN_OR_RETURN(SlotState slot,
-                          ReadSlot(scan, booking.offer_id(), booking.slot_start()));
+  SOFDIR_ASSIGN_OR_RETURN(SlotState slot, ReadSlot(scan, booking.offer_id(), booking.slot_start()));
   for (size_t i = 0; i < slot.waiting.size(); ++i) {
     if (slot.waiting[i] == booking.booking_id()) {
       booking.set_waitlist_position(static_cast<int32_t>(i + 1));
@@ -155,8 +153,8 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         absl::StrCat("offer_id: \"", request.offer_id(), "\" is not a praktik id"));
   }
   if (!IsValidDate(request.slot_start())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "slot_start: \"", request.slot_start(), "\" is not a date; valid: YYYY-MM-DD"));
+    return absl::InvalidArgumentError(absl::StrCat("slot_start: \"", request.slot_start(),
+                                                   "\" is not a date; valid: YYYY-MM-DD"));
   }
   const std::string name(absl::StripAsciiWhitespace(request.name()));
   if (name.empty()) return absl::InvalidArgumentError("name: required");
@@ -183,93 +181,100 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
 
   v1::Booking result;
   bool replayed = false;
-  SOFDIR_RETURN_IF_ERROR(directory_.Transact([&](Directory::Transaction& tx) -> absl::Status {
-    auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
-    if (!request.request_id().empty()) {
-      SOFDIR_ASSIGN_OR_RETURN(
-          std::optional<std::string> earlier,
-          tx.Get(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id())));
-      if (earlier) {
-        SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                                tx.Get(ColumnFamily::kBookings, *earlier));
-        SOFDIR_ASSIGN_OR_RETURN(result, ParseBooking(bytes, *earlier));
-        replayed = true;
+  SOFDIR_RETURN_IF_ERROR(directory_.Transact(
+      [&](Directory::Transaction& tx) -> absl::Status {
+        auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
+        if (!request.request_id().empty()) {
+          SOFDIR_ASSIGN_OR_RETURN(
+              std::optional<std::string> earlier,
+              tx.Get(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id())));
+          if (earlier) {
+            SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                                    tx.Get(ColumnFamily::kBookings, *earlier));
+            SOFDIR_ASSIGN_OR_RETURN(result, ParseBooking(bytes, *earlier));
+            replayed = true;
+            return absl::OkStatus();
+          }
+        }
+        SOFDIR_ASSIGN_OR_RETURN(std::optional<v1::Record> offer, tx.Load(request.offer_id()));
+        if (!offer || !offer->has_praktik()) {
+          return absl::NotFoundError(
+              absl::StrCat("offer_id: ", request.offer_id(), " does not exist"));
+        }
+        const v1::PraktikSlot* slot = FindSlot(offer->praktik(), request.slot_start());
+        if (slot == nullptr) {
+          return absl::NotFoundError(
+              absl::StrCat("slot_start: ", request.offer_id(), " has no slot starting ",
+                           request.slot_start(), "; its slots start ", SlotList(offer->praktik())));
+        }
+        if (absl::FormatCivilTime(today) >= slot->start()) {
+          return absl::InvalidArgumentError(absl::StrCat("slot_start: the ", slot->start(),
+                                                         " slot has started; book a later slot"));
+        }
+        if (!request.unit_id().empty()) {
+          SOFDIR_ASSIGN_OR_RETURN(std::optional<v1::Record> unit, tx.Load(request.unit_id()));
+          if (!unit) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("unit_id: ", request.unit_id(), " does not exist"));
+          }
+        }
+        SOFDIR_ASSIGN_OR_RETURN(SlotState state, ReadSlot(scan, request.offer_id(), slot->start()));
+        // One active booking per person and slot: look through this person's
+        // bookings (few) rather than the slot's (many).
+        std::vector<std::string> mine;
+        const std::string email_prefix = storage::EmailBookingPrefix(email);
+        SOFDIR_RETURN_IF_ERROR(tx.Scan(ColumnFamily::kBookingIndex, email_prefix, "",
+                                       [&](absl::string_view key, absl::string_view) {
+                                         mine.emplace_back(key.substr(email_prefix.size()));
+                                         return true;
+                                       }));
+        for (const std::string& id : mine) {
+          SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                                  tx.Get(ColumnFamily::kBookings, id));
+          SOFDIR_ASSIGN_OR_RETURN(v1::Booking other, ParseBooking(bytes, id));
+          if (other.status() != v1::CANCELLED && other.offer_id() == request.offer_id() &&
+              other.slot_start() == slot->start()) {
+            return absl::AlreadyExistsError(absl::StrCat("email: ", request.email(),
+                                                         " already holds ", id, " for the ",
+                                                         slot->start(), " slot"));
+          }
+        }
+
+        const uint64_t sequence = tx.NextSequence();
+        const absl::Time now = options_.now();
+        result.set_booking_id(absl::StrCat("booking-", sequence));
+        result.set_offer_id(request.offer_id());
+        result.set_slot_start(slot->start());
+        result.set_slot_end(slot->end());
+        result.set_offer_title(offer->praktik().title());
+        result.set_name(name);
+        result.set_email(request.email());
+        result.set_unit_id(request.unit_id());
+        result.set_note(request.note());
+        result.set_request_id(request.request_id());
+        result.set_create_sequence(sequence);
+        *result.mutable_create_time() = ToTimestamp(now);
+        *result.mutable_update_time() = ToTimestamp(now);
+        const bool seat_free = state.confirmed < slot->seats();
+        result.set_status(seat_free ? v1::CONFIRMED : v1::WAITLISTED);
+        result.set_waitlist_position(seat_free ? 0
+                                               : static_cast<int32_t>(state.waiting.size() + 1));
+
+        tx.Put(ColumnFamily::kBookingIndex,
+               storage::SlotBookingKey(request.offer_id(), slot->start(), sequence),
+               IndexValue(result));
+        tx.Put(ColumnFamily::kBookingIndex, storage::EmailBookingKey(email, result.booking_id()),
+               "");
+        if (!request.request_id().empty()) {
+          tx.Put(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id()),
+                 result.booking_id());
+        }
+        v1::Booking stored = result;
+        stored.clear_waitlist_position();
+        StageBooking(tx, stored, v1::CHANGE_CREATED);
         return absl::OkStatus();
-      }
-    }
-    SOFDIR_ASSIGN_OR_RETURN(std::optional<v1::Record> offer, tx.Load(request.offer_id()));
-    if (!offer || !offer->has_praktik()) {
-      return absl::NotFoundError(absl::StrCat("offer_id: ", request.offer_id(), " does not exist"));
-    }
-    const v1::PraktikSlot* slot = FindSlot(offer->praktik(), request.slot_start());
-    if (slot == nullptr) {
-      return absl::NotFoundError(absl::StrCat("slot_start: ", request.offer_id(),
-                                              " has no slot starting ", request.slot_start(),
-                                              "; its slots start ", SlotList(offer->praktik())));
-    }
-    if (absl::FormatCivilTime(today) >= slot->start()) {
-      return absl::InvalidArgumentError(absl::StrCat("slot_start: the ", slot->start(),
-                                                     " slot has started; book a later slot"));
-    }
-    if (!request.unit_id().empty()) {
-      SOFDIR_ASSIGN_OR_RETURN(std::optional<v1::Record> unit, tx.Load(request.unit_id()));
-      if (!unit) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("unit_id: ", request.unit_id(), " does not exist"));
-      }
-    }
-    SOFDIR_ASSIGN_OR_RETURN(SlotState state, ReadSlot(scan, request.offer_id(), slot->start()));
-    // One active booking per person and slot: look through this person's
-    // bookings (few) rather than the slot's (many).
-    std::vector<std::string> mine;
-    const std::string email_prefix = storage::EmailBookingPrefix(email);
-    SOFDIR_RETURN_IF_ERROR(tx.Scan(ColumnFamily::kBookingIndex, email_prefix, "",
-                                   [&](absl::string_view key, absl::string_view) {
-                                     mine.emplace_back(key.substr(email_prefix.size()));
-                                     return true;
-                                   }));
-    for (const std::string& id : mine) {
-      SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes, tx.Get(ColumnFamily::kBookings, id));
-      SOFDIR_ASSIGN_OR_RETURN(v1::Booking other, ParseBooking(bytes, id));
-      if (other.status() != v1::CANCELLED && other.offer_id() == request.offer_id() &&
-          other.slot_start() == slot->start()) {
-        return absl::AlreadyExistsError(absl::StrCat("email: ", request.email(), " already holds ",
-                                                     id, " for the ", slot->start(), " slot"));
-      }
-    }
-
-    const uint64_t sequence = tx.NextSequence();
-    const absl::Time now = options_.now();
-    result.set_booking_id(absl::StrCat("booking-", sequence));
-    result.set_offer_id(request.offer_id());
-    result.set_slot_start(slot->start());
-    result.set_slot_end(slot->end());
-    result.set_offer_title(offer->praktik().title());
-    result.set_name(name);
-    result.set_email(request.email());
-    result.set_unit_id(request.unit_id());
-    result.set_note(request.note());
-    result.set_request_id(request.request_id());
-    result.set_create_sequence(sequence);
-    *result.mutable_create_time() = ToTimestamp(now);
-    *result.mutable_update_time() = ToTimestamp(now);
-    const bool seat_free = state.confirmed < slot->seats();
-    result.set_status(seat_free ? v1::CONFIRMED : v1::WAITLISTED);
-    result.set_waitlist_position(seat_free ? 0 : static_cast<int32_t>(state.waiting.size() + 1));
-
-    tx.Put(ColumnFamily::kBookingIndex,
-           storage::SlotBookingKey(request.offer_id(), slot->start(), sequence),
-           IndexValue(result));
-    tx.Put(ColumnFamily::kBookingIndex, storage::EmailBookingKey(email, result.booking_id()), "");
-    if (!request.request_id().empty()) {
-      tx.Put(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id()),
-             result.booking_id());
-    }
-    v1::Booking stored = result;
-    stored.clear_waitlist_position();
-    StageBooking(tx, stored, v1::CHANGE_CREATED);
-    return absl::OkStatus();
-  }, actor));
+      },
+      actor));
   if (replayed) SOFDIR_RETURN_IF_ERROR(FillPosition(result));
   return result;
 }
@@ -279,37 +284,39 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
   if (booking_id.empty()) return absl::InvalidArgumentError("booking_id: required");
   const absl::CivilDay today = options_.today();
   v1::Booking result;
-  SOFDIR_RETURN_IF_ERROR(directory_.Transact([&](Directory::Transaction& tx) -> absl::Status {
-    auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
-    SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                            tx.Get(ColumnFamily::kBookings, booking_id));
-    SOFDIR_ASSIGN_OR_RETURN(result, ParseBooking(bytes, booking_id));
-    if (result.status() == v1::CANCELLED) return absl::OkStatus();
-    if (absl::FormatCivilTime(today) >= result.slot_start()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(booking_id, ": the ", result.slot_start(),
-                       " slot has started; bookings can be cancelled until a slot starts"));
-    }
-    SOFDIR_ASSIGN_OR_RETURN(SlotState state,
-                            ReadSlot(scan, result.offer_id(), result.slot_start()));
-    const bool held_seat = result.status() == v1::CONFIRMED;
-    const absl::Time now = options_.now();
-    tx.Delete(ColumnFamily::kBookingIndex,
-              storage::SlotBookingKey(result.offer_id(), result.slot_start(),
-                                      result.create_sequence()));
-    result.set_status(v1::CANCELLED);
-    result.set_revision(result.revision() + 1);
-    *result.mutable_update_time() = ToTimestamp(now);
-    StageBooking(tx, result, v1::CHANGE_UPDATED);
+  SOFDIR_RETURN_IF_ERROR(directory_.Transact(
+      [&](Directory::Transaction& tx) -> absl::Status {
+        auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
+        SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                                tx.Get(ColumnFamily::kBookings, booking_id));
+        SOFDIR_ASSIGN_OR_RETURN(result, ParseBooking(bytes, booking_id));
+        if (result.status() == v1::CANCELLED) return absl::OkStatus();
+        if (absl::FormatCivilTime(today) >= result.slot_start()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(booking_id, ": the ", result.slot_start(),
+                           " slot has started; bookings can be cancelled until a slot starts"));
+        }
+        SOFDIR_ASSIGN_OR_RETURN(SlotState state,
+                                ReadSlot(scan, result.offer_id(), result.slot_start()));
+        const bool held_seat = result.status() == v1::CONFIRMED;
+        const absl::Time now = options_.now();
+        tx.Delete(ColumnFamily::kBookingIndex,
+                  storage::SlotBookingKey(result.offer_id(), result.slot_start(),
+                                          result.create_sequence()));
+        result.set_status(v1::CANCELLED);
+        result.set_revision(result.revision() + 1);
+        *result.mutable_update_time() = ToTimestamp(now);
+        StageBooking(tx, result, v1::CHANGE_UPDATED);
 
-    if (held_seat) {
-      for (const std::string& id : state.waiting) {
-        if (id == booking_id) continue;
-        return StagePromotion(tx, id, now);
-      }
-    }
-    return absl::OkStatus();
-  }, actor));
+        if (held_seat) {
+          for (const std::string& id : state.waiting) {
+            if (id == booking_id) continue;
+            return StagePromotion(tx, id, now);
+          }
+        }
+        return absl::OkStatus();
+      },
+      actor));
   return result;
 }
 
@@ -328,8 +335,7 @@ absl::StatusOr<v1::ListBookingsResponse> PraktikBookings::List(
   std::vector<std::string> ids;
   if (!request.email().empty()) {
     SOFDIR_RETURN_IF_ERROR(ValidateEmail("email", request.email()));
-    const std::string prefix =
-        storage::EmailBookingPrefix(absl::AsciiStrToLower(request.email()));
+    const std::string prefix = storage::EmailBookingPrefix(absl::AsciiStrToLower(request.email()));
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kBookingIndex, prefix, "",
                                          [&](absl::string_view key, absl::string_view) {
                                            ids.emplace_back(key.substr(prefix.size()));
@@ -363,9 +369,8 @@ absl::StatusOr<v1::ListBookingsResponse> PraktikBookings::List(
 
 absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
     const v1::ListPraktikOffersRequest& request) const {
-  for (const auto& [field, value] :
-       {std::make_pair("from_date", request.from_date()),
-        std::make_pair("to_date", request.to_date())}) {
+  for (const auto& [field, value] : {std::make_pair("from_date", request.from_date()),
+                                     std::make_pair("to_date", request.to_date())}) {
     if (!value.empty() && !IsValidDate(value)) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ": \"", value, "\" is not a date; valid: YYYY-MM-DD"));
@@ -433,8 +438,7 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
   return response;
 }
 
-absl::StatusOr<v1::BookingCalendar> PraktikBookings::Calendar(
-    absl::string_view booking_id) const {
+absl::StatusOr<v1::BookingCalendar> PraktikBookings::Calendar(absl::string_view booking_id) const {
   SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, Get(booking_id));
   CalendarPlace place;
   absl::StatusOr<v1::Record> offer = directory_.Get(booking.offer_id());
@@ -444,8 +448,8 @@ absl::StatusOr<v1::BookingCalendar> PraktikBookings::Calendar(
       const v1::Unit& unit = host->unit();
       place.host_name = unit.name();
       if (!unit.address().street().empty()) {
-        place.address = absl::StrCat(unit.address().street(), ", ", unit.address().postcode(),
-                                     " ", unit.address().city());
+        place.address = absl::StrCat(unit.address().street(), ", ", unit.address().postcode(), " ",
+                                     unit.address().city());
       }
       place.organizer_name = unit.name();
       place.organizer_email = unit.email();
@@ -474,8 +478,8 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
   for (const v1::PraktikSlot& slot : old_offer.slots()) {
     SOFDIR_ASSIGN_OR_RETURN(SlotState state, ReadSlot(scan, old_offer.id(), slot.start()));
     if (state.active.empty()) continue;
-    const v1::PraktikSlot* kept = after != nullptr ? FindSlot(after->praktik(), slot.start())
-                                                   : nullptr;
+    const v1::PraktikSlot* kept =
+        after != nullptr ? FindSlot(after->praktik(), slot.start()) : nullptr;
     if (kept == nullptr) {
       stranded += static_cast<int>(state.active.size());
       stranded_slots.push_back(absl::StrCat(slot.start(), ": ", state.active.size()));
@@ -483,19 +487,19 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
     }
     if (kept->seats() < state.confirmed) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "praktik.slots: the ", slot.start(), " slot would have ", kept->seats(),
-          " seat(s) but ", state.confirmed,
-          " bookings are confirmed; cancel bookings first or keep at least ", state.confirmed));
+          "praktik.slots: the ", slot.start(), " slot would have ", kept->seats(), " seat(s) but ",
+          state.confirmed, " bookings are confirmed; cancel bookings first or keep at least ",
+          state.confirmed));
     }
     const size_t extra = static_cast<size_t>(kept->seats() - state.confirmed);
     promotions.emplace_back(state.waiting.begin(),
                             state.waiting.begin() + std::min(extra, state.waiting.size()));
   }
   if (stranded > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        after == nullptr ? old_offer.id() : "praktik.slots", ": ", stranded,
-        " active booking(s) stand in the way (slot ", absl::StrJoin(stranded_slots, ", slot "),
-        "); cancel them first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(after == nullptr ? old_offer.id() : "praktik.slots", ": ", stranded,
+                     " active booking(s) stand in the way (slot ",
+                     absl::StrJoin(stranded_slots, ", slot "), "); cancel them first"));
   }
   const absl::Time now = options_.now();
   for (const std::vector<std::string>& ids : promotions) {

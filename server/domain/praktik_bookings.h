@@ -48,8 +48,7 @@ class PraktikBookings : public Directory::WriteGuard {
   // Cancelling a cancelled booking returns it unchanged.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Cancel(absl::string_view booking_id,
                                                                    const Actor& actor = {});
-  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Get(
-      absl::string_view booking_id) const;
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Get(absl::string_view booking_id) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBookingsResponse> List(
       const sof::directory::v1::ListBookingsRequest& request) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListPraktikOffersResponse> ListOffers(

@@ -26,12 +26,23 @@ constexpr std::initializer_list<absl::string_view> kAreas = {
     "Handicap", "Psykiatri", "Udsatte voksne", "Udsatte børn og unge", "Centraladministrationen"};
 constexpr std::initializer_list<absl::string_view> kRoles = {"myndighed", "udfører", "stab"};
 constexpr std::initializer_list<absl::string_view> kDistricts = {
-    "Indre By", "Christianshavn", "Østerbro", "Nørrebro", "Vesterbro/Kongens Enghave", "Valby",
-    "Vanløse", "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest"};
-constexpr std::initializer_list<absl::string_view> kServiceTypes = {
-    "botilbud", "døgninstitution", "støtte i eget hjem", "dagtilbud", "beskyttet beskæftigelse",
-    "værested", "behandling", "rådgivning", "støtte- og kontaktperson", "herberg/forsorgshjem",
-    "krisecenter", "aflastning", "familiebehandling", "hjemmepleje"};
+    "Indre By",   "Christianshavn", "Østerbro",       "Nørrebro",   "Vesterbro/Kongens Enghave",
+    "Valby",      "Vanløse",        "Brønshøj-Husum", "Bispebjerg", "Amager Øst",
+    "Amager Vest"};
+constexpr std::initializer_list<absl::string_view> kServiceTypes = {"botilbud",
+                                                                    "døgninstitution",
+                                                                    "støtte i eget hjem",
+                                                                    "dagtilbud",
+                                                                    "beskyttet beskæftigelse",
+                                                                    "værested",
+                                                                    "behandling",
+                                                                    "rådgivning",
+                                                                    "støtte- og kontaktperson",
+                                                                    "herberg/forsorgshjem",
+                                                                    "krisecenter",
+                                                                    "aflastning",
+                                                                    "familiebehandling",
+                                                                    "hjemmepleje"};
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -43,8 +54,9 @@ absl::Status OneOf(absl::string_view field, const std::string& value,
   for (absl::string_view v : valid) {
     if (v == value) return absl::OkStatus();
   }
-  return Invalid(field, absl::StrCat(value.empty() ? "required" : absl::StrCat("\"", value, "\" is not valid"),
-                                     "; valid: ", absl::StrJoin(valid, ", ")));
+  return Invalid(
+      field, absl::StrCat(value.empty() ? "required" : absl::StrCat("\"", value, "\" is not valid"),
+                          "; valid: ", absl::StrJoin(valid, ", ")));
 }
 
 absl::Status Required(absl::string_view field, const std::string& value) {
@@ -76,8 +88,8 @@ absl::Status CheckStrings(const Message& message, const std::string& path) {
     }
     int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
     for (int i = 0; i < count; ++i) {
-      std::string item_path = field->is_repeated() ? absl::StrCat(field_path, "[", i, "]")
-                                                   : field_path;
+      std::string item_path =
+          field->is_repeated() ? absl::StrCat(field_path, "[", i, "]") : field_path;
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         std::string scratch;
         const std::string& value =
@@ -186,8 +198,8 @@ absl::Status ValidatePartner(const sof::directory::v1::Partner& partner) {
     return Invalid("partner.related_unit_ids", "required; valid: one or more unit ids");
   }
   for (int i = 0; i < partner.related_unit_ids_size(); ++i) {
-    SOFDIR_RETURN_IF_ERROR(ValidateId(absl::StrCat("partner.related_unit_ids[", i, "]"),
-                                      partner.related_unit_ids(i)));
+    SOFDIR_RETURN_IF_ERROR(
+        ValidateId(absl::StrCat("partner.related_unit_ids[", i, "]"), partner.related_unit_ids(i)));
   }
   SOFDIR_RETURN_IF_ERROR(ValidateEmail("partner.contact.email", partner.contact().email()));
   return Date("partner.updated_at", partner.updated_at(), false);

@@ -12,9 +12,9 @@
 namespace sofdir::domain {
 
 inline constexpr size_t kMaxNameBytes = 300;
-inline constexpr size_t kMaxTextBytes = 20000;   // descriptions
-inline constexpr size_t kMaxFieldBytes = 1000;   // every other string
-inline constexpr size_t kMaxListEntries = 200;   // every repeated field
+inline constexpr size_t kMaxTextBytes = 20000;  // descriptions
+inline constexpr size_t kMaxFieldBytes = 1000;  // every other string
+inline constexpr size_t kMaxListEntries = 200;  // every repeated field
 
 // OK, or INVALID_ARGUMENT whose message starts with the field path (e.g.
 // "tilbud.free_places: 5 is more than capacity 3") and says what is valid.

@@ -212,8 +212,9 @@ std::string RecordToJson(const Record& record) {
 std::string RecordToJsonWithMetadata(const Record& record) {
   std::string json = RecordToJson(record);
   json.pop_back();
-  absl::StrAppend(&json, ",\"etag\":\"", record.etag(), "\",\"create_sequence\":",
-                  record.create_sequence(), ",\"update_sequence\":", record.update_sequence());
+  absl::StrAppend(&json, ",\"etag\":\"", record.etag(),
+                  "\",\"create_sequence\":", record.create_sequence(),
+                  ",\"update_sequence\":", record.update_sequence());
   if (record.has_verified_time()) {
     absl::StrAppend(&json, ",\"verified_time\":\"",
                     absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",

@@ -10,9 +10,9 @@
 #define SOFDIR_SERVER_MODEL_RECORD_JSON_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "sof/directory/v1/records.pb.h"
 
 namespace sofdir::model {

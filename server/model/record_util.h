@@ -6,9 +6,9 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "sof/directory/v1/records.pb.h"
 
 namespace sofdir::model {
@@ -18,9 +18,8 @@ using ::sof::directory::v1::RecordKind;
 
 // The five kinds in dependency order: a record only refers to kinds before
 // it (unit -> person -> tilbud -> praktik -> partner).
-inline constexpr RecordKind kAllKinds[] = {
-    RecordKind::UNIT, RecordKind::PERSON, RecordKind::TILBUD, RecordKind::PRAKTIK,
-    RecordKind::PARTNER};
+inline constexpr RecordKind kAllKinds[] = {RecordKind::UNIT, RecordKind::PERSON, RecordKind::TILBUD,
+                                           RecordKind::PRAKTIK, RecordKind::PARTNER};
 
 // "unit", "tilbud", "partner", "praktik", "person"; "" for UNSPECIFIED.
 absl::string_view KindName(RecordKind kind);
@@ -49,8 +48,8 @@ const std::string& DisplayName(const Record& record);
 struct Reference {
   absl::string_view field;   // e.g. "parent_id", "related_unit_ids"
   absl::string_view target;  // the id referred to (points into the record)
-  RecordKind target_kind;   // the kind the field must refer to
-  bool is_parent;           // the "parent" relation used by List's filter
+  RecordKind target_kind;    // the kind the field must refer to
+  bool is_parent;            // the "parent" relation used by List's filter
 };
 
 // Every non-empty reference the record holds, in field order.

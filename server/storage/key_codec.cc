@@ -56,7 +56,9 @@ absl::string_view RefSource(absl::string_view ref_key) {
   return zero == absl::string_view::npos ? absl::string_view() : ref_key.substr(zero + 1);
 }
 
-std::string RequestKey(absl::string_view request_id) { return absl::StrCat("request/", request_id); }
+std::string RequestKey(absl::string_view request_id) {
+  return absl::StrCat("request/", request_id);
+}
 
 std::string BookingRequestKey(absl::string_view request_id) {
   return absl::StrCat("booking-request/", request_id);
@@ -79,9 +81,7 @@ std::string SlotBookingKey(absl::string_view offer_id, absl::string_view slot_st
   return absl::StrCat(SlotBookingPrefix(offer_id, slot_start), EncodeSequence(booking_sequence));
 }
 
-std::string ReadLogPrefix(absl::string_view person_id) {
-  return absl::StrCat(person_id, kZero);
-}
+std::string ReadLogPrefix(absl::string_view person_id) { return absl::StrCat(person_id, kZero); }
 
 std::string ReadLogKey(absl::string_view person_id, int64_t unix_micros,
                        absl::string_view principal) {

@@ -76,9 +76,9 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  absl::Status status = FromRocks(
-      rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db),
-      absl::StrCat("opening data directory ", options.path));
+  absl::Status status =
+      FromRocks(rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db),
+                absl::StrCat("opening data directory ", options.path));
   if (!status.ok()) return status;
   storage->db_.reset(db);
   for (size_t i = 0; i < static_cast<size_t>(ColumnFamily::kCount); ++i) {

@@ -14,10 +14,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "server/storage/key_codec.h"
@@ -28,9 +28,9 @@ namespace sofdir::storage {
 class Storage {
  public:
   struct Options {
-    std::string path;                       // directory; created when missing
-    size_t block_cache_bytes = 64 << 20;    // shared by all column families
-    size_t write_buffer_bytes = 64 << 20;   // memtables, all column families
+    std::string path;                      // directory; created when missing
+    size_t block_cache_bytes = 64 << 20;   // shared by all column families
+    size_t write_buffer_bytes = 64 << 20;  // memtables, all column families
   };
 
   // Opens or creates the database at options.path. FAILED_PRECONDITION when

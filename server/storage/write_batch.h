@@ -5,8 +5,8 @@
 #define SOFDIR_SERVER_STORAGE_WRITE_BATCH_H_
 
 #include <array>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "server/storage/key_codec.h"

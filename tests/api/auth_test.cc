@@ -28,11 +28,16 @@ constexpr char kAdmin[] = "admin-token-01234567890";
 
 std::string Config(bool anonymous_search, const std::string& extra = "") {
   return std::string(R"({"tokens": [
-    {"token": ")") + kReader + R"(", "principal": "reader@kk.dk", "roles": ["reader"]},
-    {"token": ")" + kBooker + R"(", "principal": "booker@kk.dk", "roles": ["booker"]},
-    {"token": ")" + kEditor + R"(", "principal": "editor@kk.dk", "roles": ["editor"], "units": ["unit-2"]},
-    {"token": ")" + kAdmin + R"(", "principal": "admin@kk.dk", "roles": ["admin"]})" + extra + R"(
-  ], "anonymous_search": )" + (anonymous_search ? "true" : "false") + "}";
+    {"token": ")") +
+         kReader + R"(", "principal": "reader@kk.dk", "roles": ["reader"]},
+    {"token": ")" +
+         kBooker + R"(", "principal": "booker@kk.dk", "roles": ["booker"]},
+    {"token": ")" +
+         kEditor + R"(", "principal": "editor@kk.dk", "roles": ["editor"], "units": ["unit-2"]},
+    {"token": ")" +
+         kAdmin + R"(", "principal": "admin@kk.dk", "roles": ["admin"]})" + extra + R"(
+  ], "anonymous_search": )" +
+         (anonymous_search ? "true" : "false") + "}";
 }
 
 class AuthTest : public ::testing::Test {
@@ -86,7 +91,8 @@ std::map<std::string, Call> AllMethods() {
   };
   m["CreateRecord"] = [](Stub& s, grpc::ClientContext& c, const std::string& email) {
     v1::CreateRecordRequest r;
-    *r.mutable_record() = testing::MakePerson("person-" + email.substr(0, email.find('@')), "unit-2");
+    *r.mutable_record() =
+        testing::MakePerson("person-" + email.substr(0, email.find('@')), "unit-2");
     v1::Record out;
     return s.CreateRecord(&c, r, &out);
   };
@@ -199,7 +205,7 @@ std::map<std::string, Call> AllMethods() {
 }
 
 const std::set<std::string> kReaderMethods = {
-    "GetRecord",     "ListRecords",    "ExportRecords", "ListChanges",      "WatchChanges",
+    "GetRecord",     "ListRecords",    "ExportRecords", "ListChanges",       "WatchChanges",
     "SearchEntries", "SuggestEntries", "WhoKnows",      "ListPraktikOffers", "ListStaleRecords"};
 const std::set<std::string> kBookingMethods = {"BookPraktik", "CancelBooking", "GetBooking",
                                                "ListBookings", "GetBookingCalendar"};
@@ -360,7 +366,8 @@ TEST_F(AuthTest, AuditShowsWhoChangedWhichFieldsAndWhoReadWhichPerson) {
 TEST_F(AuthTest, ReloadAddsTokensAndABrokenFileKeepsTheOldOnes) {
   Start(false);
   std::ofstream(config_path_) << Config(
-      false, R"(, {"token": "new-token-0123456789", "principal": "ny@kk.dk", "roles": ["reader"]})");
+      false,
+      R"(, {"token": "new-token-0123456789", "principal": "ny@kk.dk", "roles": ["reader"]})");
   ASSERT_TRUE(app_->ReloadAuth().ok());
   grpc::ClientContext context;
   Prepare(context, "new-token-0123456789");

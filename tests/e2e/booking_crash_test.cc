@@ -17,8 +17,8 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "gtest/gtest.h"
 #include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/testing/process.h"
 #include "tests/testing/records.h"

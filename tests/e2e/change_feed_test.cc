@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "gtest/gtest.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
 #include "server/model/record_util.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/testing/process.h"
@@ -130,8 +130,7 @@ TEST(ChangeFeedTest, WatcherReplicaEqualsExportAfterTenThousandWritesAndARestart
       if (mine.empty() || choice < 5) {
         std::string id = "person-w" + std::to_string(w) + "-" + std::to_string(next++);
         v1::CreateRecordRequest create;
-        *create.mutable_record() =
-            testing::MakePerson(id, "unit-" + std::to_string(rng() % 5));
+        *create.mutable_record() = testing::MakePerson(id, "unit-" + std::to_string(rng() % 5));
         create.set_request_id(id);  // safe to retry across the restart
         status = stub->CreateRecord(&context, create, &out);
         if (status.ok()) mine.push_back(id);
@@ -150,8 +149,10 @@ TEST(ChangeFeedTest, WatcherReplicaEqualsExportAfterTenThousandWritesAndARestart
           mine.erase(mine.begin() + pick);
         }
       }
-      if (status.ok()) done.fetch_add(1);
-      else std::this_thread::sleep_for(std::chrono::milliseconds(20));  // server restarting
+      if (status.ok())
+        done.fetch_add(1);
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // server restarting
     }
   };
   std::vector<std::thread> writers;

@@ -21,8 +21,8 @@ namespace sofdir {
 namespace {
 
 using ::google::protobuf::Struct;
-using ::testing::HasSubstr;
 using testing::CommandResult;
+using ::testing::HasSubstr;
 using testing::ParseJson;
 
 // The dataset a user would import: shared/data when present, else the demo.
@@ -74,8 +74,7 @@ TEST_F(CliTest, ImportGetListAllPagesAndExportRoundTrip) {
 
   CommandResult table = Cli({"get", "tilbud-0001"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_THAT(table.out,
-              HasSubstr(input.at("tilbud-0001").fields().at("name").string_value()));
+  EXPECT_THAT(table.out, HasSubstr(input.at("tilbud-0001").fields().at("name").string_value()));
 
   // Every tilbud exactly once across all pages.
   std::multiset<std::string> listed;
@@ -149,8 +148,8 @@ TEST_F(CliTest, ExitCodesTellNotFoundInvalidConflictAndUnreachableApart) {
   const std::string child = WriteFile(
       "child.json",
       R"j({"id": "unit-2", "kind": "unit", "name": "B", "area": "Handicap", "parent_id": "unit-1"})j");
-  const std::string bad = WriteFile(
-      "bad.json", R"j({"id": "unit-3", "kind": "unit", "name": "C", "area": "Sport"})j");
+  const std::string bad =
+      WriteFile("bad.json", R"j({"id": "unit-3", "kind": "unit", "name": "C", "area": "Sport"})j");
   EXPECT_EQ(Cli({"create", unit}).exit_code, 0);
   EXPECT_EQ(Cli({"create", child}).exit_code, 0);
 
@@ -247,7 +246,8 @@ TEST_F(CliDemoTest, FreshSearchKeepsOnlyRecentlyConfirmedRecords) {
   ASSERT_EQ(Cli({"verify", confirmed}).exit_code, 0);
   Struct after = CliJson({"search", "botilbud", "--kind", "tilbud", "--fresh", "--limit", "50"});
   std::set<std::string> ids;
-  for (const Struct& r : testing::JsonItems(after, "results")) ids.insert(testing::JsonText(r, "id"));
+  for (const Struct& r : testing::JsonItems(after, "results"))
+    ids.insert(testing::JsonText(r, "id"));
   EXPECT_TRUE(ids.count(confirmed));
   EXPECT_EQ(after.fields().at("total").number_value(),
             fresh.fields().at("total").number_value() + 1);
@@ -265,9 +265,9 @@ TEST_F(CliAuthTest, TokenFromFlagOrEnvironmentAndExitSevenWithoutOne) {
   EXPECT_EQ(anonymous.exit_code, 7) << anonymous.err;
   EXPECT_THAT(anonymous.err, HasSubstr("token"));
   EXPECT_EQ(Cli({"list", "unit", "--token", "reader-token-0123456789"}).exit_code, 0);
-  CommandResult from_env = testing::RunCommand(
-      {SOFDIR_CLI_BINARY, "list", "unit", "--server", server_.address()},
-      {"SOFDIR_TOKEN=reader-token-0123456789"});
+  CommandResult from_env =
+      testing::RunCommand({SOFDIR_CLI_BINARY, "list", "unit", "--server", server_.address()},
+                          {"SOFDIR_TOKEN=reader-token-0123456789"});
   EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
   const std::string unit = WriteFile(
       "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "A", "area": "Handicap"})j");

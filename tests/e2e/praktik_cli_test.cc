@@ -23,9 +23,9 @@ namespace {
 using ::google::protobuf::Struct;
 using ::google::protobuf::Value;
 using testing::CommandResult;
-using testing::ParseJson;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::ParseJson;
 
 std::string Text(const Struct& object, const std::string& name) {
   auto it = object.fields().find(name);

@@ -21,9 +21,9 @@ namespace {
 using ::google::protobuf::Struct;
 using ::google::protobuf::Value;
 using testing::CommandResult;
-using testing::ParseJson;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::ParseJson;
 
 const std::string& Field(const Struct& object, const std::string& name) {
   static const std::string kMissing = "<missing>";

@@ -54,8 +54,7 @@ class CliTest : public ::testing::Test {
 
   // Starts the server; call from SetUp.
   void StartServer(const std::vector<std::string>& extra_args = {}) {
-    ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, dir_.Sub("data"), extra_args))
-        << server_.log();
+    ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, dir_.Sub("data"), extra_args)) << server_.log();
   }
 
   // Runs `sofdir ARGS --server ADDRESS`.

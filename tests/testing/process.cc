@@ -31,8 +31,7 @@ std::string TempPath(const char* tag) {
 
 // fork + exec with stdout/stderr sent to files; returns the child's pid.
 int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-          const std::string& stdin_file, const std::string& out_path,
-          const std::string& err_path) {
+          const std::string& stdin_file, const std::string& out_path, const std::string& err_path) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -57,8 +56,8 @@ int ExitCode(int status) {
 
 }  // namespace
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env, const std::string& stdin_file) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         const std::string& stdin_file) {
   std::string out_path = TempPath("out");
   std::string err_path = TempPath("err");
   int pid = Spawn(argv, env, stdin_file, out_path, err_path);
