@@ -143,6 +143,8 @@ grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerCont
   return Run(context, Permission::kRead,
              [this, request, response](const Principal& principal) -> absl::Status {
                SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
+               SOFDIR_RETURN_IF_ERROR(
+                   directory_.LogPersonReads(response->records(), principal.name, "ListRecords"));
                return absl::OkStatus();
              });
 }
@@ -211,6 +213,8 @@ grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerCo
   return Run(context, Permission::kRead,
              [this, request, response](const Principal& principal) -> absl::Status {
                SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
+               SOFDIR_RETURN_IF_ERROR(
+                   directory_.LogPersonReads(response->records(), principal.name, "ExportRecords"));
                return absl::OkStatus();
              });
 }

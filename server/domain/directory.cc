@@ -769,6 +769,19 @@ absl::Status Directory::LogPersonRead(absl::string_view person_id, absl::string_
   return storage_.Write(batch).status();
 }
 
+absl::Status Directory::LogPersonReads(const google::protobuf::RepeatedPtrField<Record>& records,
+                                       absl::string_view principal, absl::string_view method) {
+  storage::WriteBatch batch = storage_.NewWriteBatch();
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  for (const Record& record : records) {
+    if (!record.has_person()) continue;
+    batch.Put(ColumnFamily::kReads, storage::ReadLogKey(record.person().id(), now, principal),
+              method);
+  }
+  if (batch.Count() == 0) return absl::OkStatus();
+  return storage_.Write(batch).status();
+}
+
 absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
     const sof::directory::v1::ListAuditRequest& request) const {
   if (request.page_size() < 0) {

@@ -181,6 +181,11 @@ class Directory {
   [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id, absl::string_view principal,
                                            absl::string_view method);
 
+  // LogPersonRead for every person among `records`, in one write.
+  [[nodiscard]] absl::Status LogPersonReads(
+      const google::protobuf::RepeatedPtrField<Record>& records, absl::string_view principal,
+      absl::string_view method);
+
   // Audit entries, newest first: changes (from the change log) and person
   // reads, filtered as in ListAuditRequest.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(

@@ -354,6 +354,19 @@ TEST_F(AuthTest, AuditShowsWhoChangedWhichFieldsAndWhoReadWhichPerson) {
   EXPECT_THAT(audit.entries(1).changed_fields(), ::testing::ElementsAre("title"));
   EXPECT_GT(audit.entries(1).sequence(), 0u);
 
+  // Listing persons counts as looking them up, too.
+  grpc::ClientContext list_context;
+  Prepare(list_context, kReader);
+  v1::ListRecordsRequest list;
+  list.set_kind(v1::PERSON);
+  v1::ListRecordsResponse listed;
+  ASSERT_TRUE(stub_->ListRecords(&list_context, list, &listed).ok());
+  grpc::ClientContext after_list;
+  Prepare(after_list, kAdmin);
+  ASSERT_TRUE(stub_->ListAudit(&after_list, request, &audit).ok());
+  EXPECT_EQ(audit.entries(0).method(), "ListRecords");
+  EXPECT_EQ(audit.entries(0).principal(), "reader@kk.dk");
+
   grpc::ClientContext by_principal;
   Prepare(by_principal, kAdmin);
   request.Clear();
