@@ -1,5 +1,6 @@
 // sofdir: the command-line client of sofdir-server. All flags and all wiring
 // live here; the commands themselves are in commands.h.
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -109,7 +110,9 @@ int Finish(const absl::Status& status) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   CLI::App cli{
       "sofdir: command-line client of the SOF knowledge directory (sofdir-server).\n"
       "Imports and exports the JSON Lines format of shared/data/README.md; reads,\n"
@@ -575,4 +578,17 @@ int main(int argc, char** argv) {
         sofdir::client::RunPraktikIcs(praktik_ics_flags.ToOptions(), praktik_ics_options));
   }
   return sofdir::client::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = Main(argc, argv);
+  // Leave without running static destructors: gRPC's background threads may
+  // still be tearing down a failed connection (e.g. a TLS handshake with a
+  // plaintext server), and destroying its globals under them crashes. All
+  // output is written and flushed; nothing else needs cleaning up.
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
 }
