@@ -9,6 +9,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/json.h"
 
 namespace sofdir::client {
 namespace {
@@ -19,26 +20,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-template <typename Message>
-Message FromText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
+using testing::FromText;
+using testing::ParseJson;
 
-Struct ParseJson(const std::string& text) {
-  Struct value;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text;
-  return value;
-}
-
-std::vector<std::string> Keys(const Struct& object) {
-  std::vector<std::string> keys;
-  for (const auto& [key, value] : object.fields()) keys.push_back(key);
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
+std::vector<std::string> Keys(const Struct& object) { return testing::JsonKeys(object); }
 
 v1::Booking Confirmed() {
   return FromText<v1::Booking>(R"pb(

@@ -13,36 +13,11 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/json.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace sofdir::testing {
-
-// Parses one JSON object; a parse failure fails the test.
-inline google::protobuf::Struct ParseJson(const std::string& text) {
-  google::protobuf::Struct value;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &value);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << text.substr(0, 300);
-  return value;
-}
-
-// The items of the array `list` in `body` (empty when absent).
-inline std::vector<google::protobuf::Struct> JsonItems(const google::protobuf::Struct& body,
-                                                       const std::string& list) {
-  std::vector<google::protobuf::Struct> items;
-  auto it = body.fields().find(list);
-  if (it == body.fields().end()) return items;
-  for (const auto& value : it->second.list_value().values()) {
-    items.push_back(value.struct_value());
-  }
-  return items;
-}
-
-// The string field `name` of `object`, or "<missing>".
-inline std::string JsonText(const google::protobuf::Struct& object, const std::string& name) {
-  auto it = object.fields().find(name);
-  return it == object.fields().end() ? "<missing>" : it->second.string_value();
-}
 
 class CliTest : public ::testing::Test {
  protected:
