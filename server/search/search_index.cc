@@ -150,6 +150,7 @@ struct Doc {
   bool has_geo = false, eff_geo = false;
   int16_t age_min = -1, age_max = -1, free_places = -1, capacity = -1;
   float lat = 0, lon = 0, eff_lat = 0, eff_lon = 0;
+  int64_t verified = 0;  // Record.verified_time, unix seconds; 0 = never
   std::vector<WeightedTerm> own;
   // Units: what records below them inherit.
   std::vector<uint32_t> name_terms, place_terms, area_terms, type_terms;
@@ -196,6 +197,7 @@ struct Meta {
   uint8_t kind = 0;
   uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
   int16_t age_min = -1, age_max = -1, free_places = -1;
+  int64_t verified = 0;  // Record.verified_time, unix seconds; 0 = never
 };
 
 // Seeks `doc` in sorted postings from *cursor on, galloping; advances
@@ -467,6 +469,7 @@ struct SearchIndex::State {
   bool Fill(const Record& record, Doc* doc, Analysis* a) {
     unit_type_text_.clear();
     a->occurrences.reserve(96);
+    doc->verified = record.has_verified_time() ? record.verified_time().seconds() : 0;
     switch (record.kind_case()) {
       case Record::kUnit: {
         const auto& u = record.unit();
@@ -736,7 +739,8 @@ struct SearchIndex::State {
                       d.service_type,
                       d.age_min,
                       d.age_max,
-                      d.free_places};
+                      d.free_places,
+                      d.verified};
     std::sort(ctx.begin(), ctx.end(), [](const Ctx& x, const Ctx& y) {
       return x.term != y.term ? x.term < y.term : x.field < y.field;
     });
@@ -1978,6 +1982,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
       return false;
     }
     if (query.only_free && m.free_places <= 0) return false;
+    if (query.verified_since && m.verified < *query.verified_since) return false;
     return expression->empty() || expression->Matches(st.Values(st.docs[d]));
   };
 

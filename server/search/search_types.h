@@ -2,6 +2,7 @@
 #define SOFDIR_SERVER_SEARCH_SEARCH_TYPES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct SearchQuery {
   std::string service_type;  // e.g. "botilbud"
   std::optional<int> age;    // tilbud whose age range covers this age
   bool only_free = false;    // tilbud with free_places > 0
+  // When set, only records whose Record.verified_time is at or after this
+  // time (unix seconds) match; records never verified do not.
+  std::optional<int64_t> verified_since;
   // When set, each hit carries its distance and nearer records rank higher.
   std::optional<GeoPoint> near;
   // AIP-160 subset, see FilterExpression; ANDed with the fields above.

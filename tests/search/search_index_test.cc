@@ -220,6 +220,30 @@ TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
   EXPECT_THAT(Ids(*valby), ElementsAre("tilbud-2"));
 }
 
+TEST_F(SearchIndexTest, VerifiedSinceKeepsOnlyRecentlyConfirmedRecordsInHitsTotalAndFacets) {
+  Record fresh = Tilbud("tilbud-1", "Behandling Nord", "unit-1", "", "Nørrebro");
+  fresh.mutable_verified_time()->set_seconds(2000);
+  Record stale = Tilbud("tilbud-2", "Behandling Syd", "unit-1", "", "Valby");
+  stale.mutable_verified_time()->set_seconds(1000);
+  Record never = Tilbud("tilbud-3", "Behandling Vest", "unit-1", "", "Valby");
+  Load({Unit("unit-1", "Center", "", "Valby"), fresh, stale, never});
+  SearchQuery q;
+  q.text = "behandling";
+  q.verified_since = 1500;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(Ids(*r), ElementsAre("tilbud-1"));
+  EXPECT_EQ(r->total, 1u);
+  EXPECT_EQ(r->facets.at("district").size(), 1u);
+  EXPECT_EQ(r->facets.at("district").at("Nørrebro"), 1u);
+  // Re-verifying through an update takes effect at once.
+  stale.mutable_verified_time()->set_seconds(3000);
+  ASSERT_TRUE(index_->Upsert(stale).ok());
+  r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 2u);
+}
+
 TEST_F(SearchIndexTest, EmptyTextListsByNameAndStopWordsGiveEmptyResult) {
   Load({Unit("unit-1", "Center", "", "Valby"), Tilbud("tilbud-1", "Åkanden", "unit-1", ""),
         Tilbud("tilbud-2", "Birken", "unit-1", "")});
