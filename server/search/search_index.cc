@@ -197,7 +197,6 @@ struct Meta {
   uint8_t kind = 0;
   uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
   int16_t age_min = -1, age_max = -1, free_places = -1;
-  int64_t verified = 0;  // Record.verified_time, unix seconds; 0 = never
 };
 
 // Seeks `doc` in sorted postings from *cursor on, galloping; advances
@@ -326,6 +325,7 @@ struct SearchIndex::State {
 
   std::vector<Doc> docs;
   std::vector<Meta> meta;  // parallel to docs
+  std::vector<int64_t> verified;  // parallel to docs: Doc::verified, apart to keep Meta small
   std::vector<uint32_t> free_slots;
   size_t live = 0;
   absl::flat_hash_map<std::string, uint32_t> slot_by_id;
@@ -739,8 +739,9 @@ struct SearchIndex::State {
                       d.service_type,
                       d.age_min,
                       d.age_max,
-                      d.free_places,
-                      d.verified};
+                      d.free_places};
+    if (verified.size() < docs.size()) verified.resize(docs.size());
+    verified[slot] = d.verified;
     std::sort(ctx.begin(), ctx.end(), [](const Ctx& x, const Ctx& y) {
       return x.term != y.term ? x.term < y.term : x.field < y.field;
     });
@@ -1982,7 +1983,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
       return false;
     }
     if (query.only_free && m.free_places <= 0) return false;
-    if (query.verified_since && m.verified < *query.verified_since) return false;
+    if (query.verified_since && st.verified[d] < *query.verified_since) return false;
     return expression->empty() || expression->Matches(st.Values(st.docs[d]));
   };
 
