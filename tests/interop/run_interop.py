@@ -20,17 +20,16 @@ import argparse
 import glob
 import json
 import os
-import re
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from sofdir_server import ServerProcess, ServerStartError  # noqa: E402
+
 SKIP = 77
-LISTENING = re.compile(r"listening on (\S+)")
 SERVICE = "/sof.directory.v1.DirectoryService/"
 CALL_TIMEOUT = 15  # seconds per unary call
 
@@ -77,53 +76,6 @@ def compile_protos(source_dir, out_dir):
     result = subprocess.run(command, capture_output=True, text=True)
     check(result.returncode == 0, "protoc failed: %s" % result.stderr.strip())
     return out_dir
-
-
-class Server:
-    """A sofdir-server child on 127.0.0.1:0 with its own data directory."""
-
-    def __init__(self, binary, work_dir, args):
-        self.log_path = os.path.join(work_dir, "server.log")
-        self.log = open(self.log_path, "w")
-        command = [binary, "--listen", "127.0.0.1:0",
-                   "--data-dir", os.path.join(work_dir, "data")] + args
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.log,
-                                        text=True)
-        self.address = None
-
-    def wait_until_listening(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
-            if ready:
-                line = self.process.stdout.readline()
-                if line:
-                    seen.append(line)
-                    match = LISTENING.search(line)
-                    if match:
-                        self.address = match.group(1)
-                        return
-            if self.process.poll() is not None:
-                break
-        raise Failure("sofdir-server did not start listening (exit %s):\n%s%s" %
-                      (self.process.poll(), "".join(seen), self.read_log()))
-
-    def read_log(self):
-        self.log.flush()
-        with open(self.log_path) as f:
-            return f.read()[-4000:]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
-        self.log.close()
 
 
 def demo_name(source_dir, record_id):
@@ -243,9 +195,10 @@ def main():
     try:
         sys.path.insert(0, compile_protos(args.source_dir, os.path.join(work_dir, "py")))
         data = os.path.join(args.source_dir, "data")
-        server = Server(args.server_binary, work_dir,
-                        ["--demo-data", os.path.join(data, "demo-directory.jsonl"),
-                         "--synonyms", os.path.join(data, "synonyms.txt")] + args.server_arg)
+        server = ServerProcess(args.server_binary, work_dir,
+                               ["--demo-data", os.path.join(data, "demo-directory.jsonl"),
+                                "--synonyms", os.path.join(data, "synonyms.txt")] +
+                               args.server_arg)
         server.wait_until_listening()
         metadata = [("authorization", "Bearer " + args.token)] if args.token else None
         with grpc.insecure_channel(server.address) as channel:
@@ -253,13 +206,13 @@ def main():
             run_checks(grpc, channel, metadata, args.source_dir)
         print("interop: PASS (python grpcio %s against %s)" % (grpc.__version__, server.address))
         return 0
-    except Failure as failure:
+    except (Failure, ServerStartError) as failure:
         print("interop: FAIL: %s" % failure)
         return 1
     except grpc.RpcError as error:
         print("interop: FAIL: call failed with %s: %s" % (error.code(), error.details()))
         if server is not None:
-            print(server.read_log())
+            print(server.tail(60))
         return 1
     except grpc.FutureTimeoutError:
         print("interop: FAIL: no connection to %s within 10 s" % server.address)

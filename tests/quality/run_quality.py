@@ -14,16 +14,16 @@ Python 3 standard library only; see README.md for running it by hand.
 import argparse
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from sofdir_server import ServerProcess, ServerStartError  # noqa: E402
+
 SKIP = 77
-LISTENING = re.compile(r"listening on (\S+)")
 DATA_FILES = ("sof-directory.jsonl", "dev-intents.jsonl", "dev-qrels.jsonl", "score.py")
 
 
@@ -54,47 +54,6 @@ def skip(message):
 def fail(message):
     print(f"FAILED: {message}")
     sys.exit(1)
-
-
-class Server:
-    """A sofdir-server child with its output in a log file."""
-
-    def __init__(self, binary, work_dir, synonyms):
-        self.log_path = os.path.join(work_dir, "server.log")
-        args = [binary, "--data-dir", os.path.join(work_dir, "data"), "--listen", "127.0.0.1:0"]
-        if synonyms:
-            args += ["--synonyms", synonyms]
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        self.address = None
-
-    def wait_until_listening(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with open(self.log_path, errors="replace") as f:
-                for line in f:
-                    match = LISTENING.search(line)
-                    if match:
-                        self.address = match.group(1)
-                        return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        fail(f"sofdir-server did not start; its log:\n{self.tail()}")
-
-    def tail(self, lines=20):
-        with open(self.log_path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def filter_flags(intent):
@@ -158,9 +117,13 @@ def main():
             sys.exit(2)
 
     work_dir = tempfile.mkdtemp(prefix="sofdir-quality-")
-    server = Server(a.server_binary, work_dir, a.synonyms)
+    server = ServerProcess(a.server_binary, work_dir,
+                           ["--synonyms", a.synonyms] if a.synonyms else [])
     try:
-        server.wait_until_listening()
+        try:
+            server.wait_until_listening()
+        except ServerStartError as error:
+            fail(str(error))
         start = time.monotonic()
         imported = subprocess.run(
             [a.cli_binary, "import", dataset, "--server", server.address, "--json"],
