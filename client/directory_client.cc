@@ -36,6 +36,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status, absl::string_view server
       return absl::UnavailableError(
           absl::StrCat(UnreachableMessage(server), ": ", status.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+      // "Deadline Exceeded" is gRPC's own word for our deadline; anything
+      // else is the server's answer (e.g. its cap per call), which says how
+      // far it got and what to do.
+      if (!status.error_message().empty() && status.error_message() != "Deadline Exceeded") {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "sofdir-server at ", server, " stopped the call: ", status.error_message()));
+      }
       return absl::DeadlineExceededError(
           absl::StrCat("sofdir-server at ", server, " did not answer within ",
                        absl::FormatDuration(timeout), " (raise --timeout)"));

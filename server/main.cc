@@ -50,11 +50,19 @@ int main(int argc, char** argv) {
                  "PEM CA certificate: clients must present a certificate it signed")
       ->check(CLI::ExistingFile)
       ->needs(tls_cert);
+  int max_call_seconds = 60;
+  cli.add_option("--max-call-seconds", max_call_seconds,
+                 "longest a call may run (change watches excepted), whatever deadline its "
+                 "client sent or none; then it stops with DEADLINE_EXCEEDED and leaves "
+                 "nothing half stored")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   cli.add_option("--shutdown-grace-seconds", grace_seconds,
                  "on SIGTERM/SIGINT, how long in-flight calls get to finish")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
   CLI11_PARSE(cli, argc, argv);
+  options.max_call_duration = absl::Seconds(max_call_seconds);
 
   // Block the shutdown signals before any thread starts, so every thread
   // inherits the mask and only sigwait below receives them.

@@ -84,9 +84,31 @@ std::unique_ptr<Authorizer> Authorizer::Open() {
 absl::Status Authorizer::Reload() {
   if (path_.empty()) return absl::OkStatus();
   SOFDIR_ASSIGN_OR_RETURN(std::shared_ptr<const Config> config, Read(path_));
-  absl::MutexLock lock(&mu_);
-  config_ = std::move(config);
+  {
+    absl::MutexLock lock(&mu_);
+    config_ = std::move(config);
+    ++generation_;
+  }
+  absl::MutexLock lock(&listeners_mu_);
+  for (const auto& [handle, on_reload] : listeners_) on_reload();
   return absl::OkStatus();
+}
+
+uint64_t Authorizer::generation() const {
+  absl::MutexLock lock(&mu_);
+  return generation_;
+}
+
+uint64_t Authorizer::OnReload(std::function<void()> on_reload) {
+  absl::MutexLock lock(&listeners_mu_);
+  const uint64_t handle = next_listener_++;
+  listeners_.emplace(handle, std::move(on_reload));
+  return handle;
+}
+
+void Authorizer::CancelOnReload(uint64_t handle) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.erase(handle);
 }
 
 absl::StatusOr<Principal> Authorizer::Authenticate(absl::string_view authorization) const {

@@ -17,11 +17,16 @@
 // No or unknown token: UNAUTHENTICATED. A known token without the role:
 // PERMISSION_DENIED.
 //
+// Calls are admitted when they start. Long-lived calls (WatchChanges)
+// subscribe to reloads (OnReload) and check their caller again after each.
+//
 // Thread-safe; Reload swaps the configuration atomically.
 #ifndef SOFDIR_SERVER_API_AUTHORIZER_H_
 #define SOFDIR_SERVER_API_AUTHORIZER_H_
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +62,24 @@ class Authorizer {
   static std::unique_ptr<Authorizer> Open();
 
   // Re-reads the file (SIGHUP). On error the old configuration stays.
+  // After a successful reload, generation() has grown and every OnReload
+  // callback has been called.
   [[nodiscard]] absl::Status Reload();
+
+  // Grows by one with every successful Reload. A caller admitted at
+  // generation g needs no new check while generation() is still g.
+  uint64_t generation() const;
+
+  // Calls `on_reload` after every later successful Reload, on the thread
+  // that reloaded, with no lock of this class held but the one that keeps
+  // callbacks and CancelOnReload apart: it must only hand work off (e.g. to
+  // a WorkerPool) and must not call back into this class. Returns a handle
+  // for CancelOnReload.
+  uint64_t OnReload(std::function<void()> on_reload);
+
+  // Forgets a callback. When this returns, the callback is not running and
+  // will not run again.
+  void CancelOnReload(uint64_t handle);
 
   // The caller behind an "authorization" header value ("" when absent).
   // UNAUTHENTICATED for a malformed header or an unknown token.
@@ -85,6 +107,11 @@ class Authorizer {
   const std::string path_;  // empty = open
   mutable absl::Mutex mu_;
   std::shared_ptr<const Config> config_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  // Held while callbacks run, so that CancelOnReload waits for them.
+  absl::Mutex listeners_mu_;
+  uint64_t next_listener_ ABSL_GUARDED_BY(listeners_mu_) = 1;
+  std::map<uint64_t, std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 };
 
 }  // namespace sofdir::api

@@ -1,6 +1,8 @@
 #include "server/api/change_watch_reactor.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/api/grpc_status.h"
@@ -13,14 +15,26 @@ constexpr int kPageSize = 200;
 }  // namespace
 
 ChangeWatchReactor::ChangeWatchReactor(domain::Directory& directory, domain::ChangeFeed& feed,
-                                       common::WorkerPool& pool, uint64_t since)
-    : directory_(directory), feed_(feed), pool_(pool), core_(std::make_shared<Core>()) {
+                                       common::WorkerPool& pool, Authorizer& authorizer,
+                                       Caller caller, uint64_t since)
+    : directory_(directory),
+      feed_(feed),
+      pool_(pool),
+      authorizer_(authorizer),
+      core_(std::make_shared<Core>()) {
   {
     absl::MutexLock lock(&core_->mu);
     core_->reactor = this;
     core_->cursor = since;
+    core_->caller = std::move(caller);
   }
-  pool_.Schedule([core = core_, &directory, &feed, &pool] { Fetch(core, directory, feed, pool); });
+  // The callback runs on the reloading thread: it only queues the check.
+  reload_handle_ = authorizer_.OnReload([core = core_, &authorizer, &pool] {
+    pool.Schedule([core, &authorizer] { Recheck(core, authorizer); });
+  });
+  pool_.Schedule([core = core_, &directory, &feed, &pool, &authorizer] {
+    Fetch(core, directory, feed, pool, authorizer);
+  });
 }
 
 void ChangeWatchReactor::FinishOnce(Core& core, const grpc::Status& status) {
@@ -30,8 +44,37 @@ void ChangeWatchReactor::FinishOnce(Core& core, const grpc::Status& status) {
   Finish(status);
 }
 
+absl::Status ChangeWatchReactor::CheckCaller(Core& core, const Authorizer& authorizer) {
+  const uint64_t generation = authorizer.generation();
+  if (generation == core.caller.auth_generation) return absl::OkStatus();
+  absl::StatusOr<Principal> principal = authorizer.Authenticate(core.caller.authorization);
+  if (!principal.ok()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "authorization: the token of this watch is no longer valid (", principal.status().message(),
+        " after the auth config was reloaded); the watch has ended, reconnect with a valid token"));
+  }
+  absl::Status allowed = authorizer.Authorize(*principal, Permission::kRead);
+  if (!allowed.ok()) {
+    return absl::Status(
+        allowed.code(),
+        absl::StrCat(allowed.message(), " (the auth config was reloaded); the watch has ended"));
+  }
+  core.caller.auth_generation = generation;
+  core.caller.principal = principal->name;
+  return absl::OkStatus();
+}
+
+void ChangeWatchReactor::Recheck(const std::shared_ptr<Core>& core, const Authorizer& authorizer) {
+  absl::MutexLock lock(&core->mu);
+  ChangeWatchReactor* reactor = core->reactor;
+  if (reactor == nullptr || core->finished) return;
+  absl::Status still = CheckCaller(*core, authorizer);
+  if (!still.ok()) reactor->FinishOnce(*core, ToGrpcStatus(still));
+}
+
 void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Directory& directory,
-                               domain::ChangeFeed& feed, common::WorkerPool& pool) {
+                               domain::ChangeFeed& feed, common::WorkerPool& pool,
+                               Authorizer& authorizer) {
   uint64_t cursor;
   {
     absl::MutexLock lock(&core->mu);
@@ -44,11 +87,28 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
   request.set_page_size(kPageSize);
   absl::StatusOr<sof::directory::v1::ListChangesResponse> page = directory.ListChanges(request);
 
+  // Only a caller that may still watch gets the page, and its persons are
+  // in the read log before it leaves.
+  std::string principal;
+  {
+    absl::MutexLock lock(&core->mu);
+    ChangeWatchReactor* reactor = core->reactor;
+    if (reactor == nullptr || core->finished) return;
+    absl::Status allowed = page.ok() ? CheckCaller(*core, authorizer) : page.status();
+    if (!allowed.ok()) {
+      reactor->FinishOnce(*core, ToGrpcStatus(allowed));
+      return;
+    }
+    principal = core->caller.principal;
+  }
+  absl::Status logged = directory.LogPersonReads(domain::Directory::PersonsIn(page->changes()),
+                                                 principal, "WatchChanges");
+
   absl::MutexLock lock(&core->mu);
   ChangeWatchReactor* reactor = core->reactor;
   if (reactor == nullptr || core->finished) return;
-  if (!page.ok()) {
-    reactor->FinishOnce(*core, ToGrpcStatus(page.status()));
+  if (!logged.ok()) {
+    reactor->FinishOnce(*core, ToGrpcStatus(logged));
     return;
   }
   for (sof::directory::v1::Change& change : *page->mutable_changes()) {
@@ -71,8 +131,10 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
   }
   // Caught up: wait for the next durable change. The wake only queues work,
   // so it is safe to register while holding core->mu.
-  core->wait_handle = feed.WaitBeyond(core->cursor, [core, &directory, &feed, &pool] {
-    pool.Schedule([core, &directory, &feed, &pool] { Fetch(core, directory, feed, pool); });
+  core->wait_handle = feed.WaitBeyond(core->cursor, [core, &directory, &feed, &pool, &authorizer] {
+    pool.Schedule([core, &directory, &feed, &pool, &authorizer] {
+      Fetch(core, directory, feed, pool, authorizer);
+    });
   });
 }
 
@@ -90,9 +152,8 @@ void ChangeWatchReactor::OnWriteDone(bool ok) {
     StartWrite(&core_->queue.front());
     return;
   }
-  pool_.Schedule([core = core_, &directory = directory_, &feed = feed_, &pool = pool_] {
-    Fetch(core, directory, feed, pool);
-  });
+  pool_.Schedule([core = core_, &directory = directory_, &feed = feed_, &pool = pool_,
+                  &authorizer = authorizer_] { Fetch(core, directory, feed, pool, authorizer); });
 }
 
 void ChangeWatchReactor::OnCancel() {
@@ -101,6 +162,9 @@ void ChangeWatchReactor::OnCancel() {
 }
 
 void ChangeWatchReactor::OnDone() {
+  // After this, no reload callback can queue a check that reaches us; checks
+  // already queued find the reactor gone.
+  authorizer_.CancelOnReload(reload_handle_);
   {
     absl::MutexLock lock(&core_->mu);
     core_->reactor = nullptr;

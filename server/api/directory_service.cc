@@ -14,19 +14,44 @@
 
 namespace sofdir::api {
 
-absl::StatusOr<Principal> DirectoryService::Admit(grpc::CallbackServerContext* context,
-                                                  Permission permission) const {
-  absl::string_view authorization;
+std::string DirectoryService::Authorization(grpc::CallbackServerContext* context) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
-  if (it != metadata.end()) authorization = absl::string_view(it->second.data(), it->second.size());
-  SOFDIR_ASSIGN_OR_RETURN(Principal principal, authorizer_.Authenticate(authorization));
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+absl::StatusOr<Principal> DirectoryService::Admit(grpc::CallbackServerContext* context,
+                                                  Permission permission) const {
+  SOFDIR_ASSIGN_OR_RETURN(Principal principal, authorizer_.Authenticate(Authorization(context)));
   SOFDIR_RETURN_IF_ERROR(authorizer_.Authorize(principal, permission));
   return principal;
 }
 
+common::StopCheck DirectoryService::StopFor(grpc::CallbackServerContext* context,
+                                            absl::Time arrived) const {
+  auto cancelled = [context] { return context->IsCancelled(); };
+  const absl::Time deadline = absl::FromChrono(context->deadline());
+  const absl::Time cap = arrived + limits_.max_call_duration;
+  if (deadline <= cap) return common::StopCheck(deadline, "the call's deadline passed", cancelled);
+  return common::StopCheck(
+      cap,
+      absl::StrCat("the call ran longer than the server allows (",
+                   absl::FormatDuration(limits_.max_call_duration), " per call)"),
+      cancelled);
+}
+
 grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
                                                 Permission permission, Work work) {
+  return Run(
+      context, permission,
+      StoppableWork([work = std::move(work)](const Principal& principal, const common::StopCheck&) {
+        return work(principal);
+      }));
+}
+
+grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
+                                                Permission permission, StoppableWork work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> principal = Admit(context, permission);
   if (!principal.ok()) {
@@ -34,25 +59,21 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
     return reactor;
   }
   const absl::Time queued = absl::Now();
-  pool_.Schedule([this, context, reactor, queued, principal = *std::move(principal),
-                  work = std::move(work)] {
-    if (context->IsCancelled()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
-      return;
-    }
-    const absl::Time now = absl::Now();
-    if (absl::FromChrono(context->deadline()) < now) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                                   "deadline passed before the server could start the call"));
-      return;
-    }
-    if (now - queued > limits_.max_queue_wait) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                   "server overloaded: the call waited too long; retry later"));
-      return;
-    }
-    reactor->Finish(ToGrpcStatus(work(principal)));
-  });
+  pool_.Schedule(
+      [this, context, reactor, queued, principal = *std::move(principal), work = std::move(work)] {
+        const common::StopCheck stop = StopFor(context, queued);
+        if (absl::Status stopped = stop.Check(); !stopped.ok()) {
+          reactor->Finish(ToGrpcStatus(common::StoppedWith(
+              stopped, "the server did not start the call (nothing was read or written)")));
+          return;
+        }
+        if (absl::Now() - queued > limits_.max_queue_wait) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                       "server overloaded: the call waited too long; retry later"));
+          return;
+        }
+        reactor->Finish(ToGrpcStatus(work(principal, stop)));
+      });
   return reactor;
 }
 
@@ -141,8 +162,9 @@ grpc::ServerUnaryReactor* DirectoryService::ListRecords(grpc::CallbackServerCont
                                                         const v1::ListRecordsRequest* request,
                                                         v1::ListRecordsResponse* response) {
   return Run(context, Permission::kRead,
-             [this, request, response](const Principal& principal) -> absl::Status {
-               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request));
+             [this, request, response](const Principal& principal,
+                                       const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.List(*request, stop));
                SOFDIR_RETURN_IF_ERROR(
                    directory_.LogPersonReads(response->records(), principal.name, "ListRecords"));
                return absl::OkStatus();
@@ -198,11 +220,12 @@ grpc::ServerUnaryReactor* DirectoryService::ImportRecords(grpc::CallbackServerCo
                                                           const v1::ImportRecordsRequest* request,
                                                           v1::ImportRecordsResponse* response) {
   return Run(context, Permission::kImport,
-             [this, request, response](const Principal& principal) -> absl::Status {
+             [this, request, response](const Principal& principal,
+                                       const common::StopCheck& stop) -> absl::Status {
                std::vector<v1::Record> records(request->records().begin(),
                                                request->records().end());
                SOFDIR_ASSIGN_OR_RETURN(
-                   *response, directory_.Import(records, {principal.name, "ImportRecords"}));
+                   *response, directory_.Import(records, {principal.name, "ImportRecords"}, stop));
                return absl::OkStatus();
              });
 }
@@ -211,8 +234,9 @@ grpc::ServerUnaryReactor* DirectoryService::ExportRecords(grpc::CallbackServerCo
                                                           const v1::ExportRecordsRequest* request,
                                                           v1::ExportRecordsResponse* response) {
   return Run(context, Permission::kRead,
-             [this, request, response](const Principal& principal) -> absl::Status {
-               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request));
+             [this, request, response](const Principal& principal,
+                                       const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.Export(*request, stop));
                SOFDIR_RETURN_IF_ERROR(
                    directory_.LogPersonReads(response->records(), principal.name, "ExportRecords"));
                return absl::OkStatus();
@@ -223,9 +247,12 @@ grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerCont
                                                         const v1::ListChangesRequest* request,
                                                         v1::ListChangesResponse* response) {
   return Run(context, Permission::kRead,
-             [this, request, response](const Principal& principal) -> absl::Status {
-               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request));
-               return absl::OkStatus();
+             [this, request, response](const Principal& principal,
+                                       const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request, stop));
+               // The changes carry the new state of person records.
+               return directory_.LogPersonReads(domain::Directory::PersonsIn(response->changes()),
+                                                principal.name, "ListChanges");
              });
 }
 
@@ -257,15 +284,17 @@ grpc::ServerUnaryReactor* DirectoryService::ListStaleRecords(
     grpc::CallbackServerContext* context, const v1::ListStaleRecordsRequest* request,
     v1::ListStaleRecordsResponse* response) {
   return Run(
-      context, Permission::kRead, [this, request, response](const Principal&) -> absl::Status {
+      context, Permission::kRead,
+      [this, request, response](const Principal& principal,
+                                const common::StopCheck& stop) -> absl::Status {
         if (request->older_than_days() < 1) {
           return absl::InvalidArgumentError("older_than_days: required, at least 1 (e.g. 180)");
         }
         SOFDIR_ASSIGN_OR_RETURN(
             *response,
             directory_.ListStale(absl::Now() - absl::Hours(24) * request->older_than_days(),
-                                 request->unit(), request->page_size()));
-        return absl::OkStatus();
+                                 request->unit(), request->page_size(), stop));
+        return directory_.LogPersonReads(response->records(), principal.name, "ListStaleRecords");
       });
 }
 
@@ -273,17 +302,23 @@ grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContex
                                                       const v1::ListAuditRequest* request,
                                                       v1::ListAuditResponse* response) {
   return Run(context, Permission::kAudit,
-             [this, request, response](const Principal& principal) -> absl::Status {
-               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListAudit(*request));
+             [this, request, response](const Principal& principal,
+                                       const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListAudit(*request, stop));
                return absl::OkStatus();
              });
 }
 
 grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  // Read before admitting: a reload in between makes the watch check again.
+  const uint64_t generation = authorizer_.generation();
   absl::StatusOr<Principal> principal = Admit(context, Permission::kRead);
   if (!principal.ok()) return new RefusedWatch(ToGrpcStatus(principal.status()));
-  return new ChangeWatchReactor(directory_, feed_, pool_, request->since_sequence());
+  return new ChangeWatchReactor(
+      directory_, feed_, pool_, authorizer_,
+      ChangeWatchReactor::Caller{Authorization(context), principal->name, generation},
+      request->since_sequence());
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
@@ -314,8 +349,13 @@ grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext
         expert.clear_email();
         expert.clear_phone();
       }
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
+    std::vector<std::string> persons;  // who looked up whom, and when
+    for (const v1::Expert& expert : response->experts()) {
+      if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
+    }
+    return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
   });
 }
 

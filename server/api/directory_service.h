@@ -6,16 +6,34 @@
 // already gone (cancelled or past deadline) are finished without doing the
 // work.
 //
+// Deadlines hold during the work, too: every unary call gets a
+// common::StopCheck from its deadline, capped at Limits::max_call_duration
+// after it arrived (also when the client sent none), and its cancellation.
+// The long ones (ListRecords, ImportRecords, ExportRecords, ListChanges,
+// ListAudit, ListStaleRecords) check it as they go and answer
+// DEADLINE_EXCEEDED or CANCELLED with nothing partial: an import batch cut
+// off before its write stores nothing of the batch. WatchChanges streams are
+// not capped.
+//
+// The read log: every answer that hands the contact details of person
+// records to an authenticated caller (GetRecord, ListRecords, ExportRecords,
+// ListStaleRecords, ListChanges, WatchChanges, and WhoKnows for persons)
+// writes one entry per person (principal, time, method), one write per
+// answer, before the answer is sent. Anonymous callers never get contact
+// details and leave no entries.
+//
 // Thread-safe; holds non-owning references that must outlive it.
 #ifndef SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
 #define SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
 
 #include <atomic>
 #include <functional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/api/authorizer.h"
+#include "server/common/stop_check.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
@@ -34,11 +52,14 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
     int max_concurrent_searches = 64;
     // Calls that waited longer for a worker get UNAVAILABLE (overloaded).
     absl::Duration max_queue_wait = absl::Seconds(5);
+    // No unary call runs longer than this after it arrived, whatever
+    // deadline the client sent (or none): DEADLINE_EXCEEDED.
+    absl::Duration max_call_duration = absl::Seconds(60);
   };
 
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
                    domain::PraktikBookings& bookings, domain::ChangeFeed& feed,
-                   common::WorkerPool& pool, const Authorizer& authorizer, Limits limits)
+                   common::WorkerPool& pool, Authorizer& authorizer, Limits limits)
       : directory_(directory),
         authorizer_(authorizer),
         search_(search),
@@ -112,10 +133,15 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
 
  private:
   using Work = std::function<absl::Status(const Principal&)>;
+  // Work that checks `stop` as it goes (the long calls).
+  using StoppableWork = std::function<absl::Status(const Principal&, const common::StopCheck&)>;
 
   // The one place every call passes: authenticates the caller, checks
-  // `permission` (Authorizer's table), then runs `work` on the pool and
-  // finishes the call with its status.
+  // `permission` (Authorizer's table), then runs `work` on the pool, with
+  // the call's StopCheck (see StopFor), and finishes the call with its
+  // status.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
+                                StoppableWork work);
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
                                 Work work);
   // Run, but refused with RESOURCE_EXHAUSTED while max_concurrent_searches
@@ -124,13 +150,18 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   // Authenticates and authorizes the caller of `context`.
   absl::StatusOr<Principal> Admit(grpc::CallbackServerContext* context,
                                   Permission permission) const;
+  // The "authorization" header of the call, "" when absent.
+  static std::string Authorization(grpc::CallbackServerContext* context);
+  // When the work of a call that arrived at `arrived` must stop: its
+  // deadline or the server's cap, whichever is first, or its cancellation.
+  common::StopCheck StopFor(grpc::CallbackServerContext* context, absl::Time arrived) const;
   // Editors may write only records of their units (admins anything).
   absl::Status CheckRecordScope(const Principal& principal, const v1::Record& record) const;
   // Bookers see and change only their own bookings (admins any).
   static absl::Status CheckOwnBooking(const Principal& principal, absl::string_view email);
 
   domain::Directory& directory_;
-  const Authorizer& authorizer_;
+  Authorizer& authorizer_;
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
   domain::ChangeFeed& feed_;

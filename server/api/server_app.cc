@@ -79,6 +79,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   DirectoryService::Limits limits;
   limits.max_concurrent_searches = options.max_concurrent_searches;
   limits.max_queue_wait = options.max_queue_wait;
+  limits.max_call_duration = options.max_call_duration;
   app->service_ =
       std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->bookings_,
                                          *app->feed_, *app->pool_, *app->authorizer_, limits);

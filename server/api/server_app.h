@@ -46,6 +46,10 @@ class ServerApp {
     // A call that waited this long for a worker is answered UNAVAILABLE
     // (overloaded) instead of being run late.
     absl::Duration max_queue_wait = absl::Seconds(5);
+    // No unary call runs longer than this after it arrived, even when its
+    // client sent a later deadline or none: DEADLINE_EXCEEDED, nothing
+    // partial (see DirectoryService). WatchChanges streams are not capped.
+    absl::Duration max_call_duration = absl::Seconds(60);
     // Connections without calls for this long are closed.
     absl::Duration max_connection_idle = absl::Minutes(5);
     // TLS from PEM files (see tls_credentials.h); all empty = plaintext.

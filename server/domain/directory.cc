@@ -268,7 +268,7 @@ absl::StatusOr<Record> Directory::Get(absl::string_view id) const {
 }
 
 absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
-    const sof::directory::v1::ListRecordsRequest& request) const {
+    const sof::directory::v1::ListRecordsRequest& request, const common::StopCheck& stop) const {
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 50)");
   }
@@ -294,10 +294,22 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
   std::string last_id;
   bool more = false;
   absl::Status inner;
+  int64_t visited = 0;
+  // False (with `inner` set) once `stop` says stop.
+  auto go_on = [&] {
+    absl::Status stopped = stop.CheckEvery(visited++);
+    if (stopped.ok()) return true;
+    inner = common::StoppedWith(
+        stopped, absl::StrCat("ListRecords stopped after ", response.records_size(),
+                              " records, before the page was complete, and returned none; "
+                              "retry with a smaller page_size or a longer deadline"));
+    return false;
+  };
   if (request.parent().empty()) {
     std::string start = after.empty() ? kind_prefix : absl::StrCat(after, std::string(1, '\0'));
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kRecords, kind_prefix, start,
                                          [&](absl::string_view key, absl::string_view value) {
+                                           if (!go_on()) return false;
                                            if (response.records_size() == page_size) {
                                              more = true;
                                              return false;
@@ -319,6 +331,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
     std::string previous_source;
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(
         ColumnFamily::kRefs, prefix, start, [&](absl::string_view key, absl::string_view field) {
+          if (!go_on()) return false;
           absl::string_view source = storage::RefSource(key);
           if (!IsParentField(field) || !absl::StartsWith(source, kind_prefix) ||
               source == previous_source) {
@@ -589,15 +602,28 @@ absl::Status Directory::Delete(absl::string_view id, absl::string_view etag, con
 }
 
 absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
-    const std::vector<Record>& records, const Actor& actor) {
+    const std::vector<Record>& records, const Actor& actor, const common::StopCheck& stop) {
   if (records.size() > static_cast<size_t>(kMaxImportBatch)) {
     return absl::InvalidArgumentError(
         absl::StrCat("records: ", records.size(), " in one call; at most ", kMaxImportBatch));
   }
+  // The batch is one atomic write, so a stop before it leaves nothing of
+  // the batch behind; once Commit has started, the write completes.
+  auto stopped_at = [&](const absl::Status& stopped, absl::string_view stage, size_t done) {
+    return common::StoppedWith(
+        stopped,
+        absl::StrCat("ImportRecords stopped after ", stage, " ", done, " of ", records.size(),
+                     " records; nothing of this batch was stored "
+                     "(a batch is stored all or nothing); retry it with fewer records "
+                     "or a longer deadline"));
+  };
   sof::directory::v1::ImportRecordsResponse response;
   std::vector<Record> clean;
   clean.reserve(records.size());
   for (const Record& input : records) {
+    if (absl::Status stopped = stop.CheckEvery(static_cast<int64_t>(clean.size())); !stopped.ok()) {
+      return stopped_at(stopped, "checking", clean.size());
+    }
     sof::directory::v1::ImportResult* result = response.add_results();
     result->set_id(model::RecordId(input));
     clean.push_back(model::WithoutMetadata(input));
@@ -612,6 +638,9 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
   absl::ReleasableMutexLock lock(&write_mu_);
   Transaction transaction = Begin(actor);
   for (size_t i = 0; i < clean.size(); ++i) {
+    if (absl::Status stopped = stop.CheckEvery(static_cast<int64_t>(i)); !stopped.ok()) {
+      return stopped_at(stopped, "preparing", i);
+    }
     sof::directory::v1::ImportResult* result = response.mutable_results(static_cast<int>(i));
     if (result->outcome() == sof::directory::v1::REJECTED) continue;
     const std::string& id = model::RecordId(clean[i]);
@@ -638,6 +667,9 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
     result->set_outcome(previous ? sof::directory::v1::UPDATED : sof::directory::v1::CREATED);
     StageUpsert(transaction, std::move(clean[i]), previous);
   }
+  if (absl::Status stopped = stop.Check(); !stopped.ok()) {
+    return stopped_at(stopped, "preparing", clean.size());
+  }
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
@@ -645,7 +677,7 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
 }
 
 absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
-    const sof::directory::v1::ExportRecordsRequest& request) const {
+    const sof::directory::v1::ExportRecordsRequest& request, const common::StopCheck& stop) const {
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
   }
@@ -663,8 +695,16 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
   std::string last_key;
   bool more = false;
   absl::Status inner;
+  int64_t visited = 0;
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kOrder, "", start, [&](absl::string_view key, absl::string_view id) {
+        if (absl::Status stopped = stop.CheckEvery(visited++); !stopped.ok()) {
+          inner = common::StoppedWith(
+              stopped, absl::StrCat("ExportRecords stopped after ", response.records_size(),
+                                    " records, before the page was complete, and returned none; "
+                                    "retry with a smaller page_size or a longer deadline"));
+          return false;
+        }
         if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
             model::KindFromId(id) != request.kind()) {
           return true;
@@ -716,11 +756,16 @@ absl::StatusOr<Record> Directory::Verify(absl::string_view id, const Actor& acto
 }
 
 absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> Directory::ListStale(
-    absl::Time cutoff, absl::string_view unit, int page_size) const {
+    absl::Time cutoff, absl::string_view unit, int page_size, const common::StopCheck& stop) const {
   if (page_size < 0) return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   const size_t limit = static_cast<size_t>(PageSize(page_size, 100, 1000, "page_size"));
   if (!unit.empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("unit", unit));
   SOFDIR_ASSIGN_OR_RETURN(std::vector<Record> all, LoadAllRecords());
+  if (absl::Status stopped = stop.Check(); !stopped.ok()) {
+    return common::StoppedWith(
+        stopped, absl::StrCat("ListStaleRecords stopped after reading all ", all.size(),
+                              " records, before filtering them; retry with a longer deadline"));
+  }
   // Units in the subtree of `unit` (all records when empty).
   absl::flat_hash_map<std::string, std::string> parent;
   for (const Record& r : all) {
@@ -782,8 +827,30 @@ absl::Status Directory::LogPersonReads(const google::protobuf::RepeatedPtrField<
   return storage_.Write(batch).status();
 }
 
+absl::Status Directory::LogPersonReads(const std::vector<std::string>& person_ids,
+                                       absl::string_view principal, absl::string_view method) {
+  if (person_ids.empty()) return absl::OkStatus();
+  storage::WriteBatch batch = storage_.NewWriteBatch();
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  for (const std::string& id : person_ids) {
+    batch.Put(ColumnFamily::kReads, storage::ReadLogKey(id, now, principal), method);
+  }
+  return storage_.Write(batch).status();
+}
+
+std::vector<std::string> Directory::PersonsIn(
+    const google::protobuf::RepeatedPtrField<Change>& changes) {
+  std::vector<std::string> ids;
+  for (const Change& change : changes) {
+    if (change.has_record() && change.record().has_person()) {
+      ids.push_back(change.record().person().id());
+    }
+  }
+  return ids;
+}
+
 absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
-    const sof::directory::v1::ListAuditRequest& request) const {
+    const sof::directory::v1::ListAuditRequest& request, const common::StopCheck& stop) const {
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   }
@@ -796,8 +863,20 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
   };
   std::vector<sof::directory::v1::AuditEntry> entries;
   absl::Status inner;
+  int64_t visited = 0;
+  // False (with `inner` set) once `stop` says stop.
+  auto go_on = [&] {
+    absl::Status stopped = stop.CheckEvery(visited++);
+    if (stopped.ok()) return true;
+    inner = common::StoppedWith(
+        stopped, absl::StrCat("ListAudit stopped after scanning ", visited - 1,
+                              " change-log and read-log entries, and returned none; retry with "
+                              "a longer deadline"));
+    return false;
+  };
   SOFDIR_RETURN_IF_ERROR(
       storage_.ScanAll(ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
+        if (!go_on()) return false;
         Change change;
         if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           inner = absl::DataLossError("a change-log entry cannot be parsed");
@@ -820,6 +899,7 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
       request.resource().empty() ? std::string() : storage::ReadLogPrefix(request.resource());
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kReads, prefix, "", [&](absl::string_view key, absl::string_view method) {
+        if (!go_on()) return false;
         std::optional<storage::ReadLogEntry> read = storage::DecodeReadLogKey(key);
         if (!read) return true;
         if (!request.principal().empty() && read->principal != request.principal()) return true;
@@ -832,6 +912,7 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
         entry.set_resource(read->person_id);
         return true;
       }));
+  SOFDIR_RETURN_IF_ERROR(inner);
   std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
     return micros(a.time()) > micros(b.time());
   });
@@ -843,7 +924,7 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
 }
 
 absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
-    const sof::directory::v1::ListChangesRequest& request) const {
+    const sof::directory::v1::ListChangesRequest& request, const common::StopCheck& stop) const {
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   }
@@ -857,6 +938,13 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
       ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
       [&](absl::string_view key, absl::string_view value) {
         if (response.changes_size() == page_size) return false;
+        if (absl::Status stopped = stop.CheckEvery(response.changes_size()); !stopped.ok()) {
+          inner = common::StoppedWith(
+              stopped, absl::StrCat("ListChanges stopped after ", response.changes_size(),
+                                    " changes, before the page was complete, and returned none; "
+                                    "retry with a smaller page_size or a longer deadline"));
+          return false;
+        }
         if (storage::DecodeSequence(key).value_or(0) > durable) return false;
         Change* change = response.add_changes();
         if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {

@@ -10,6 +10,11 @@
 // FAILED_PRECONDITION (still referred to), ABORTED (etag mismatch),
 // INTERNAL/UNAVAILABLE/DATA_LOSS from storage.
 //
+// Long calls (List, Import, Export, ListChanges, ListAudit, ListStale) take
+// a common::StopCheck and check it as they go: once it says stop they
+// return its DEADLINE_EXCEEDED or CANCELLED, with a message saying how far
+// they got, and return nothing partial (reads) or write nothing (Import).
+//
 // Thread-safe. Reads run concurrently; writes are serialised by one mutex so
 // that validation, sequence numbers and commit order agree. The WAL sync
 // happens after the mutex is released (group commit): a write is visible to
@@ -33,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "server/common/stop_check.h"
 #include "server/domain/change_listener.h"
 #include "server/storage/storage.h"
 #include "sof/directory/v1/directory_service.pb.h"
@@ -140,7 +146,8 @@ class Directory {
 
   // A page of records in id order; see ListRecordsRequest.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListRecordsResponse> List(
-      const sof::directory::v1::ListRecordsRequest& request) const;
+      const sof::directory::v1::ListRecordsRequest& request,
+      const common::StopCheck& stop = common::StopCheck()) const;
 
   // Stores a new record. ALREADY_EXISTS when the id is taken. With a
   // non-empty request_id, a repeated call returns the record the first call
@@ -162,10 +169,15 @@ class Directory {
                                     const Actor& actor = {});
 
   // Upserts each record on its own merits (see ImportRecords in the proto):
-  // one result per record, in order. INVALID_ARGUMENT only for a batch over
-  // kMaxImportBatch; a storage failure fails the whole call (nothing written).
+  // one result per record, in order. The accepted records of one call are
+  // one atomic write: all or nothing. INVALID_ARGUMENT only for a batch
+  // over kMaxImportBatch; a storage failure fails the whole call (nothing
+  // written). When `stop` says stop before the write starts, returns its
+  // DEADLINE_EXCEEDED or CANCELLED, with a message saying that nothing of
+  // the batch was stored; once the write has started it completes.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Import(
-      const std::vector<Record>& records, const Actor& actor = {});
+      const std::vector<Record>& records, const Actor& actor = {},
+      const common::StopCheck& stop = common::StopCheck());
 
   // Marks the record as confirmed now by the actor, without changing its
   // content (a change-log entry with changed_fields ["verified_time"]).
@@ -174,7 +186,8 @@ class Directory {
   // Records whose verified_time is before `cutoff`, oldest first; with a
   // unit, only records of that unit and the units below it.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStale(
-      absl::Time cutoff, absl::string_view unit, int page_size) const;
+      absl::Time cutoff, absl::string_view unit, int page_size,
+      const common::StopCheck& stop = common::StopCheck()) const;
 
   // Notes that `principal` read person `person_id` via `method` (the read
   // log). Not synced: the last reads before a crash may be lost.
@@ -186,18 +199,31 @@ class Directory {
       const google::protobuf::RepeatedPtrField<Record>& records, absl::string_view principal,
       absl::string_view method);
 
+  // LogPersonRead for each of `person_ids` (ids of person records), in one
+  // write; nothing for an empty list.
+  [[nodiscard]] absl::Status LogPersonReads(const std::vector<std::string>& person_ids,
+                                            absl::string_view principal, absl::string_view method);
+
+  // The ids of the person records whose state `changes` carry (deletes and
+  // booking changes carry none), for LogPersonReads.
+  static std::vector<std::string> PersonsIn(
+      const google::protobuf::RepeatedPtrField<Change>& changes);
+
   // Audit entries, newest first: changes (from the change log) and person
   // reads, filtered as in ListAuditRequest.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(
-      const sof::directory::v1::ListAuditRequest& request) const;
+      const sof::directory::v1::ListAuditRequest& request,
+      const common::StopCheck& stop = common::StopCheck()) const;
 
   // A page of records in creation order.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Export(
-      const sof::directory::v1::ExportRecordsRequest& request) const;
+      const sof::directory::v1::ExportRecordsRequest& request,
+      const common::StopCheck& stop = common::StopCheck()) const;
 
   // A page of the change log after request.since_sequence.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
-      const sof::directory::v1::ListChangesRequest& request) const;
+      const sof::directory::v1::ListChangesRequest& request,
+      const common::StopCheck& stop = common::StopCheck()) const;
 
   // The highest sequence that is durable (0 for an empty directory). Every
   // change up to it is synced; ListChanges never goes beyond it.

@@ -69,7 +69,7 @@ absl::StatusOr<std::unique_ptr<DirectorySearch>> DirectorySearch::Attach(
   // The transient copies were large; give their pages back to the OS so the
   // server's resident memory reflects what it keeps.
   malloc_trim(0);
-  std::unique_ptr<DirectorySearch> search(new DirectorySearch(index, directory));
+  std::unique_ptr<DirectorySearch> search(new DirectorySearch(index));
   directory.AddListener(search.get());
   return search;
 }
@@ -85,50 +85,8 @@ void DirectorySearch::OnCommitted(const v1::Change& change) {
   }
 }
 
-absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::SearchFresh(
-    const v1::SearchEntriesRequest& request) const {
-  constexpr int kScanLimit = 1000;
-  if (request.fresh_days() < 0) {
-    return absl::InvalidArgumentError("fresh_days: must be >= 0 (0 means all records)");
-  }
-  SOFDIR_ASSIGN_OR_RETURN(const int page_size, Limit(request.page_size(), kDefaultSearchPageSize,
-                                                     search::SearchIndex::kMaxLimit, "page_size"));
-  SOFDIR_ASSIGN_OR_RETURN(const int offset, DecodeOffset(request));
-  const int64_t cutoff = absl::ToUnixSeconds(absl::Now() - absl::Hours(24) * request.fresh_days());
-  // Walk the unfiltered ranking and keep the fresh hits, in order.
-  v1::SearchEntriesRequest page = request;
-  page.set_fresh_days(0);
-  page.clear_page_token();
-  page.set_page_size(search::SearchIndex::kMaxLimit);
-  v1::SearchEntriesResponse response;
-  std::vector<v1::SearchResult> fresh;
-  for (int scanned = 0; scanned < kScanLimit;) {
-    SOFDIR_ASSIGN_OR_RETURN(v1::SearchEntriesResponse ranked, Search(page));
-    if (scanned == 0) *response.mutable_facets() = ranked.facets();
-    for (v1::SearchResult& hit : *ranked.mutable_results()) {
-      absl::StatusOr<v1::Record> record = directory_.Get(hit.id());
-      if (record.ok() && record->verified_time().seconds() >= cutoff) {
-        fresh.push_back(std::move(hit));
-      }
-    }
-    scanned += ranked.results_size();
-    if (ranked.next_page_token().empty() || ranked.results_size() == 0) break;
-    page.set_page_token(ranked.next_page_token());
-  }
-  for (int i = offset; i < static_cast<int>(fresh.size()) && i < offset + page_size; ++i) {
-    *response.add_results() = std::move(fresh[i]);
-  }
-  response.set_total_size(static_cast<int64_t>(fresh.size()));
-  if (offset + page_size < static_cast<int>(fresh.size())) {
-    response.set_next_page_token(absl::WebSafeBase64Escape(
-        absl::StrCat(QueryFingerprint(request), ":", offset + page_size)));
-  }
-  return response;
-}
-
 absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
     const v1::SearchEntriesRequest& request) const {
-  if (request.fresh_days() != 0) return SearchFresh(request);
   search::SearchQuery query;
   query.text = request.query();
   for (int kind : request.kinds()) {
@@ -162,6 +120,14 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
       return absl::InvalidArgumentError(absl::StrCat("near_district: ", point.status().message()));
     }
     query.near = *point;
+  }
+  if (request.fresh_days() < 0) {
+    return absl::InvalidArgumentError("fresh_days: must be >= 0 (0 means all records)");
+  }
+  if (request.fresh_days() > 0) {
+    // Inside the engine, so total_size, facets and paging count fresh records only.
+    query.verified_since =
+        absl::ToUnixSeconds(absl::Now() - absl::Hours(24) * request.fresh_days());
   }
   query.filter = request.filter();
   SOFDIR_ASSIGN_OR_RETURN(query.limit, Limit(request.page_size(), kDefaultSearchPageSize,

@@ -8,8 +8,9 @@
 // after a crash the index is rebuilt from what RocksDB holds.
 //
 // Thread-safe: searches run concurrently; OnCommitted is serialised by
-// Directory. With fresh_days, each candidate's verified_time is read from
-// the Directory (the index does not keep it).
+// Directory. fresh_days becomes SearchQuery::verified_since: the index keeps
+// each record's verified_time, so stale records are left out before
+// ranking, and total_size, facets and page tokens count fresh records only.
 #ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
 #define SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
 
@@ -36,8 +37,8 @@ class DirectorySearch : public ChangeListener {
 
   void OnCommitted(const sof::directory::v1::Change& change) override;
 
-  // INVALID_ARGUMENT naming the field for a bad query, filter, page size or
-  // page token (see SearchEntriesRequest).
+  // INVALID_ARGUMENT naming the field for a bad query, filter, page size,
+  // page token or a negative fresh_days (see SearchEntriesRequest).
   [[nodiscard]] absl::StatusOr<sof::directory::v1::SearchEntriesResponse> Search(
       const sof::directory::v1::SearchEntriesRequest& request) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::SuggestEntriesResponse> Suggest(
@@ -46,15 +47,9 @@ class DirectorySearch : public ChangeListener {
       const sof::directory::v1::WhoKnowsRequest& request) const;
 
  private:
-  DirectorySearch(search::SearchIndex& index, const Directory& directory)
-      : index_(index), directory_(directory) {}
-
-  // SearchEntries with fresh_days: ranks as usual, keeps confirmed records.
-  absl::StatusOr<sof::directory::v1::SearchEntriesResponse> SearchFresh(
-      const sof::directory::v1::SearchEntriesRequest& request) const;
+  explicit DirectorySearch(search::SearchIndex& index) : index_(index) {}
 
   search::SearchIndex& index_;
-  const Directory& directory_;
 };
 
 }  // namespace sofdir::domain

@@ -6,11 +6,15 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "server/api/server_app.h"
+#include "server/storage/storage.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
@@ -45,6 +49,17 @@ class AuthTest : public ::testing::Test {
   void Start(bool anonymous_search) {
     config_path_ = dir_.Sub("auth.json");
     std::ofstream(config_path_) << Config(anonymous_search);
+    Launch();
+    auto& d = app_->directory();
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-1")).ok());
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-2", "unit-1")).ok());
+    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-3")).ok());
+    ASSERT_TRUE(d.Create(testing::MakePerson("person-1", "unit-2")).ok());
+    ASSERT_TRUE(d.Create(testing::MakePraktik("praktik-1", "unit-2")).ok());
+  }
+
+  // Starts the server on the data directory as it is.
+  void Launch() {
     ServerApp::Options options;
     options.listen = "127.0.0.1:0";
     options.data_dir = dir_.Sub("data");
@@ -53,12 +68,6 @@ class AuthTest : public ::testing::Test {
     auto app = ServerApp::Start(options);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
-    auto& d = app_->directory();
-    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-1")).ok());
-    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-2", "unit-1")).ok());
-    ASSERT_TRUE(d.Create(testing::MakeUnit("unit-3")).ok());
-    ASSERT_TRUE(d.Create(testing::MakePerson("person-1", "unit-2")).ok());
-    ASSERT_TRUE(d.Create(testing::MakePraktik("praktik-1", "unit-2")).ok());
     stub_ = v1::DirectoryService::NewStub(
         grpc::CreateChannel(app_->address(), grpc::InsecureChannelCredentials()));
   }
@@ -374,6 +383,154 @@ TEST_F(AuthTest, AuditShowsWhoChangedWhichFieldsAndWhoReadWhichPerson) {
   ASSERT_TRUE(stub_->ListAudit(&by_principal, request, &audit).ok());
   ASSERT_EQ(audit.entries_size(), 1);
   EXPECT_EQ(audit.entries(0).resource(), "person-1");
+}
+
+// (principal, method) of the read-log entries about `person`, newest first.
+std::vector<std::pair<std::string, std::string>> Reads(Stub& stub, const std::string& person) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  context.AddMetadata("authorization", std::string("Bearer ") + kAdmin);
+  v1::ListAuditRequest request;
+  request.set_resource(person);
+  v1::ListAuditResponse audit;
+  grpc::Status status = stub.ListAudit(&context, request, &audit);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::pair<std::string, std::string>> reads;
+  for (const v1::AuditEntry& e : audit.entries()) {
+    if (e.sequence() == 0) reads.emplace_back(e.principal(), e.method());
+  }
+  return reads;
+}
+
+TEST_F(AuthTest, WhoKnowsChangeFeedAndStaleListLeaveReadLogEntriesForThePersonsTheyShow) {
+  Start(/*anonymous_search=*/true);
+  v1::Record expert = testing::MakePerson("person-1", "unit-2");
+  expert.mutable_person()->add_expertise("FIT");
+  expert.mutable_person()->set_phone("12 34 56 78");
+  ASSERT_TRUE(app_->directory().Update(expert, {}).ok());
+  using Read = std::pair<std::string, std::string>;
+
+  // Anonymous callers get no contact details, so they leave no entry.
+  grpc::ClientContext anonymous;
+  Prepare(anonymous, "");
+  v1::WhoKnowsRequest who;
+  who.set_topic("FIT");
+  v1::WhoKnowsResponse experts;
+  ASSERT_TRUE(stub_->WhoKnows(&anonymous, who, &experts).ok());
+  ASSERT_GT(experts.experts_size(), 0);
+  EXPECT_THAT(Reads(*stub_, "person-1"), ::testing::IsEmpty());
+
+  grpc::ClientContext reader;
+  Prepare(reader, kReader);
+  ASSERT_TRUE(stub_->WhoKnows(&reader, who, &experts).ok());
+  ASSERT_EQ(experts.experts(0).id(), "person-1");
+  ASSERT_FALSE(experts.experts(0).email().empty());
+  EXPECT_THAT(Reads(*stub_, "person-1"), ::testing::ElementsAre(Read("reader@kk.dk", "WhoKnows")));
+
+  grpc::ClientContext list_changes;
+  Prepare(list_changes, kBooker);
+  v1::ListChangesResponse changes;
+  ASSERT_TRUE(stub_->ListChanges(&list_changes, v1::ListChangesRequest(), &changes).ok());
+  EXPECT_THAT(Reads(*stub_, "person-1"), ::testing::Contains(Read("booker@kk.dk", "ListChanges")));
+  // Units are not persons: no read-log entries about them.
+  EXPECT_THAT(Reads(*stub_, "unit-2"), ::testing::IsEmpty());
+
+  grpc::ClientContext watch;
+  Prepare(watch, kEditor);
+  auto stream = stub_->WatchChanges(&watch, v1::WatchChangesRequest());
+  v1::Change change;
+  bool saw_person = false;
+  while (!saw_person && stream->Read(&change)) saw_person = change.id() == "person-1";
+  ASSERT_TRUE(saw_person);
+  watch.TryCancel();
+  stream->Finish().IgnoreError();
+  EXPECT_THAT(Reads(*stub_, "person-1"), ::testing::Contains(Read("editor@kk.dk", "WatchChanges")));
+
+  // Make person-1 a year unconfirmed (behind the server's back), then list
+  // the stale records.
+  app_.reset();
+  {
+    auto storage = storage::Storage::Open({dir_.Sub("data")});
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    auto bytes = (*storage)->Get(storage::ColumnFamily::kRecords, "person-1");
+    ASSERT_TRUE(bytes.ok() && bytes->has_value());
+    v1::Record record;
+    ASSERT_TRUE(record.ParseFromString(**bytes));
+    record.mutable_verified_time()->set_seconds(absl::ToUnixSeconds(absl::Now()) - 365 * 86400);
+    storage::WriteBatch batch = (*storage)->NewWriteBatch();
+    batch.Put(storage::ColumnFamily::kRecords, "person-1", record.SerializeAsString());
+    ASSERT_TRUE((*storage)->WriteDurably(batch).ok());
+  }
+  Launch();
+  grpc::ClientContext stale;
+  Prepare(stale, kReader);
+  v1::ListStaleRecordsRequest stale_request;
+  stale_request.set_older_than_days(180);
+  v1::ListStaleRecordsResponse stale_records;
+  ASSERT_TRUE(stub_->ListStaleRecords(&stale, stale_request, &stale_records).ok());
+  ASSERT_EQ(stale_records.records_size(), 1);
+  EXPECT_EQ(stale_records.records(0).person().id(), "person-1");
+  EXPECT_THAT(Reads(*stub_, "person-1"),
+              ::testing::Contains(Read("reader@kk.dk", "ListStaleRecords")));
+}
+
+TEST_F(AuthTest, ReloadWithoutATokenEndsItsOpenWatchAndKeepsTheOthers) {
+  Start(false);
+  constexpr char kLeaving[] = "leaving-token-0123456789";
+  constexpr char kDemoted[] = "demoted-token-0123456789";
+  std::ofstream(config_path_) << Config(false, std::string(R"(,
+    {"token": ")") + kLeaving + R"(", "principal": "leaving@kk.dk", "roles": ["reader"]},
+    {"token": ")" + kDemoted + R"(", "principal": "demoted@kk.dk", "roles": ["reader"]})");
+  ASSERT_TRUE(app_->ReloadAuth().ok());
+
+  // Three watches, caught up and waiting for the next change.
+  struct Watch {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::Change>> stream;
+  };
+  auto open = [this](Watch& watch, const std::string& token) {
+    watch.context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    watch.context.AddMetadata("authorization", "Bearer " + token);
+    v1::WatchChangesRequest request;
+    request.set_since_sequence(app_->directory().LastSequence());
+    watch.stream = stub_->WatchChanges(&watch.context, request);
+  };
+  Watch leaving, demoted, staying;
+  open(leaving, kLeaving);
+  open(demoted, kDemoted);
+  open(staying, kReader);
+  // Each watch is admitted and running before the reload.
+  ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-4")).ok());
+  for (Watch* watch : {&leaving, &demoted, &staying}) {
+    v1::Change change;
+    ASSERT_TRUE(watch->stream->Read(&change));
+    EXPECT_EQ(change.id(), "unit-4");
+  }
+
+  // The leaving token is gone; the demoted one keeps no role.
+  std::ofstream(config_path_) << Config(false, std::string(R"(,
+    {"token": ")") + kDemoted + R"(", "principal": "demoted@kk.dk", "roles": []})");
+  const absl::Time reloaded = absl::Now();
+  ASSERT_TRUE(app_->ReloadAuth().ok());
+
+  v1::Change change;
+  EXPECT_FALSE(leaving.stream->Read(&change));
+  grpc::Status ended = leaving.stream->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED) << ended.error_message();
+  EXPECT_THAT(ended.error_message(), ::testing::HasSubstr("no longer valid"));
+  EXPECT_FALSE(demoted.stream->Read(&change));
+  grpc::Status denied = demoted.stream->Finish();
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << denied.error_message();
+  EXPECT_THAT(denied.error_message(), ::testing::HasSubstr("demoted@kk.dk"));
+  // Ended by the reload, not by their 20 s deadline.
+  EXPECT_LT(absl::Now() - reloaded, absl::Seconds(5));
+
+  // The token that stays keeps its watch.
+  ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-5")).ok());
+  ASSERT_TRUE(staying.stream->Read(&change));
+  EXPECT_EQ(change.id(), "unit-5");
+  staying.context.TryCancel();
+  EXPECT_EQ(staying.stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
 TEST_F(AuthTest, ReloadAddsTokensAndABrokenFileKeepsTheOldOnes) {

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -35,7 +38,36 @@ class LimitsTest : public ::testing::Test {
     auto app = ServerApp::Start(options);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
-    ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-1")).ok());
+    if (!app_->directory().Get("unit-1").ok()) {
+      ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-1")).ok());
+    }
+  }
+
+  // A full import batch of new persons whose ids start with `prefix`.
+  static v1::ImportRecordsRequest PersonBatch(const std::string& prefix) {
+    v1::ImportRecordsRequest request;
+    for (int i = 0; i < 5000; ++i) {
+      v1::Record person = testing::MakePerson(prefix + std::to_string(i), "unit-1");
+      person.mutable_person()->set_title("Socialrådgiver med særligt kendskab til botilbud");
+      for (const char* topic : {"FIT", "Housing First", "ICS", "Recovery", "Misbrug"}) {
+        person.mutable_person()->add_expertise(topic);
+      }
+      *request.add_records() = person;
+    }
+    return request;
+  }
+
+  // How long one full import batch takes on this machine (a fresh one each
+  // time, with ids starting with `prefix`).
+  absl::Duration TimeFullImport(const std::string& prefix) {
+    auto stub = v1::DirectoryService::NewStub(Channel(7));
+    const v1::ImportRecordsRequest request = PersonBatch(prefix);
+    grpc::ClientContext context;
+    v1::ImportRecordsResponse response;
+    const absl::Time start = absl::Now();
+    grpc::Status status = stub->ImportRecords(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return absl::Now() - start;
   }
 
   std::shared_ptr<grpc::Channel> Channel(int id, grpc::ChannelArguments args = {}) {
@@ -59,6 +91,68 @@ class LimitsTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<ServerApp> app_;
 };
+
+TEST_F(LimitsTest, ImportPastTheServersCapPerCallStopsPromptlyAndStoresNothingOfTheBatch) {
+  Start();
+  const absl::Duration full = TimeFullImport("person-a-");
+  // The same server, now allowing a fraction of that per call; the client
+  // sends no deadline at all.
+  app_.reset();
+  ServerApp::Options options;
+  options.max_call_duration = full / 5;
+  Start(options);
+  const uint64_t before = app_->directory().LastSequence();
+  auto stub = v1::DirectoryService::NewStub(Channel(8));
+  const v1::ImportRecordsRequest request = PersonBatch("person-b-");
+  grpc::ClientContext context;
+  v1::ImportRecordsResponse response;
+  const absl::Time start = absl::Now();
+  grpc::Status status = stub->ImportRecords(&context, request, &response);
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  // Cut off while it worked (or, on a busy machine, before it started).
+  EXPECT_THAT(status.error_message(),
+              ::testing::AnyOf(::testing::HasSubstr("nothing of this batch was stored"),
+                               ::testing::HasSubstr("did not start the call")));
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("longer than the server allows"));
+  EXPECT_LT(took, full) << "a full batch took " << full;
+  EXPECT_EQ(app_->directory().LastSequence(), before);
+  EXPECT_EQ(app_->directory().Get("person-b-0").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(app_->directory().Get("person-b-4999").status().code(), absl::StatusCode::kNotFound);
+  // Short calls are unaffected.
+  ExpectServing();
+  v1::ImportRecordsRequest small;
+  *small.add_records() = testing::MakePerson("person-small", "unit-1");
+  grpc::ClientContext small_context;
+  ASSERT_TRUE(stub->ImportRecords(&small_context, small, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), v1::CREATED);
+  std::cerr << "full batch " << full << ", cut off after " << took << ": " << status.error_message()
+            << "\n";
+}
+
+TEST_F(LimitsTest, ImportPastTheClientsDeadlineIsNotFinishedBehindItsBack) {
+  ServerApp::Options options;
+  options.worker_threads = 1;  // so the next call runs only after the import's work
+  Start(options);
+  const absl::Duration full = TimeFullImport("person-a-");
+  const uint64_t before = app_->directory().LastSequence();
+  auto stub = v1::DirectoryService::NewStub(Channel(9));
+  const v1::ImportRecordsRequest request = PersonBatch("person-c-");
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + full / 5));
+  v1::ImportRecordsResponse response;
+  grpc::Status status = stub->ImportRecords(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  // Runs after whatever the server still did for the import.
+  ExpectServing();
+  EXPECT_EQ(app_->directory().LastSequence(), before);
+  EXPECT_EQ(app_->directory().Get("person-c-0").status().code(), absl::StatusCode::kNotFound);
+  // A normal call with a deadline it can meet is unaffected.
+  grpc::ClientContext normal;
+  normal.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  ASSERT_TRUE(stub->ImportRecords(&normal, request, &response).ok());
+  EXPECT_EQ(app_->directory().LastSequence(), before + 5000);
+}
 
 TEST_F(LimitsTest, FiveMegabyteRequestIsRefusedAndOthersAreServed) {
   Start();

@@ -1,12 +1,16 @@
 #include "server/domain/directory.h"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "server/common/stop_check.h"
 #include "server/domain/demo_loader.h"
 #include "server/model/record_util.h"
 #include "tests/testing/records.h"
@@ -261,6 +265,101 @@ TEST_F(DirectoryTest, ExportReturnsCreationOrderSoReferencesPointBackwards) {
     request.set_page_token(page->next_page_token());
   }
   EXPECT_THAT(ids, ElementsAre("unit-9", "unit-10", "person-1"));
+}
+
+// A StopCheck that says "cancelled" from its `after`-th check on.
+common::StopCheck CancelledAfter(int after, std::shared_ptr<int> checks = std::make_shared<int>()) {
+  return common::StopCheck(absl::InfiniteFuture(), "",
+                           [after, checks] { return ++*checks > after; });
+}
+
+TEST_F(DirectoryTest, ImportStoppedBeforeItsWriteStoresNothingOfTheBatchAndSaysSo) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  std::vector<Record> batch;
+  for (int i = 0; i < 500; ++i) {
+    batch.push_back(testing::MakePerson("person-" + std::to_string(i), "unit-1"));
+  }
+  const uint64_t before = directory_->LastSequence();
+  // 500 records: 8 checks while validating, 8 while preparing the write and
+  // one just before it; stopping at any of them stores nothing.
+  for (int after : {0, 3, 8, 12, 16}) {
+    auto checks = std::make_shared<int>();
+    auto stopped = directory_->Import(batch, {}, CancelledAfter(after, checks));
+    EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << "after " << after;
+    EXPECT_THAT(stopped.status().message(), HasSubstr("nothing of this batch was stored"));
+    EXPECT_THAT(stopped.status().message(), HasSubstr("of 500 records"));
+    EXPECT_EQ(*checks, after + 1) << "stops at the first check that says stop";
+    EXPECT_EQ(directory_->LastSequence(), before);
+    EXPECT_EQ(directory_->Get("person-0").status().code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(directory_->Get("person-499").status().code(), absl::StatusCode::kNotFound);
+  }
+  const common::StopCheck past(absl::Now() - absl::Seconds(1), "the call's deadline passed", {});
+  auto late = directory_->Import(batch, {}, past);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(late.status().message(), HasSubstr("the call's deadline passed"));
+  EXPECT_EQ(directory_->LastSequence(), before);
+
+  // With time to spare, the same batch goes in whole.
+  auto checks = std::make_shared<int>();
+  auto whole = directory_->Import(batch, {}, CancelledAfter(1000, checks));
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(directory_->LastSequence(), before + 500);
+  EXPECT_GT(*checks, 2);
+}
+
+TEST_F(DirectoryTest, LongReadsStopWhenToldAndReturnNothingPartial) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  std::vector<Record> batch;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back(testing::MakePerson("person-" + std::to_string(i), "unit-1"));
+  }
+  ASSERT_TRUE(directory_->Import(batch).ok());
+  sof::directory::v1::ListRecordsRequest list;
+  list.set_page_size(1000);
+  sof::directory::v1::ListRecordsRequest by_parent = list;
+  by_parent.set_parent("unit-1");
+  sof::directory::v1::ExportRecordsRequest export_request;
+  sof::directory::v1::ListChangesRequest changes;
+  changes.set_page_size(1000);
+  sof::directory::v1::ListAuditRequest audit;
+  const std::vector<std::pair<std::string, std::function<absl::Status(const common::StopCheck&)>>>
+      calls = {
+          {"ListRecords", [&](const auto& stop) { return directory_->List(list, stop).status(); }},
+          {"ListRecords",
+           [&](const auto& stop) { return directory_->List(by_parent, stop).status(); }},
+          {"ExportRecords",
+           [&](const auto& stop) { return directory_->Export(export_request, stop).status(); }},
+          {"ListChanges",
+           [&](const auto& stop) { return directory_->ListChanges(changes, stop).status(); }},
+          {"ListAudit",
+           [&](const auto& stop) { return directory_->ListAudit(audit, stop).status(); }},
+          {"ListStaleRecords",
+           [&](const auto& stop) {
+             return directory_->ListStale(absl::Now() + absl::Hours(1), "", 10, stop).status();
+           }},
+      };
+  for (const auto& [method, call] : calls) {
+    EXPECT_TRUE(call(common::StopCheck()).ok()) << method;
+    // Stopped part-way (the second check), not only before starting.
+    absl::Status cancelled = call(CancelledAfter(method == "ListStaleRecords" ? 0 : 1));
+    EXPECT_EQ(cancelled.code(), absl::StatusCode::kCancelled) << method;
+    EXPECT_THAT(cancelled.message(), HasSubstr(method + " stopped after"));
+    absl::Status late = call(common::StopCheck(absl::Now(), "the call's deadline passed", {}));
+    EXPECT_EQ(late.code(), absl::StatusCode::kDeadlineExceeded) << method;
+    EXPECT_THAT(late.message(), HasSubstr("the call's deadline passed"));
+  }
+}
+
+TEST_F(DirectoryTest, ChangesNameThePersonsWhoseStateTheyCarry) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakePerson("person-1", "unit-1"));
+  MustCreate(testing::MakePerson("person-2", "unit-1"));
+  ASSERT_TRUE(directory_->Delete("person-2").ok());
+  auto changes = directory_->ListChanges(sof::directory::v1::ListChangesRequest());
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->changes_size(), 4);
+  // The delete carries no record, so no contact details.
+  EXPECT_THAT(Directory::PersonsIn(changes->changes()), ElementsAre("person-1", "person-2"));
 }
 
 TEST(DemoLoaderTest, SlotsMoveByWholeWeeksToStartAfterToday) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -219,6 +220,59 @@ TEST(ChangeFeedTest, WatcherReplicaEqualsExportAfterTenThousandWritesAndARestart
     }
   }
   EXPECT_EQ(differing, 0);
+}
+
+// Revoking a token (SIGHUP after editing --auth-config) ends the watches
+// it holds open; other watches go on.
+TEST(ChangeFeedTest, SighupWithoutATokenEndsItsOpenWatchPromptly) {
+  testing::TempDir dir;
+  const std::string config = dir.Sub("auth.json");
+  const std::string admin =
+      R"({"token": "admin-token-01234567890", "principal": "ops", "roles": ["admin"]})";
+  const std::string leaving =
+      R"({"token": "leaving-token-0123456789", "principal": "intranet", "roles": ["reader"]})";
+  std::ofstream(config) << "{\"tokens\": [" << admin << ", " << leaving << "]}";
+  testing::ServerProcess server;
+  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), {"--auth-config", config}))
+      << server.log();
+  auto stub = Connect(server.address(), 1);
+  auto write = [&](const std::string& id) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer admin-token-01234567890");
+    v1::CreateRecordRequest request;
+    *request.mutable_record() = testing::MakeUnit(id);
+    v1::Record created;
+    ASSERT_TRUE(stub->CreateRecord(&context, request, &created).ok());
+  };
+  struct Watch {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::Change>> stream;
+  };
+  Watch revoked, kept;
+  for (auto [watch, token] : {std::make_pair(&revoked, "leaving-token-0123456789"),
+                              std::make_pair(&kept, "admin-token-01234567890")}) {
+    watch->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    watch->context.AddMetadata("authorization", std::string("Bearer ") + token);
+    watch->stream = stub->WatchChanges(&watch->context, v1::WatchChangesRequest());
+  }
+  write("unit-1");
+  v1::Change change;
+  ASSERT_TRUE(revoked.stream->Read(&change));  // both watches are open
+  ASSERT_TRUE(kept.stream->Read(&change));
+
+  std::ofstream(config) << "{\"tokens\": [" << admin << "]}";
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
+  EXPECT_FALSE(revoked.stream->Read(&change));
+  grpc::Status ended = revoked.stream->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED) << ended.error_message();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(10));
+
+  write("unit-2");
+  ASSERT_TRUE(kept.stream->Read(&change));
+  EXPECT_EQ(change.id(), "unit-2");
+  kept.context.TryCancel();
+  kept.stream->Finish().IgnoreError();
 }
 
 }  // namespace

@@ -1,0 +1,123 @@
+#include "server/domain/directory_search.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/search/search_index.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir::domain {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+using ::testing::HasSubstr;
+
+class DirectorySearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto storage = storage::Storage::Open({dir_.path()});
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = *std::move(storage);
+    auto directory = Directory::Open(*storage_);
+    ASSERT_TRUE(directory.ok()) << directory.status();
+    directory_ = *std::move(directory);
+    auto index = search::SearchIndex::Create({});
+    ASSERT_TRUE(index.ok()) << index.status();
+    index_ = *std::move(index);
+    auto search = DirectorySearch::Attach(*directory_, *index_);
+    ASSERT_TRUE(search.ok()) << search.status();
+    search_ = *std::move(search);
+  }
+
+  static std::map<std::string, int64_t> Facet(const v1::SearchEntriesResponse& response,
+                                              const std::string& field) {
+    std::map<std::string, int64_t> counts;
+    for (const v1::Facet& facet : response.facets()) {
+      if (facet.field() != field) continue;
+      for (const v1::FacetCount& c : facet.counts()) counts[c.value()] = c.count();
+    }
+    return counts;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<Directory> directory_;
+  std::unique_ptr<search::SearchIndex> index_;
+  std::unique_ptr<DirectorySearch> search_;
+};
+
+// 1,100 stale tilbud that rank first (the word is their name) and 30 fresh
+// ones that rank below them (the word is only in their description): the
+// fresh ones are counted, faceted and paged all the same.
+TEST_F(DirectorySearchTest, FreshSearchCountsFacetsAndPagesOnlyFreshRecords) {
+  std::vector<v1::Record> records = {testing::MakeUnit("unit-1"), testing::MakeUnit("unit-2")};
+  records[1].mutable_unit()->mutable_address()->set_district("Valby");
+  for (int i = 0; i < 1100; ++i) {
+    v1::Record stale = testing::MakeTilbud("tilbud-s" + std::to_string(i), "unit-1");
+    stale.mutable_tilbud()->set_name("Botilbud " + std::to_string(i));
+    stale.mutable_tilbud()->set_updated_at("2020-01-01");  // confirmed long ago
+    records.push_back(stale);
+  }
+  std::set<std::string> fresh_ids;
+  for (int i = 0; i < 30; ++i) {
+    v1::Record fresh =
+        testing::MakeTilbud("tilbud-f" + std::to_string(i), i < 20 ? "unit-1" : "unit-2");
+    fresh.mutable_tilbud()->set_description("Et botilbud for voksne");
+    fresh_ids.insert(fresh.tilbud().id());
+    records.push_back(fresh);  // no updated_at: confirmed by the import, now
+  }
+  auto imported = directory_->Import(records);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+
+  v1::SearchEntriesRequest request;
+  request.set_query("botilbud");
+  request.set_page_size(7);
+  auto all = search_->Search(request);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->total_size(), 1130);
+
+  request.set_fresh_days(180);
+  auto fresh = search_->Search(request);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_EQ(fresh->total_size(), 30);
+  EXPECT_THAT(Facet(*fresh, "district"),
+              ::testing::UnorderedElementsAre(::testing::Pair("Nørrebro", 20),
+                                              ::testing::Pair("Valby", 10)));
+  EXPECT_THAT(Facet(*fresh, "kind"), ::testing::ElementsAre(::testing::Pair("tilbud", 30)));
+
+  // Paging through the fresh results returns each fresh record once.
+  std::multiset<std::string> seen;
+  for (v1::SearchEntriesRequest page = request;;) {
+    auto response = search_->Search(page);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->total_size(), 30);
+    for (const v1::SearchResult& hit : response->results()) seen.insert(hit.id());
+    if (response->next_page_token().empty()) break;
+    page.set_page_token(response->next_page_token());
+    ASSERT_LE(seen.size(), 30u) << "paging does not end";
+  }
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), fresh_ids);
+  EXPECT_EQ(seen.size(), 30u);
+
+  // Confirming a stale record makes it fresh at once.
+  ASSERT_TRUE(directory_->Verify("tilbud-s7", {"editor", "VerifyRecord"}).ok());
+  request.clear_page_token();
+  auto after = search_->Search(request);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->total_size(), 31);
+  EXPECT_EQ(after->results(0).id(), "tilbud-s7");  // ranked by its name again
+
+  request.set_fresh_days(-1);
+  auto negative = search_->Search(request);
+  EXPECT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(negative.status().message(), HasSubstr("fresh_days"));
+}
+
+}  // namespace
+}  // namespace sofdir::domain
