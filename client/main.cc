@@ -49,10 +49,18 @@ struct CommonFlags {
   }
 };
 
+// Every subcommand with common flags, so that flags given before the
+// subcommand (`sofdir --server H:P search ...`) reach it; see ApplyGlobalFlags.
+std::vector<std::pair<CLI::App*, CommonFlags*>>& CommandsWithCommonFlags() {
+  static std::vector<std::pair<CLI::App*, CommonFlags*>> commands;
+  return commands;
+}
+
 // Also sets the footer: `details` (what the command does beyond its one-line
 // description) and a short exit-code reminder.
 void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view timeout_help,
                     absl::string_view details) {
+  CommandsWithCommonFlags().push_back({&command, &flags});
   command.add_option("--server", flags.server, "host:port of sofdir-server")
       ->envname("SOFDIR_SERVER")
       ->capture_default_str();
@@ -79,6 +87,49 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
   command.footer(std::string(details) +
                  "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
                  "5 server unreachable, 6 conflict, 7 not allowed (see sofdir --help).");
+}
+
+constexpr const char* kCommonFlagNames[] = {"--server", "--json", "--timeout", "--ca",
+                                             "--cert",   "--key",  "--token"};
+
+// The common flags on the top level too, so they may come before the
+// subcommand. No environment or defaults here: the subcommand's own
+// options read those.
+void AddGlobalFlags(CLI::App& cli, CommonFlags& flags) {
+  cli.add_option("--server", flags.server, "host:port of sofdir-server (also after the command)");
+  cli.add_flag("--json", flags.json, "machine-readable JSON output instead of a table");
+  cli.add_option("--timeout", flags.timeout_seconds, "seconds per call")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--ca", flags.ca, "PEM certificate authority of the server's TLS certificate")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--cert", flags.cert, "PEM client certificate")->check(CLI::ExistingFile);
+  cli.add_option("--key", flags.key, "PEM private key of --cert")->check(CLI::ExistingFile);
+  cli.add_option("--token", flags.token, "bearer token");
+}
+
+// Copies each common flag given before the subcommand into the flags of the
+// subcommand that runs, unless that flag was also given after it (the later
+// one wins). A flag on the command line beats the environment.
+void ApplyGlobalFlags(const CLI::App& cli, const CommonFlags& global) {
+  for (auto& [command, flags] : CommandsWithCommonFlags()) {
+    if (!command->parsed()) continue;
+    for (const char* name : kCommonFlagNames) {
+      if (cli.get_option(name)->count() == 0) continue;
+      const CLI::Option* own = command->get_option(name);
+      const std::string env = own->get_envname();
+      const bool own_from_command_line =
+          own->count() > 0 && (env.empty() || std::getenv(env.c_str()) == nullptr);
+      if (own_from_command_line) continue;
+      const std::string flag = name;
+      if (flag == "--server") flags->server = global.server;
+      if (flag == "--json") flags->json = global.json;
+      if (flag == "--timeout") flags->timeout_seconds = global.timeout_seconds;
+      if (flag == "--ca") flags->ca = global.ca;
+      if (flag == "--cert") flags->cert = global.cert;
+      if (flag == "--key") flags->key = global.key;
+      if (flag == "--token") flags->token = global.token;
+    }
+  }
 }
 
 // --near must be a point or a place name; a bad point is a usage error.
@@ -120,6 +171,8 @@ int Main(int argc, char** argv) {
       "(search, who-knows, suggest); books Praktik i SOF visits (praktik).",
       "sofdir"};
   cli.require_subcommand(1);
+  CommonFlags global_flags;
+  AddGlobalFlags(cli, global_flags);
   cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") + kDefaultServer +
              ".\n\n" + sofdir::client::kExitCodeHelp);
 
@@ -497,6 +550,7 @@ int Main(int argc, char** argv) {
     }
     return UsageError(error.what());
   }
+  ApplyGlobalFlags(cli, global_flags);
 
   if (import_command->parsed()) {
     return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));

@@ -180,6 +180,29 @@ TEST_F(CliTest, ExitCodesTellNotFoundInvalidConflictAndUnreachableApart) {
   EXPECT_EQ(Cli({"list", "vehicles"}).exit_code, 2);
 }
 
+TEST_F(CliTest, CommonFlagsMayComeBeforeTheCommandAndBeatTheEnvironment) {
+  const std::string unit = WriteFile(
+      "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "Alfa", "area": "Handicap"})j");
+  ASSERT_EQ(Cli({"create", unit}).exit_code, 0);
+  CommandResult before = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "--server", server_.address(), "--json", "get", "unit-1"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(testing::JsonText(testing::ParseJson(before.out), "name"), "Alfa");
+  // An explicit flag before the command wins over $SOFDIR_SERVER ...
+  CommandResult over_env =
+      testing::RunCommand({SOFDIR_CLI_BINARY, "--server", server_.address(), "get", "unit-1"},
+                          {"SOFDIR_SERVER=127.0.0.1:1"});
+  EXPECT_EQ(over_env.exit_code, 0) << over_env.err;
+  // ... and one after the command wins over one before it.
+  CommandResult after = testing::RunCommand({SOFDIR_CLI_BINARY, "--server", "127.0.0.1:1", "get",
+                                             "unit-1", "--server", server_.address()});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  CommandResult wrong = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "--server", "127.0.0.1:1", "--timeout", "2", "get", "unit-1"});
+  EXPECT_EQ(wrong.exit_code, 5);
+  EXPECT_THAT(wrong.err, HasSubstr("127.0.0.1:1"));
+}
+
 TEST_F(CliTest, ChangesListsEveryWriteOnceInSequenceOrder) {
   const std::string unit = WriteFile(
       "unit.json", R"j({"id": "unit-1", "kind": "unit", "name": "A", "area": "Handicap"})j");
