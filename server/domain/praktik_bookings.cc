@@ -349,6 +349,16 @@ absl::StatusOr<v1::ListBookingsResponse> PraktikBookings::List(
                                            if (!value.empty()) ids.emplace_back(value.substr(1));
                                            return true;
                                          }));
+    // An offer that was deleted keeps its bookings listable; one that never
+    // existed (a typo) is NOT_FOUND rather than an empty list.
+    if (ids.empty()) {
+      absl::StatusOr<v1::Record> offer = directory_.Get(request.offer_id());
+      if (absl::IsNotFound(offer.status()) || (offer.ok() && !offer->has_praktik())) {
+        return absl::NotFoundError(
+            absl::StrCat("offer_id: ", request.offer_id(), " is no praktik offer"));
+      }
+      if (!offer.ok()) return offer.status();
+    }
   }
   std::vector<v1::Booking> bookings;
   for (const std::string& id : ids) {

@@ -90,6 +90,14 @@ TEST_F(PraktikBookingsTest, SameRequestIdReturnsTheSameBookingNeverASecond) {
   EXPECT_EQ(bookings_->List(mine)->bookings_size(), 1);
 }
 
+TEST_F(PraktikBookingsTest, BookingsOfAnOfferThatDoesNotExistIsNotFoundNotAnEmptyList) {
+  v1::ListBookingsRequest request;
+  request.set_offer_id("praktik-9999");
+  auto listed = bookings_->List(request);
+  EXPECT_EQ(listed.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(listed.status().message()), HasSubstr("praktik-9999"));
+}
+
 TEST_F(PraktikBookingsTest, BadInputNamesTheFieldAndStoresNothing) {
   const uint64_t before = directory_->LastSequence();
   v1::BookPraktikRequest request;
