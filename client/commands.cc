@@ -26,6 +26,7 @@
 #include "client/directory_client.h"
 #include "client/import_report.h"
 #include "client/importer.h"
+#include "client/interrupt_cleanup.h"
 #include "client/json_text.h"
 #include "client/praktik_view.h"
 #include "client/progress_bar.h"
@@ -194,6 +195,8 @@ absl::Status RunExport(const CommonOptions& common, const ExportOptions& options
   // Written beside the target and renamed at the end, so a failed export
   // never leaves a partial file under the target's name.
   const std::string temp_path = options.out + ".tmp";
+  // Ctrl-C leaves no FILE.tmp behind either.
+  RemoveOnInterrupt cleanup(to_file ? temp_path : std::string());
   std::FILE* out = stdout;
   if (to_file) {
     out = std::fopen(temp_path.c_str(), "w");
@@ -720,6 +723,7 @@ absl::Status RunPraktikIcs(const CommonOptions& common, const PraktikIcsOptions&
   // Binary, so the CRLF line ends RFC 5545 requires stay as they are;
   // written beside the target and renamed, so no half-written event appears.
   const std::string temp_path = options.out + ".tmp";
+  RemoveOnInterrupt cleanup(temp_path);
   std::FILE* out = std::fopen(temp_path.c_str(), "wb");
   if (out == nullptr) return absl::InvalidArgumentError(FileError(temp_path, "cannot create"));
   Write(out, calendar.ics());
