@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/search/search_index.h"
+#include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
 
@@ -18,15 +19,10 @@ namespace {
 namespace v1 = ::sof::directory::v1;
 using ::testing::HasSubstr;
 
-class DirectorySearchTest : public ::testing::Test {
+class DirectorySearchTest : public DirectoryFixture {
  protected:
   void SetUp() override {
-    auto storage = storage::Storage::Open({dir_.path()});
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    storage_ = *std::move(storage);
-    auto directory = Directory::Open(*storage_);
-    ASSERT_TRUE(directory.ok()) << directory.status();
-    directory_ = *std::move(directory);
+    ASSERT_NO_FATAL_FAILURE(OpenDirectory());
     auto index = search::SearchIndex::Create({});
     ASSERT_TRUE(index.ok()) << index.status();
     index_ = *std::move(index);
@@ -45,9 +41,6 @@ class DirectorySearchTest : public ::testing::Test {
     return counts;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Storage> storage_;
-  std::unique_ptr<Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<DirectorySearch> search_;
 };

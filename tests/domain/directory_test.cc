@@ -13,6 +13,7 @@
 #include "server/common/stop_check.h"
 #include "server/domain/demo_loader.h"
 #include "server/model/record_util.h"
+#include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
 
@@ -30,19 +31,12 @@ class RecordingListener : public ChangeListener {
   std::vector<Change> changes;
 };
 
-class DirectoryTest : public ::testing::Test {
+class DirectoryTest : public DirectoryFixture {
  protected:
-  void SetUp() override { Reopen(); }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(Reopen()); }
 
   void Reopen() {
-    directory_.reset();
-    storage_.reset();
-    auto storage = storage::Storage::Open({dir_.path()});
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    storage_ = *std::move(storage);
-    auto directory = Directory::Open(*storage_);
-    ASSERT_TRUE(directory.ok()) << directory.status();
-    directory_ = *std::move(directory);
+    ASSERT_NO_FATAL_FAILURE(OpenDirectory());
     directory_->AddListener(&listener_);
   }
 
@@ -63,9 +57,6 @@ class DirectoryTest : public ::testing::Test {
     }
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Storage> storage_;
-  std::unique_ptr<Directory> directory_;
   RecordingListener listener_;
 };
 

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/booking_calendar.h"
+#include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
 
@@ -15,15 +16,10 @@ namespace {
 namespace v1 = ::sof::directory::v1;
 using ::testing::HasSubstr;
 
-class PraktikBookingsTest : public ::testing::Test {
+class PraktikBookingsTest : public DirectoryFixture {
  protected:
   void SetUp() override {
-    auto storage = storage::Storage::Open({dir_.path()});
-    ASSERT_TRUE(storage.ok()) << storage.status();
-    storage_ = *std::move(storage);
-    auto directory = Directory::Open(*storage_);
-    ASSERT_TRUE(directory.ok());
-    directory_ = *std::move(directory);
+    ASSERT_NO_FATAL_FAILURE(OpenDirectory());
     PraktikBookings::Options options;
     options.today = [this] { return today_; };
     bookings_ = std::make_unique<PraktikBookings>(*directory_, *storage_, nullptr, options);
@@ -43,9 +39,6 @@ class PraktikBookingsTest : public ::testing::Test {
   }
 
   absl::CivilDay today_{2027, 1, 4};
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Storage> storage_;
-  std::unique_ptr<Directory> directory_;
   std::unique_ptr<PraktikBookings> bookings_;
 };
 
