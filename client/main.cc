@@ -89,9 +89,6 @@ void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view tim
                  "5 server unreachable, 6 conflict, 7 not allowed (see sofdir --help).");
 }
 
-constexpr const char* kCommonFlagNames[] = {"--server", "--json", "--timeout", "--ca",
-                                             "--cert",   "--key",  "--token"};
-
 // The common flags on the top level too, so they may come before the
 // subcommand. No environment or defaults here: the subcommand's own
 // options read those.
@@ -113,22 +110,20 @@ void AddGlobalFlags(CLI::App& cli, CommonFlags& flags) {
 void ApplyGlobalFlags(const CLI::App& cli, const CommonFlags& global) {
   for (auto& [command, flags] : CommandsWithCommonFlags()) {
     if (!command->parsed()) continue;
-    for (const char* name : kCommonFlagNames) {
-      if (cli.get_option(name)->count() == 0) continue;
+    auto take = [&, command = command, flags = flags](const char* name, auto CommonFlags::*field) {
+      if (cli.get_option(name)->count() == 0) return;
       const CLI::Option* own = command->get_option(name);
       const std::string env = own->get_envname();
-      const bool own_from_command_line =
-          own->count() > 0 && (env.empty() || std::getenv(env.c_str()) == nullptr);
-      if (own_from_command_line) continue;
-      const std::string flag = name;
-      if (flag == "--server") flags->server = global.server;
-      if (flag == "--json") flags->json = global.json;
-      if (flag == "--timeout") flags->timeout_seconds = global.timeout_seconds;
-      if (flag == "--ca") flags->ca = global.ca;
-      if (flag == "--cert") flags->cert = global.cert;
-      if (flag == "--key") flags->key = global.key;
-      if (flag == "--token") flags->token = global.token;
-    }
+      if (own->count() > 0 && (env.empty() || std::getenv(env.c_str()) == nullptr)) return;
+      flags->*field = global.*field;
+    };
+    take("--server", &CommonFlags::server);
+    take("--json", &CommonFlags::json);
+    take("--timeout", &CommonFlags::timeout_seconds);
+    take("--ca", &CommonFlags::ca);
+    take("--cert", &CommonFlags::cert);
+    take("--key", &CommonFlags::key);
+    take("--token", &CommonFlags::token);
   }
 }
 

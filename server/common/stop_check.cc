@@ -14,6 +14,16 @@ absl::Status StopCheck::Check() const {
   return absl::OkStatus();
 }
 
+bool ScanStop::GoOn() {
+  absl::Status stopped = stop_.CheckEvery(visited_);
+  if (stopped.ok()) {
+    ++visited_;
+    return true;
+  }
+  status_ = StoppedWith(stopped, describe_(visited_));
+  return false;
+}
+
 absl::Status StoppedWith(const absl::Status& stopped, const std::string& context) {
   return absl::Status(stopped.code(), absl::StrCat(context, ": ", stopped.message()));
 }

@@ -54,6 +54,26 @@ class StopCheck {
   std::function<bool()> cancelled_;
 };
 
+// The stop test of one storage scan: its callback calls GoOn() once per
+// entry and ends the scan when it returns false; status() then says why,
+// with `describe(entries visited)` in front (what was done and what the
+// caller gets). Checks `stop` every StopCheck::kEvery entries.
+class ScanStop {
+ public:
+  ScanStop(StopCheck stop, std::function<std::string(int64_t visited)> describe)
+      : stop_(std::move(stop)), describe_(std::move(describe)) {}
+
+  bool GoOn();
+  // OK unless GoOn returned false.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  StopCheck stop_;  // a copy, so a temporary may be passed
+  std::function<std::string(int64_t)> describe_;
+  int64_t visited_ = 0;
+  absl::Status status_;
+};
+
 // `stopped` (from StopCheck::Check) with `context` in front, keeping its code,
 // e.g. "ExportRecords stopped after 1200 records: the call's deadline passed".
 absl::Status StoppedWith(const absl::Status& stopped, const std::string& context);

@@ -294,22 +294,16 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
   std::string last_id;
   bool more = false;
   absl::Status inner;
-  int64_t visited = 0;
-  // False (with `inner` set) once `stop` says stop.
-  auto go_on = [&] {
-    absl::Status stopped = stop.CheckEvery(visited++);
-    if (stopped.ok()) return true;
-    inner = common::StoppedWith(
-        stopped, absl::StrCat("ListRecords stopped after ", response.records_size(),
-                              " records, before the page was complete, and returned none; "
-                              "retry with a smaller page_size or a longer deadline"));
-    return false;
-  };
+  common::ScanStop scan(stop, [&](int64_t) {
+    return absl::StrCat("ListRecords stopped after ", response.records_size(),
+                        " records, before the page was complete, and returned none; "
+                        "retry with a smaller page_size or a longer deadline");
+  });
   if (request.parent().empty()) {
     std::string start = after.empty() ? kind_prefix : absl::StrCat(after, std::string(1, '\0'));
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kRecords, kind_prefix, start,
                                          [&](absl::string_view key, absl::string_view value) {
-                                           if (!go_on()) return false;
+                                           if (!scan.GoOn()) return false;
                                            if (response.records_size() == page_size) {
                                              more = true;
                                              return false;
@@ -331,7 +325,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
     std::string previous_source;
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(
         ColumnFamily::kRefs, prefix, start, [&](absl::string_view key, absl::string_view field) {
-          if (!go_on()) return false;
+          if (!scan.GoOn()) return false;
           absl::string_view source = storage::RefSource(key);
           if (!IsParentField(field) || !absl::StartsWith(source, kind_prefix) ||
               source == previous_source) {
@@ -354,6 +348,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
           return true;
         }));
   }
+  SOFDIR_RETURN_IF_ERROR(scan.status());
   SOFDIR_RETURN_IF_ERROR(inner);
   if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_id));
   return response;
@@ -695,16 +690,14 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
   std::string last_key;
   bool more = false;
   absl::Status inner;
-  int64_t visited = 0;
+  common::ScanStop scan(stop, [&](int64_t) {
+    return absl::StrCat("ExportRecords stopped after ", response.records_size(),
+                        " records, before the page was complete, and returned none; "
+                        "retry with a smaller page_size or a longer deadline");
+  });
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kOrder, "", start, [&](absl::string_view key, absl::string_view id) {
-        if (absl::Status stopped = stop.CheckEvery(visited++); !stopped.ok()) {
-          inner = common::StoppedWith(
-              stopped, absl::StrCat("ExportRecords stopped after ", response.records_size(),
-                                    " records, before the page was complete, and returned none; "
-                                    "retry with a smaller page_size or a longer deadline"));
-          return false;
-        }
+        if (!scan.GoOn()) return false;
         if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
             model::KindFromId(id) != request.kind()) {
           return true;
@@ -722,6 +715,7 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
         last_key = std::string(key);
         return true;
       }));
+  SOFDIR_RETURN_IF_ERROR(scan.status());
   SOFDIR_RETURN_IF_ERROR(inner);
   if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_key));
   return response;
@@ -816,15 +810,11 @@ absl::Status Directory::LogPersonRead(absl::string_view person_id, absl::string_
 
 absl::Status Directory::LogPersonReads(const google::protobuf::RepeatedPtrField<Record>& records,
                                        absl::string_view principal, absl::string_view method) {
-  storage::WriteBatch batch = storage_.NewWriteBatch();
-  const int64_t now = absl::ToUnixMicros(absl::Now());
+  std::vector<std::string> person_ids;
   for (const Record& record : records) {
-    if (!record.has_person()) continue;
-    batch.Put(ColumnFamily::kReads, storage::ReadLogKey(record.person().id(), now, principal),
-              method);
+    if (record.has_person()) person_ids.push_back(record.person().id());
   }
-  if (batch.Count() == 0) return absl::OkStatus();
-  return storage_.Write(batch).status();
+  return LogPersonReads(person_ids, principal, method);
 }
 
 absl::Status Directory::LogPersonReads(const std::vector<std::string>& person_ids,
@@ -863,20 +853,14 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
   };
   std::vector<sof::directory::v1::AuditEntry> entries;
   absl::Status inner;
-  int64_t visited = 0;
-  // False (with `inner` set) once `stop` says stop.
-  auto go_on = [&] {
-    absl::Status stopped = stop.CheckEvery(visited++);
-    if (stopped.ok()) return true;
-    inner = common::StoppedWith(
-        stopped, absl::StrCat("ListAudit stopped after scanning ", visited - 1,
-                              " change-log and read-log entries, and returned none; retry with "
-                              "a longer deadline"));
-    return false;
-  };
+  common::ScanStop scan(stop, [](int64_t visited) {
+    return absl::StrCat("ListAudit stopped after scanning ", visited,
+                        " change-log and read-log entries, and returned none; retry with "
+                        "a longer deadline");
+  });
   SOFDIR_RETURN_IF_ERROR(
       storage_.ScanAll(ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
-        if (!go_on()) return false;
+        if (!scan.GoOn()) return false;
         Change change;
         if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           inner = absl::DataLossError("a change-log entry cannot be parsed");
@@ -894,12 +878,13 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
         entry.set_sequence(change.sequence());
         return true;
       }));
+  SOFDIR_RETURN_IF_ERROR(scan.status());
   SOFDIR_RETURN_IF_ERROR(inner);
   const std::string prefix =
       request.resource().empty() ? std::string() : storage::ReadLogPrefix(request.resource());
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kReads, prefix, "", [&](absl::string_view key, absl::string_view method) {
-        if (!go_on()) return false;
+        if (!scan.GoOn()) return false;
         std::optional<storage::ReadLogEntry> read = storage::DecodeReadLogKey(key);
         if (!read) return true;
         if (!request.principal().empty() && read->principal != request.principal()) return true;
@@ -912,6 +897,7 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
         entry.set_resource(read->person_id);
         return true;
       }));
+  SOFDIR_RETURN_IF_ERROR(scan.status());
   SOFDIR_RETURN_IF_ERROR(inner);
   std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
     return micros(a.time()) > micros(b.time());
@@ -934,17 +920,16 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
   response.set_last_sequence(durable);
   if (request.since_sequence() >= durable) return response;
   absl::Status inner;
+  common::ScanStop scan(stop, [&](int64_t) {
+    return absl::StrCat("ListChanges stopped after ", response.changes_size(),
+                        " changes, before the page was complete, and returned none; "
+                        "retry with a smaller page_size or a longer deadline");
+  });
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
       [&](absl::string_view key, absl::string_view value) {
         if (response.changes_size() == page_size) return false;
-        if (absl::Status stopped = stop.CheckEvery(response.changes_size()); !stopped.ok()) {
-          inner = common::StoppedWith(
-              stopped, absl::StrCat("ListChanges stopped after ", response.changes_size(),
-                                    " changes, before the page was complete, and returned none; "
-                                    "retry with a smaller page_size or a longer deadline"));
-          return false;
-        }
+        if (!scan.GoOn()) return false;
         if (storage::DecodeSequence(key).value_or(0) > durable) return false;
         Change* change = response.add_changes();
         if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -953,6 +938,7 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
         }
         return true;
       }));
+  SOFDIR_RETURN_IF_ERROR(scan.status());
   SOFDIR_RETURN_IF_ERROR(inner);
   return response;
 }

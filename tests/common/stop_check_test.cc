@@ -1,5 +1,6 @@
 #include "server/common/stop_check.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -38,6 +39,28 @@ TEST(StopCheckTest, CancellationWinsAndIsProbedOnlyEveryFewIterations) {
   for (int64_t i = 0; i < 10 * StopCheck::kEvery; ++i) stops += !cancelled.CheckEvery(i).ok();
   EXPECT_EQ(probes, 10);
   EXPECT_EQ(stops, 10);
+}
+
+TEST(ScanStopTest, EndsTheScanWhenCancelledAndSaysHowFarItGot) {
+  bool cancel = false;
+  StopCheck stop(absl::InfiniteFuture(), "", [&] { return cancel; });
+  ScanStop scan(stop, [](int64_t visited) { return absl::StrCat("scanned ", visited); });
+  int entries = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (i == 200) cancel = true;
+    if (!scan.GoOn()) break;
+    ++entries;
+  }
+  // Checked every kEvery entries: the first check after 200 is at 256.
+  EXPECT_EQ(entries, 4 * StopCheck::kEvery);
+  EXPECT_EQ(scan.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(scan.status().message(), HasSubstr("scanned 256: the client cancelled"));
+}
+
+TEST(ScanStopTest, StaysOkWhileTheWorkMayGoOn) {
+  ScanStop scan(StopCheck(), [](int64_t) { return std::string("never"); });
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(scan.GoOn());
+  EXPECT_TRUE(scan.status().ok());
 }
 
 }  // namespace
