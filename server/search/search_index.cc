@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "server/search/decompounder.h"
 #include "server/search/filter_expression.h"
+#include "server/search/posting_list.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search {
@@ -98,15 +99,9 @@ constexpr float kMinCoverage = 0.5f;
 // Fewer records than this with all query words: also take those with most.
 constexpr size_t kDropWordsThreshold = 50;
 
-struct Posting {
-  uint32_t doc;
-  uint16_t impact;  // per-field BM25 sum, * kImpactScale
-  uint16_t fields;  // bit per Field
-};
-
 struct Term {
   std::string text;
-  std::vector<Posting> postings;  // sorted by doc
+  PostingList postings;  // impacts * kImpactScale, fields a bit per Field
   uint32_t occurrences = 0;       // in all text analysed so far
 };
 
@@ -198,39 +193,6 @@ struct Meta {
   uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
   int16_t age_min = -1, age_max = -1, free_places = -1;
 };
-
-// Seeks `doc` in sorted postings from *cursor on, galloping; advances
-// *cursor. Returns the posting or nullptr.
-const Posting* Seek(const std::vector<Posting>& postings, size_t* cursor, uint32_t doc) {
-  size_t lo = *cursor;
-  const size_t n = postings.size();
-  // Candidates are often dense in the list: try a few steps before galloping.
-  for (int i = 0; i < 4 && lo < n && postings[lo].doc < doc; ++i) ++lo;
-  if (lo < n && postings[lo].doc < doc) {
-    size_t step = 1, hi = lo;
-    while (hi < n && postings[hi].doc < doc) {
-      lo = hi;
-      hi = lo + step;
-      step *= 2;
-    }
-    hi = std::min(hi, n);
-    lo = static_cast<size_t>(
-        std::lower_bound(postings.begin() + lo, postings.begin() + hi, doc,
-                         [](const Posting& x, uint32_t d) { return x.doc < d; }) -
-        postings.begin());
-  }
-  *cursor = lo;
-  return lo < n && postings[lo].doc == doc ? &postings[lo] : nullptr;
-}
-
-// Bits set in `x` (portable: the build does not assume the POPCNT
-// instruction, and the library call it would otherwise make is slower).
-inline size_t PopCount(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ULL);
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
-}
 
 Scratch& LocalScratch() {
   thread_local Scratch scratch;
@@ -759,15 +721,9 @@ struct SearchIndex::State {
     size_t c = 0;
     auto emit = [&](uint32_t term, uint16_t fields, float impact) {
       const auto q = static_cast<uint16_t>(std::clamp(impact * kImpactScale, 1.0f, 65535.0f));
-      auto& postings = terms[term].postings;
-      const Posting p{slot, q, fields};
-      if (postings.empty() || postings.back().doc < slot) {
-        postings.push_back(p);
-      } else {
-        auto it = std::lower_bound(postings.begin(), postings.end(), slot,
-                                   [](const Posting& x, uint32_t s) { return x.doc < s; });
-        postings.insert(it, p);
-      }
+      PostingList& postings = terms[term].postings;
+      postings.Insert(Posting{slot, q, fields});
+      postings.SetDensity(docs.size());
     };
     auto ctx_impact = [](uint8_t field) { return kFieldSpecs[field].weight; };
     for (const WeightedTerm& wt : d.own) {
@@ -812,10 +768,9 @@ struct SearchIndex::State {
   void Unpost(uint32_t slot) {
     Doc& d = docs[slot];
     auto drop = [&](uint32_t term) {
-      auto& postings = terms[term].postings;
-      auto it = std::lower_bound(postings.begin(), postings.end(), slot,
-                                 [](const Posting& x, uint32_t s) { return x.doc < s; });
-      if (it != postings.end() && it->doc == slot) postings.erase(it);
+      PostingList& postings = terms[term].postings;
+      postings.Erase(slot);
+      postings.SetDensity(docs.size());
     };
     for (const WeightedTerm& wt : d.own) drop(wt.term);
     for (uint32_t term : d.ctx_terms) drop(term);
@@ -1314,7 +1269,7 @@ struct SearchIndex::State {
       }
       SortDocs(&s.part_touched, s);
       struct Cursor {
-        const std::vector<Posting>* postings;
+        const PostingList* postings;
         size_t pos;
         float w;
       };
@@ -1333,7 +1288,7 @@ struct SearchIndex::State {
         for (auto& cursors : others) {
           float best = 0;
           for (Cursor& cur : cursors) {
-            const Posting* p = Seek(*cur.postings, &cur.pos, d);
+            const Posting* p = cur.postings->Find(d, &cur.pos);
             if (p != nullptr) best = std::max(best, cur.w * p->impact);
           }
           if (best == 0) {
@@ -1362,7 +1317,7 @@ struct SearchIndex::State {
   // by seeking in the postings instead of reading them all.
   void ProbeSlot(const Slot& slot, const std::vector<uint32_t>& candidates, Scratch& s) const {
     struct Cursor {
-      const std::vector<Posting>* postings;
+      const PostingList* postings;
       size_t pos;
       float w;
     };
@@ -1390,7 +1345,7 @@ struct SearchIndex::State {
         for (auto& cursors : clauses[c]) {
           float part_best = 0;
           for (Cursor& cur : cursors) {
-            const Posting* p = Seek(*cur.postings, &cur.pos, d);
+            const Posting* p = cur.postings->Find(d, &cur.pos);
             if (p != nullptr && cur.w * p->impact > part_best) {
               part_best = cur.w * p->impact;
               fields = p->fields;
@@ -1411,6 +1366,7 @@ struct SearchIndex::State {
       }
       if (best == 0) continue;
       Acc& a = s.acc[d];
+      if (a.covered == 0 && a.score == 0) s.touched.push_back(d);
       a.score += best;
       a.covered += slot.weight;
       if (best_fields & kNameFields) ++a.name_slots;
@@ -1498,18 +1454,14 @@ struct SearchIndex::State {
       if (part_volume(clause.parts[i]) < part_volume(clause.parts[rarest])) rarest = i;
     }
     s.clause_bits.assign(words, 0);
-    for (const Alt& alt : clause.parts[rarest].alts) {
-      for (const Posting& p : terms[alt.term].postings) {
-        s.clause_bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
-      }
-    }
+    for (const Alt& alt : clause.parts[rarest].alts) terms[alt.term].postings.OrInto(&s.clause_bits);
     size_t left = 0;
     for (size_t w = 0; w < words; ++w) {
       s.clause_bits[w] &= s.all_bits[w];
       left += PopCount(s.clause_bits[w]);
     }
     struct Cursor {
-      const std::vector<Posting>* postings;
+      const PostingList* postings;
       size_t pos;
     };
     std::vector<Cursor> cursors;
@@ -1518,11 +1470,7 @@ struct SearchIndex::State {
       const Part& part = clause.parts[i];
       if (part_volume(part) <= kSeekRatio * left) {
         s.part_bits.assign(words, 0);
-        for (const Alt& alt : part.alts) {
-          for (const Posting& p : terms[alt.term].postings) {
-            s.part_bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
-          }
-        }
+        for (const Alt& alt : part.alts) terms[alt.term].postings.OrInto(&s.part_bits);
         left = 0;
         for (size_t w = 0; w < words; ++w) {
           s.clause_bits[w] &= s.part_bits[w];
@@ -1541,7 +1489,7 @@ struct SearchIndex::State {
           const auto d = static_cast<uint32_t>(w * 64 + __builtin_ctzll(bit));
           bool found = false;
           for (Cursor& cur : cursors) {
-            if (Seek(*cur.postings, &cur.pos, d) != nullptr) {
+            if (cur.postings->Find(d, &cur.pos) != nullptr) {
               found = true;
               break;
             }
@@ -1556,44 +1504,69 @@ struct SearchIndex::State {
     }
   }
 
+  // Work to set a bit for each doc of the slot: a dense list is OR-ed a
+  // word at a time, a sparse one read posting by posting.
+  size_t BitsCost(const Slot& slot, size_t words) const {
+    size_t cost = 0;
+    for (const Clause& c : slot.clauses) {
+      size_t clause_cost = SIZE_MAX;
+      for (const Part& p : c.parts) {
+        size_t part_cost = 0;
+        for (const Alt& a : p.alts) {
+          const PostingList& list = terms[a.term].postings;
+          part_cost += list.dense() ? words / 8 : list.size();
+        }
+        clause_cost = std::min(clause_cost, part_cost);
+      }
+      if (clause_cost != SIZE_MAX) cost += clause_cost;
+    }
+    return cost;
+  }
+
+  // Work to look the slot up for one doc: constant for a dense list, a few
+  // galloping steps for a sparse one.
+  size_t ProbeCost(const Slot& slot) const {
+    size_t cost = 0;
+    for (const Clause& c : slot.clauses) {
+      for (const Part& p : c.parts) {
+        for (const Alt& a : p.alts) cost += terms[a.term].postings.dense() ? 1 : 4;
+      }
+    }
+    return cost;
+  }
+
   // Scores the docs that match every slot of `plan` into `s`. Which docs
-  // those are is found with one bitmap per slot (reading postings
-  // sequentially and setting bits is far cheaper than scoring each posting);
-  // only the docs in the intersection are scored, by seeking.
+  // those are is found with one bitmap per slot, rarest slot first (setting
+  // bits, or OR-ing a dense list's bitmap, is far cheaper than scoring each
+  // posting); only the docs in the intersection are then scored, each slot
+  // either by reading its postings for them or by looking each of them up,
+  // whichever touches less.
   void EvaluateAll(const Plan& plan, Scratch& s) const {
-    // A word is sought for the docs the rarer words left only when its
-    // postings are this many times longer: reading postings in order is so
-    // much cheaper than seeking in them that at 100k records searches got
-    // about 10% faster going from 16 to 256 (same results; see
-    // bench/search/README.md), and reading everything was no faster.
+    // A slot whose bitmap costs this many times more than the docs left is
+    // not read into a bitmap: it is looked up for those docs instead.
     constexpr size_t kSeekRatio = 256;
     s.Reserve(docs.size());
     s.Clear();
     const size_t words = docs.size() / 64 + 1;
     std::vector<size_t> order;
-    std::vector<size_t> volume(plan.slots.size());
+    std::vector<size_t> volume(plan.slots.size()), bits_cost(plan.slots.size());
     for (size_t i = 0; i < plan.slots.size(); ++i) {
       if (plan.slots[i].clauses.empty()) return;  // nothing has this word
       volume[i] = Volume(plan.slots[i], terms);
+      bits_cost[i] = BitsCost(plan.slots[i], words);
       order.push_back(i);
     }
     std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return volume[a] < volume[b]; });
-    auto set_bits = [&](const Alt& alt, std::vector<uint64_t>& bits) {
-      for (const Posting& p : terms[alt.term].postings) {
-        bits[p.doc >> 6] |= uint64_t{1} << (p.doc & 63);
-      }
-    };
+              [&](size_t a, size_t b) { return bits_cost[a] < bits_cost[b]; });
     s.all_bits.assign(words, ~uint64_t{0});
-    size_t survivors = docs.size();
+    size_t survivors = docs.size(), read = 0;
     for (size_t i : order) {
       const Slot& slot = plan.slots[i];
-      // Few survivors next to this word's postings: seek instead (below).
-      if (volume[i] > kSeekRatio * survivors) break;
+      if (bits_cost[i] > kSeekRatio * survivors) break;
       s.slot_bits.assign(words, 0);
       for (const Clause& clause : slot.clauses) {
         if (clause.parts.size() == 1) {
-          for (const Alt& alt : clause.parts[0].alts) set_bits(alt, s.slot_bits);
+          for (const Alt& alt : clause.parts[0].alts) terms[alt.term].postings.OrInto(&s.slot_bits);
           continue;
         }
         ClauseBits(clause, s);
@@ -1604,24 +1577,27 @@ struct SearchIndex::State {
         s.all_bits[w] &= s.slot_bits[w];
         survivors += PopCount(s.all_bits[w]);
       }
+      ++read;
       if (survivors == 0) return;
     }
-    // Score: the words read into bitmaps are read again for the survivors
-    // only; the others are sought.
-    size_t read = 0;
-    for (size_t i : order) {
-      if (volume[i] > kSeekRatio * survivors && read > 0) break;
-      IterateSlot(plan.slots[i], s, false, &s.all_bits);
-      ++read;
+    s.candidates.clear();
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t word = s.all_bits[w]; word != 0; word &= word - 1) {
+        s.candidates.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
+      }
     }
-    if (read == order.size()) return;
-    s.candidates = s.touched;
-    SortDocs(&s.candidates, s);
+    // Score: every candidate holds the slots read into bitmaps; the others
+    // drop the candidates that lack them.
     float needed = 0;
     for (size_t k = 0; k < order.size(); ++k) {
-      needed += plan.slots[order[k]].weight;
+      const Slot& slot = plan.slots[order[k]];
+      needed += slot.weight;
+      if (k < read && volume[order[k]] < ProbeCost(slot) * s.candidates.size()) {
+        IterateSlot(slot, s, false, &s.all_bits);
+        continue;
+      }
+      ProbeSlot(slot, s.candidates, s);
       if (k < read) continue;
-      ProbeSlot(plan.slots[order[k]], s.candidates, s);
       size_t kept = 0;
       for (uint32_t d : s.candidates) {
         if (s.acc[d].covered >= needed * 0.999f) s.candidates[kept++] = d;
@@ -1805,12 +1781,7 @@ struct SearchIndex::State {
     return absl::StrJoin(names, ", ");
   }
 
-  const Posting* Find(uint32_t term, uint32_t doc) const {
-    const auto& postings = terms[term].postings;
-    auto it = std::lower_bound(postings.begin(), postings.end(), doc,
-                               [](const Posting& x, uint32_t s) { return x.doc < s; });
-    return it != postings.end() && it->doc == doc ? &*it : nullptr;
-  }
+  const Posting* Find(uint32_t term, uint32_t doc) const { return terms[term].postings.Find(doc); }
 
   std::vector<std::string> Explain(const Plan& plan, const Scratch& s, uint32_t d,
                                    float total_weight) const {
@@ -2154,11 +2125,15 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, 
   float total_weight = 0;
   std::vector<std::pair<float, uint32_t>> matches = st.Collect(
       plan, s, [&](uint32_t d) { return st.meta[d].alive != 0; }, &total_weight);
-  // Evidence is gathered from the best matches only, which bounds the cost.
+  // Evidence is gathered from the best matches only, which bounds the cost;
+  // ties at the cut are broken by doc slot, so the answer does not depend on
+  // the order the engine found the matches in.
   constexpr size_t kEvidenceDocs = 400;
   if (matches.size() > kEvidenceDocs) {
     std::nth_element(matches.begin(), matches.begin() + kEvidenceDocs, matches.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
+                     [](const auto& a, const auto& b) {
+                       return a.first != b.first ? a.first > b.first : a.second < b.second;
+                     });
     matches.resize(kEvidenceDocs);
   }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -193,6 +194,57 @@ TEST_F(SearchIndexTest, WritesAreVisibleToTheNextSearch) {
   ASSERT_TRUE(index_->Remove("tilbud-9").ok());
   EXPECT_THAT(Find("havnelyset"), IsEmpty());
   EXPECT_EQ(index_->Remove("tilbud-9").code(), absl::StatusCode::kNotFound);
+}
+
+// Words in a large share of the records are kept as bitmaps inside the
+// index (see PostingList); matches must be the same, and stay current through
+// updates, removals and new records in the middle of those lists.
+TEST_F(SearchIndexTest, WordsInManyRecordsMatchExactlyAndStayCurrentThroughWrites) {
+  auto tilbud = [](int i, bool autisme, bool unge) {
+    std::string text = "Bosted med døgnbemanding";
+    if (autisme) text += " for borgere med autisme";
+    if (unge) text += ", også unge";
+    return Tilbud("tilbud-" + std::to_string(i), "Sted " + std::to_string(i), "unit-1", text);
+  };
+  std::vector<Record> records = {Unit("unit-1", "Center", "", "Valby")};
+  std::set<std::string> want;
+  for (int i = 0; i < 900; ++i) {
+    records.push_back(tilbud(i, i % 3 == 0, i % 4 == 0));
+    if (i % 12 == 0) want.insert("tilbud-" + std::to_string(i));
+  }
+  Load(records);
+  auto matches = [&]() {
+    SearchQuery q;
+    q.text = "bosted autisme unge";
+    q.limit = 100;
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::set<std::string> ids;
+    if (!r.ok()) return ids;
+    EXPECT_EQ(r->total, r->hits.size());
+    for (const auto& hit : r->hits) ids.insert(hit.id);
+    return ids;
+  };
+  ASSERT_EQ(want.size(), 75u);
+  EXPECT_EQ(matches(), want);
+  // Loses a word, gains them, is removed, is added past the last record.
+  ASSERT_TRUE(index_->Upsert(tilbud(24, false, true)).ok());
+  want.erase("tilbud-24");
+  ASSERT_TRUE(index_->Upsert(tilbud(1, true, true)).ok());
+  want.insert("tilbud-1");
+  ASSERT_TRUE(index_->Remove("tilbud-36").ok());
+  want.erase("tilbud-36");
+  ASSERT_TRUE(index_->Upsert(tilbud(5000, true, true)).ok());
+  want.insert("tilbud-5000");
+  EXPECT_EQ(matches(), want);
+  // The first and the last of the lists.
+  ASSERT_TRUE(index_->Remove("tilbud-0").ok());
+  want.erase("tilbud-0");
+  ASSERT_TRUE(index_->Upsert(tilbud(888, false, false)).ok());
+  want.erase("tilbud-888");
+  ASSERT_TRUE(index_->Upsert(tilbud(899, true, true)).ok());
+  want.insert("tilbud-899");
+  EXPECT_EQ(matches(), want);
 }
 
 TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
