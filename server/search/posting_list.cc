@@ -112,6 +112,32 @@ const Posting* PostingList::Find(uint32_t doc) const {
   return Find(doc, &cursor);
 }
 
+void PostingList::Gather(const std::vector<uint32_t>& docs,
+                         std::vector<const Posting*>* out) const {
+  out->resize(docs.size());
+  const Posting** result = out->data();
+  if (dense_ == nullptr) {
+    size_t cursor = 0;
+    for (size_t i = 0; i < docs.size(); ++i) result[i] = Find(docs[i], &cursor);
+    return;
+  }
+  const size_t words = dense_->bits.size();
+  const uint64_t* bits = dense_->bits.data();
+  const uint32_t* before = dense_->before.data();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const uint32_t doc = docs[i];
+    const uint32_t word = doc >> 6;
+    const uint64_t bit = uint64_t{1} << (doc & 63);
+    if (word >= words || (bits[word] & bit) == 0) {
+      result[i] = nullptr;
+      continue;
+    }
+    const Posting* p = &postings_[before[word] + PopCount(bits[word] & (bit - 1))];
+    __builtin_prefetch(p);
+    result[i] = p;
+  }
+}
+
 void PostingList::OrInto(std::vector<uint64_t>* bits) const {
   std::vector<uint64_t>& out = *bits;
   if (dense_ != nullptr) {

@@ -58,6 +58,12 @@ class PostingList {
   const Posting* Find(uint32_t doc, size_t* cursor) const;
   const Posting* Find(uint32_t doc) const;
 
+  // Sets (*out)[i] to the posting of docs[i] (ascending), or nullptr. A dense
+  // list first computes where every posting is and asks the memory for them
+  // all, so that the misses overlap instead of being paid one after the
+  // other: the caller reads them after this returns.
+  void Gather(const std::vector<uint32_t>& docs, std::vector<const Posting*>* out) const;
+
   // Sets the bit of every doc of the list in `bits` (one bit per doc slot;
   // docs beyond its size are ignored).
   void OrInto(std::vector<uint64_t>* bits) const;

@@ -172,8 +172,12 @@ struct Acc {
 struct Scratch {
   std::vector<Acc> acc;
   std::vector<float> part_best;
-  std::vector<uint32_t> touched, slot_touched, part_touched, candidates;
+  std::vector<uint32_t> touched, slot_touched, candidates;
   std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
+  std::vector<uint64_t> candidate_bits;  // the bits of `candidates`
+  std::vector<uint32_t> part_docs;       // docs holding a clause's parts so far
+  std::vector<float> part_sum, part_max;  // parallel to part_docs
+  std::vector<const Posting*> found;      // PostingList::Gather's answer
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
@@ -1219,14 +1223,19 @@ struct SearchIndex::State {
     return v;
   }
 
-  // Adds the slot's best match of every doc in its postings to `s`; when
-  // `restricted`, only of docs some earlier slot matched; with `only`, only
-  // of docs whose bit is set there.
-  void IterateSlot(const Slot& slot, Scratch& s, bool restricted,
-                   const std::vector<uint64_t>* only = nullptr) const {
-    auto skip = [&](uint32_t d) {
-      return only != nullptr ? ((*only)[d >> 6] >> (d & 63) & 1) == 0
-                             : restricted && s.acc[d].covered == 0;
+  // Adds the slot's best match of every doc to `s`, or with `only`, of the
+  // docs in s.candidates (ascending) whose bits are set in `*only`. Each list
+  // is either read whole, testing the bit of each posting, or looked up for
+  // each candidate, whichever touches less: reading streams memory, a lookup
+  // costs a few loads (a dense list) or a galloping search (a sparse one).
+  void ScoreSlot(const Slot& slot, Scratch& s, const std::vector<uint64_t>* only) const {
+    constexpr size_t kDenseLookup = 4;    // postings read in the time of one lookup
+    constexpr size_t kSparseLookup = 16;  // ... of one galloping search
+    const std::vector<uint32_t>& candidates = s.candidates;
+    auto in = [&](uint32_t d) { return only == nullptr || ((*only)[d >> 6] >> (d & 63) & 1); };
+    auto read_whole = [&](size_t volume, bool dense) {
+      return only == nullptr ||
+             volume <= (dense ? kDenseLookup : kSparseLookup) * candidates.size();
     };
     auto offer_slot = [&](uint32_t d, float v, uint16_t fields) {
       Acc& a = s.acc[d];
@@ -1240,66 +1249,22 @@ struct SearchIndex::State {
       if (clause.parts.size() == 1) {
         for (const Alt& alt : clause.parts[0].alts) {
           const float w = Idf(alt.term) * alt.factor * clause.factor / kImpactScale;
-          for (const Posting& p : terms[alt.term].postings) {
-            if (!skip(p.doc)) offer_slot(p.doc, w * p.impact, p.fields);
+          const PostingList& list = terms[alt.term].postings;
+          if (read_whole(list.size(), list.dense())) {
+            for (const Posting& p : list) {
+              if (in(p.doc)) offer_slot(p.doc, w * p.impact, p.fields);
+            }
+            continue;
+          }
+          list.Gather(candidates, &s.found);
+          for (size_t i = 0; i < candidates.size(); ++i) {
+            if (const Posting* p = s.found[i]) offer_slot(candidates[i], w * p->impact, p->fields);
           }
         }
         continue;
       }
-      // All parts must match: read the rarest part's postings and seek the
-      // others for those docs only.
-      const float norm = clause.factor / std::sqrt(static_cast<float>(clause.parts.size()));
-      size_t rarest = 0, rarest_volume = SIZE_MAX;
-      for (size_t i = 0; i < clause.parts.size(); ++i) {
-        size_t v = 0;
-        for (const Alt& alt : clause.parts[i].alts) v += terms[alt.term].postings.size();
-        if (v < rarest_volume) {
-          rarest_volume = v;
-          rarest = i;
-        }
-      }
-      for (const Alt& alt : clause.parts[rarest].alts) {
-        const float w = Idf(alt.term) * alt.factor / kImpactScale;
-        for (const Posting& p : terms[alt.term].postings) {
-          if (skip(p.doc)) continue;
-          const float v = w * p.impact;
-          if (s.part_best[p.doc] == 0) s.part_touched.push_back(p.doc);
-          s.part_best[p.doc] = std::max(s.part_best[p.doc], v);
-        }
-      }
-      SortDocs(&s.part_touched, s);
-      struct Cursor {
-        const PostingList* postings;
-        size_t pos;
-        float w;
-      };
-      std::vector<std::vector<Cursor>> others;
-      for (size_t i = 0; i < clause.parts.size(); ++i) {
-        if (i == rarest) continue;
-        auto& cursors = others.emplace_back();
-        for (const Alt& alt : clause.parts[i].alts) {
-          cursors.push_back(
-              {&terms[alt.term].postings, 0, Idf(alt.term) * alt.factor / kImpactScale});
-        }
-      }
-      for (uint32_t d : s.part_touched) {
-        float sum = s.part_best[d];
-        s.part_best[d] = 0;
-        for (auto& cursors : others) {
-          float best = 0;
-          for (Cursor& cur : cursors) {
-            const Posting* p = cur.postings->Find(d, &cur.pos);
-            if (p != nullptr) best = std::max(best, cur.w * p->impact);
-          }
-          if (best == 0) {
-            sum = 0;
-            break;
-          }
-          sum += best;
-        }
-        if (sum > 0) offer_slot(d, sum * norm, 0);
-      }
-      s.part_touched.clear();
+      ScoreClauseParts(clause, s, only);
+      for (size_t i = 0; i < s.part_docs.size(); ++i) offer_slot(s.part_docs[i], s.part_sum[i], 0);
     }
     for (uint32_t d : s.slot_touched) {
       Acc& a = s.acc[d];
@@ -1313,64 +1278,94 @@ struct SearchIndex::State {
     s.slot_touched.clear();
   }
 
-  // Adds the slot's best match of each of `candidates` (ascending) to `s`
-  // by seeking in the postings instead of reading them all.
-  void ProbeSlot(const Slot& slot, const std::vector<uint32_t>& candidates, Scratch& s) const {
-    struct Cursor {
-      const PostingList* postings;
-      size_t pos;
-      float w;
-    };
-    std::vector<std::vector<std::vector<Cursor>>> clauses;
-    std::vector<float> norms;
-    for (const Clause& c : slot.clauses) {
-      auto& parts = clauses.emplace_back();
-      const bool single = c.parts.size() == 1;
-      norms.push_back(single ? 1.0f : c.factor / std::sqrt(static_cast<float>(c.parts.size())));
-      for (const Part& p : c.parts) {
-        auto& cursors = parts.emplace_back();
-        for (const Alt& a : p.alts) {
-          const float w = Idf(a.term) * a.factor * (single ? c.factor : 1.0f) / kImpactScale;
-          cursors.push_back({&terms[a.term].postings, 0, w});
-        }
+  // Sets s.part_docs (ascending) and s.part_sum to the docs (of s.candidates
+  // whose bits are set in `*only`, or of all) that hold every part of
+  // `clause` (a phrase or compound parts), and their scores. The rarest
+  // part's docs are looked up in the others.
+  void ScoreClauseParts(const Clause& clause, Scratch& s, const std::vector<uint64_t>* only) const {
+    constexpr size_t kLookup = 8;  // postings read in the time of one lookup
+    auto alt_weight = [&](const Alt& alt) { return Idf(alt.term) * alt.factor / kImpactScale; };
+    size_t rarest = 0, rarest_volume = SIZE_MAX;
+    for (size_t i = 0; i < clause.parts.size(); ++i) {
+      size_t v = 0;
+      for (const Alt& alt : clause.parts[i].alts) v += terms[alt.term].postings.size();
+      if (v < rarest_volume) {
+        rarest_volume = v;
+        rarest = i;
       }
     }
-    for (uint32_t d : candidates) {
-      float best = 0;
-      uint16_t best_fields = 0;
-      for (size_t c = 0; c < clauses.size(); ++c) {
-        float sum = 0;
-        uint16_t fields = 0;
-        bool all = true;
-        for (auto& cursors : clauses[c]) {
-          float part_best = 0;
-          for (Cursor& cur : cursors) {
-            const Posting* p = cur.postings->Find(d, &cur.pos);
-            if (p != nullptr && cur.w * p->impact > part_best) {
-              part_best = cur.w * p->impact;
-              fields = p->fields;
-            }
-          }
-          if (part_best == 0) {
-            all = false;
-            break;
-          }
-          sum += part_best;
-        }
-        if (!all) continue;
-        const float v = sum * norms[c];
-        if (v > best) {
-          best = v;
-          best_fields = clauses[c].size() == 1 ? fields : 0;
+    s.part_docs.clear();
+    if (only == nullptr || rarest_volume <= kLookup * s.candidates.size()) {
+      for (const Alt& alt : clause.parts[rarest].alts) {
+        const float w = alt_weight(alt);
+        for (const Posting& p : terms[alt.term].postings) {
+          if (only != nullptr && ((*only)[p.doc >> 6] >> (p.doc & 63) & 1) == 0) continue;
+          if (s.part_best[p.doc] == 0) s.part_docs.push_back(p.doc);
+          s.part_best[p.doc] = std::max(s.part_best[p.doc], w * p.impact);
         }
       }
-      if (best == 0) continue;
-      Acc& a = s.acc[d];
-      if (a.covered == 0 && a.score == 0) s.touched.push_back(d);
-      a.score += best;
-      a.covered += slot.weight;
-      if (best_fields & kNameFields) ++a.name_slots;
+      SortDocs(&s.part_docs, s);
+      s.part_sum.resize(s.part_docs.size());
+      for (size_t i = 0; i < s.part_docs.size(); ++i) {
+        s.part_sum[i] = s.part_best[s.part_docs[i]];
+        s.part_best[s.part_docs[i]] = 0;
+      }
+    } else {
+      s.part_docs = s.candidates;
+      s.part_sum.assign(s.part_docs.size(), 0.0f);
+      for (const Alt& alt : clause.parts[rarest].alts) {
+        const float w = alt_weight(alt);
+        terms[alt.term].postings.Gather(s.part_docs, &s.found);
+        for (size_t i = 0; i < s.part_docs.size(); ++i) {
+          if (const Posting* p = s.found[i]) s.part_sum[i] = std::max(s.part_sum[i], w * p->impact);
+        }
+      }
+      KeepMatchedParts(s);
     }
+    for (size_t i = 0; i < clause.parts.size() && !s.part_docs.empty(); ++i) {
+      if (i == rarest) continue;
+      s.part_max.assign(s.part_docs.size(), 0.0f);
+      for (const Alt& alt : clause.parts[i].alts) {
+        const float w = alt_weight(alt);
+        terms[alt.term].postings.Gather(s.part_docs, &s.found);
+        for (size_t k = 0; k < s.part_docs.size(); ++k) {
+          if (const Posting* p = s.found[k]) s.part_max[k] = std::max(s.part_max[k], w * p->impact);
+        }
+      }
+      for (size_t k = 0; k < s.part_docs.size(); ++k) {
+        s.part_sum[k] = s.part_max[k] == 0 ? 0 : s.part_sum[k] + s.part_max[k];
+      }
+      KeepMatchedParts(s);
+    }
+    const float norm = clause.factor / std::sqrt(static_cast<float>(clause.parts.size()));
+    for (float& v : s.part_sum) v *= norm;
+  }
+
+  // Drops the docs of s.part_docs whose s.part_sum is 0 (a part is missing).
+  static void KeepMatchedParts(Scratch& s) {
+    size_t kept = 0;
+    for (size_t k = 0; k < s.part_docs.size(); ++k) {
+      if (s.part_sum[k] == 0) continue;
+      s.part_docs[kept] = s.part_docs[k];
+      s.part_sum[kept++] = s.part_sum[k];
+    }
+    s.part_docs.resize(kept);
+    s.part_sum.resize(kept);
+  }
+
+  // Keeps the candidates whose accumulator passes `keep`, clearing the bits
+  // of the others in s.candidate_bits.
+  template <typename Keep>
+  static void KeepCandidates(Scratch& s, Keep&& keep) {
+    size_t kept = 0;
+    for (uint32_t d : s.candidates) {
+      if (keep(s.acc[d])) {
+        s.candidates[kept++] = d;
+      } else {
+        s.candidate_bits[d >> 6] &= ~(uint64_t{1} << (d & 63));
+      }
+    }
+    s.candidates.resize(kept);
   }
 
   // Scores every doc that can reach `min_coverage` of the query's weight
@@ -1402,7 +1397,7 @@ struct SearchIndex::State {
       }
     }
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (!probe[i] && !plan.slots[i].clauses.empty()) IterateSlot(plan.slots[i], s, false);
+      if (!probe[i] && !plan.slots[i].clauses.empty()) ScoreSlot(plan.slots[i], s, nullptr);
     }
     if (probe_weight == 0) return;
     s.candidates.clear();
@@ -1410,6 +1405,8 @@ struct SearchIndex::State {
       if (s.acc[d].covered + probe_weight >= budget) s.candidates.push_back(d);
     }
     SortDocs(&s.candidates, s);
+    s.candidate_bits.assign(docs.size() / 64 + 1, 0);
+    for (uint32_t d : s.candidates) s.candidate_bits[d >> 6] |= uint64_t{1} << (d & 63);
     // Rarest probed words first: each round drops the candidates that can no
     // longer reach the budget.
     std::vector<size_t> probes;
@@ -1420,19 +1417,9 @@ struct SearchIndex::State {
               [&](size_t a, size_t b) { return volume[a] < volume[b]; });
     float remaining = probe_weight;
     for (size_t i : probes) {
-      // Seeking pays off only when the candidates are few next to the
-      // postings; otherwise read the postings for the candidates.
-      if (volume[i] > 8 * s.candidates.size()) {
-        ProbeSlot(plan.slots[i], s.candidates, s);
-      } else {
-        IterateSlot(plan.slots[i], s, /*restricted=*/true);
-      }
+      ScoreSlot(plan.slots[i], s, &s.candidate_bits);
       remaining -= plan.slots[i].weight;
-      size_t kept = 0;
-      for (uint32_t d : s.candidates) {
-        if (s.acc[d].covered + remaining >= budget) s.candidates[kept++] = d;
-      }
-      s.candidates.resize(kept);
+      KeepCandidates(s, [&](const Acc& a) { return a.covered + remaining >= budget; });
     }
   }
 
@@ -1523,18 +1510,6 @@ struct SearchIndex::State {
     return cost;
   }
 
-  // Work to look the slot up for one doc: constant for a dense list, a few
-  // galloping steps for a sparse one.
-  size_t ProbeCost(const Slot& slot) const {
-    size_t cost = 0;
-    for (const Clause& c : slot.clauses) {
-      for (const Part& p : c.parts) {
-        for (const Alt& a : p.alts) cost += terms[a.term].postings.dense() ? 1 : 4;
-      }
-    }
-    return cost;
-  }
-
   // Scores the docs that match every slot of `plan` into `s`. Which docs
   // those are is found with one bitmap per slot, rarest slot first (setting
   // bits, or OR-ing a dense list's bitmap, is far cheaper than scoring each
@@ -1549,10 +1524,9 @@ struct SearchIndex::State {
     s.Clear();
     const size_t words = docs.size() / 64 + 1;
     std::vector<size_t> order;
-    std::vector<size_t> volume(plan.slots.size()), bits_cost(plan.slots.size());
+    std::vector<size_t> bits_cost(plan.slots.size());
     for (size_t i = 0; i < plan.slots.size(); ++i) {
       if (plan.slots[i].clauses.empty()) return;  // nothing has this word
-      volume[i] = Volume(plan.slots[i], terms);
       bits_cost[i] = BitsCost(plan.slots[i], words);
       order.push_back(i);
     }
@@ -1562,7 +1536,7 @@ struct SearchIndex::State {
     size_t survivors = docs.size(), read = 0;
     for (size_t i : order) {
       const Slot& slot = plan.slots[i];
-      if (bits_cost[i] > kSeekRatio * survivors) break;
+      if (read > 0 && bits_cost[i] > kSeekRatio * survivors) break;
       s.slot_bits.assign(words, 0);
       for (const Clause& clause : slot.clauses) {
         if (clause.parts.size() == 1) {
@@ -1586,23 +1560,17 @@ struct SearchIndex::State {
         s.candidates.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
       }
     }
+    s.candidate_bits.swap(s.all_bits);
     // Score: every candidate holds the slots read into bitmaps; the others
     // drop the candidates that lack them.
     float needed = 0;
     for (size_t k = 0; k < order.size(); ++k) {
       const Slot& slot = plan.slots[order[k]];
       needed += slot.weight;
-      if (k < read && volume[order[k]] < ProbeCost(slot) * s.candidates.size()) {
-        IterateSlot(slot, s, false, &s.all_bits);
-        continue;
+      ScoreSlot(slot, s, &s.candidate_bits);
+      if (k >= read) {
+        KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
       }
-      ProbeSlot(slot, s.candidates, s);
-      if (k < read) continue;
-      size_t kept = 0;
-      for (uint32_t d : s.candidates) {
-        if (s.acc[d].covered >= needed * 0.999f) s.candidates[kept++] = d;
-      }
-      s.candidates.resize(kept);
     }
   }
 
