@@ -1561,6 +1561,12 @@ struct SearchIndex::State {
       }
     }
     s.candidate_bits.swap(s.all_bits);
+    // The candidates are scattered over the index: ask for their
+    // accumulators and metadata at once, so that the misses overlap.
+    for (uint32_t d : s.candidates) {
+      __builtin_prefetch(&s.acc[d], 1);
+      __builtin_prefetch(&meta[d]);
+    }
     // Score: every candidate holds the slots read into bitmaps; the others
     // drop the candidates that lack them.
     float needed = 0;
