@@ -1691,8 +1691,9 @@ struct SearchIndex::State {
   // A passage of `text` around its first matched word, or "" if none.
   std::string Highlight(absl::string_view text, const absl::flat_hash_set<uint32_t>& want) const {
     constexpr uint32_t kBefore = 60, kLength = 220;
-    std::vector<std::pair<uint32_t, uint32_t>> hits;
-    std::vector<std::pair<uint32_t, uint32_t>> words;
+    thread_local std::vector<std::pair<uint32_t, uint32_t>> hits, words;  // reused
+    hits.clear();
+    words.clear();
     uint32_t stop_at = UINT32_MAX;
     TextFolder::ForEachTokenWhile(text, [&](std::string& token, uint32_t b, uint32_t e) {
       if (b > stop_at) return false;
@@ -1735,9 +1736,23 @@ struct SearchIndex::State {
     return out;
   }
 
-  std::string Snippet(const Doc& d, const Plan& plan) const {
-    std::string s = Highlight(d.description, plan.terms);
-    if (!s.empty()) return s;
+  // True when a word of `plan` occurs in field `f` of doc `slot`.
+  bool FieldMatches(uint32_t slot, const Plan& plan, Field f) const {
+    for (uint32_t t : plan.terms) {
+      const Posting* p = terms[t].postings.Find(slot);
+      if (p != nullptr && (p->fields & (1u << f)) != 0) return true;
+    }
+    return false;
+  }
+
+  std::string Snippet(uint32_t slot, const Plan& plan) const {
+    const Doc& d = docs[slot];
+    std::string s;
+    // A description is long: it is scanned only when it holds a match.
+    if (FieldMatches(slot, plan, kDescription)) {
+      s = Highlight(d.description, plan.terms);
+      if (!s.empty()) return s;
+    }
     s = Highlight(absl::StrJoin(d.labels, ", "), plan.terms);
     if (!s.empty()) return s;
     if (!d.title.empty()) {
@@ -2007,7 +2022,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     hit.district = st.values[doc.eff_district];
     if (doc.capacity >= 0 && doc.free_places >= 0) hit.free_places = doc.free_places;
     hit.score = list_all ? 0.0 : score;
-    if (!list_all) hit.snippet = st.Snippet(doc, plan);
+    if (!list_all) hit.snippet = st.Snippet(d, plan);
     if (hit.snippet.empty()) {
       hit.snippet = doc.description.size() <= 200 ? doc.description : "";
       if (hit.snippet.empty() && !doc.description.empty()) {
