@@ -174,9 +174,13 @@ struct Scratch {
   std::vector<float> part_best;
   std::vector<uint32_t> touched, slot_touched, candidates;
   std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
-  std::vector<uint64_t> candidate_bits;  // the bits of `candidates`
-  std::vector<uint32_t> part_docs;       // docs holding a clause's parts so far
-  std::vector<float> part_sum, part_max;  // parallel to part_docs
+  std::vector<uint64_t> candidate_bits;    // the bits of `candidates`
+  std::vector<uint32_t> candidate_rank;    // candidates in the words before each word
+  std::vector<Acc> cacc;                   // parallel to candidates
+  std::vector<float> cpart_best;           // parallel to candidates
+  std::vector<uint32_t> part_docs;         // docs holding a clause's parts so far
+  std::vector<uint32_t> part_index;        // their accumulators' indexes
+  std::vector<float> part_sum, part_max;   // parallel to part_docs
   std::vector<const Posting*> found;      // PostingList::Gather's answer
 
   void Reserve(size_t n) {
@@ -1223,23 +1227,85 @@ struct SearchIndex::State {
     return v;
   }
 
-  // Adds the slot's best match of every doc to `s`, or with `only`, of the
-  // docs in s.candidates (ascending) whose bits are set in `*only`. Each list
-  // is either read whole, testing the bit of each posting, or looked up for
-  // each candidate, whichever touches less: reading streams memory, a lookup
-  // costs a few loads (a dense list) or a galloping search (a sparse one).
-  void ScoreSlot(const Slot& slot, Scratch& s, const std::vector<uint64_t>* only) const {
+  // Where ScoreSlot accumulates. AllDocs: s.acc, indexed by doc, for every
+  // doc in the postings. Candidates: s.cacc, indexed by position in
+  // s.candidates, for those docs only; a candidate's position is its bit's
+  // rank in s.candidate_bits. A few thousand candidates' accumulators then
+  // share a few dozen kilobytes instead of being scattered over the index's
+  // doc slots, so updating them does not miss the cache.
+  struct AllDocs {
+    Scratch& s;
+    static constexpr bool kAll = true;
+    bool In(uint32_t) const { return true; }
+    uint32_t Index(uint32_t d) const { return d; }
+    uint32_t Doc(uint32_t i) const { return i; }
+    Acc& At(uint32_t i) const { return s.acc[i]; }
+    float& PartBest(uint32_t i) const { return s.part_best[i]; }
+    void FirstTouch(uint32_t i) const { s.touched.push_back(i); }
+  };
+  struct Candidates {
+    Scratch& s;
+    static constexpr bool kAll = false;
+    bool In(uint32_t d) const { return (s.candidate_bits[d >> 6] >> (d & 63) & 1) != 0; }
+    uint32_t Index(uint32_t d) const {
+      const uint64_t below = (uint64_t{1} << (d & 63)) - 1;
+      return s.candidate_rank[d >> 6] +
+             static_cast<uint32_t>(PopCount(s.candidate_bits[d >> 6] & below));
+    }
+    uint32_t Doc(uint32_t i) const { return s.candidates[i]; }
+    Acc& At(uint32_t i) const { return s.cacc[i]; }
+    float& PartBest(uint32_t i) const { return s.cpart_best[i]; }
+    void FirstTouch(uint32_t) const {}
+  };
+
+  // Makes s.candidates (ascending) the docs whose bits are set in
+  // s.candidate_bits, with zeroed compact accumulators.
+  static void StartCandidates(Scratch& s) {
+    s.candidates.clear();
+    for (size_t w = 0; w < s.candidate_bits.size(); ++w) {
+      for (uint64_t word = s.candidate_bits[w]; word != 0; word &= word - 1) {
+        s.candidates.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
+      }
+    }
+    RankCandidates(s);
+    s.cacc.assign(s.candidates.size(), Acc{});
+    s.cpart_best.assign(s.candidates.size(), 0.0f);
+  }
+
+  static void RankCandidates(Scratch& s) {
+    s.candidate_rank.resize(s.candidate_bits.size());
+    uint32_t rank = 0;
+    for (size_t w = 0; w < s.candidate_bits.size(); ++w) {
+      s.candidate_rank[w] = rank;
+      rank += static_cast<uint32_t>(PopCount(s.candidate_bits[w]));
+    }
+  }
+
+  // Copies the candidates' compact accumulators to s.acc.
+  static void StoreCandidates(Scratch& s) {
+    for (size_t i = 0; i < s.candidates.size(); ++i) {
+      Acc& a = s.acc[s.candidates[i]];
+      if (a.covered == 0 && a.score == 0) s.touched.push_back(s.candidates[i]);
+      a = s.cacc[i];
+    }
+  }
+
+  // Adds the slot's best match of every doc `at` takes to its accumulators.
+  // Each list is either read whole, testing each posting's doc, or looked up
+  // for each candidate, whichever touches less: reading streams memory, a
+  // lookup costs a few loads (a dense list) or a galloping search (a sparse
+  // one).
+  template <typename At>
+  void ScoreSlot(const Slot& slot, Scratch& s, At at) const {
     constexpr size_t kDenseLookup = 4;    // postings read in the time of one lookup
     constexpr size_t kSparseLookup = 16;  // ... of one galloping search
     const std::vector<uint32_t>& candidates = s.candidates;
-    auto in = [&](uint32_t d) { return only == nullptr || ((*only)[d >> 6] >> (d & 63) & 1); };
     auto read_whole = [&](size_t volume, bool dense) {
-      return only == nullptr ||
-             volume <= (dense ? kDenseLookup : kSparseLookup) * candidates.size();
+      return At::kAll || volume <= (dense ? kDenseLookup : kSparseLookup) * candidates.size();
     };
-    auto offer_slot = [&](uint32_t d, float v, uint16_t fields) {
-      Acc& a = s.acc[d];
-      if (a.slot_best == 0) s.slot_touched.push_back(d);
+    auto offer_slot = [&](uint32_t i, float v, uint16_t fields) {
+      Acc& a = at.At(i);
+      if (a.slot_best == 0) s.slot_touched.push_back(i);
       if (v > a.slot_best) {
         a.slot_best = v;
         a.slot_fields = fields;
@@ -1252,23 +1318,23 @@ struct SearchIndex::State {
           const PostingList& list = terms[alt.term].postings;
           if (read_whole(list.size(), list.dense())) {
             for (const Posting& p : list) {
-              if (in(p.doc)) offer_slot(p.doc, w * p.impact, p.fields);
+              if (at.In(p.doc)) offer_slot(at.Index(p.doc), w * p.impact, p.fields);
             }
             continue;
           }
           list.Gather(candidates, &s.found);
-          for (size_t i = 0; i < candidates.size(); ++i) {
-            if (const Posting* p = s.found[i]) offer_slot(candidates[i], w * p->impact, p->fields);
+          for (uint32_t i = 0; i < candidates.size(); ++i) {
+            if (const Posting* p = s.found[i]) offer_slot(i, w * p->impact, p->fields);
           }
         }
         continue;
       }
-      ScoreClauseParts(clause, s, only);
-      for (size_t i = 0; i < s.part_docs.size(); ++i) offer_slot(s.part_docs[i], s.part_sum[i], 0);
+      ScoreClauseParts(clause, s, at);
+      for (size_t k = 0; k < s.part_index.size(); ++k) offer_slot(s.part_index[k], s.part_sum[k], 0);
     }
-    for (uint32_t d : s.slot_touched) {
-      Acc& a = s.acc[d];
-      if (a.covered == 0) s.touched.push_back(d);
+    for (uint32_t i : s.slot_touched) {
+      Acc& a = at.At(i);
+      if (a.covered == 0) at.FirstTouch(i);
       a.score += a.slot_best;
       a.covered += slot.weight;
       if (a.slot_fields & kNameFields) ++a.name_slots;
@@ -1278,11 +1344,12 @@ struct SearchIndex::State {
     s.slot_touched.clear();
   }
 
-  // Sets s.part_docs (ascending) and s.part_sum to the docs (of s.candidates
-  // whose bits are set in `*only`, or of all) that hold every part of
-  // `clause` (a phrase or compound parts), and their scores. The rarest
-  // part's docs are looked up in the others.
-  void ScoreClauseParts(const Clause& clause, Scratch& s, const std::vector<uint64_t>* only) const {
+  // Sets s.part_docs (ascending), s.part_index (their indexes for `at`) and
+  // s.part_sum to the docs `at` takes that hold every part of `clause` (a
+  // phrase or compound parts), and their scores. The rarest part's docs are
+  // looked up in the others.
+  template <typename At>
+  void ScoreClauseParts(const Clause& clause, Scratch& s, At at) const {
     constexpr size_t kLookup = 8;  // postings read in the time of one lookup
     auto alt_weight = [&](const Alt& alt) { return Idf(alt.term) * alt.factor / kImpactScale; };
     size_t rarest = 0, rarest_volume = SIZE_MAX;
@@ -1294,30 +1361,35 @@ struct SearchIndex::State {
         rarest = i;
       }
     }
-    s.part_docs.clear();
-    if (only == nullptr || rarest_volume <= kLookup * s.candidates.size()) {
+    s.part_index.clear();
+    if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
       for (const Alt& alt : clause.parts[rarest].alts) {
         const float w = alt_weight(alt);
         for (const Posting& p : terms[alt.term].postings) {
-          if (only != nullptr && ((*only)[p.doc >> 6] >> (p.doc & 63) & 1) == 0) continue;
-          if (s.part_best[p.doc] == 0) s.part_docs.push_back(p.doc);
-          s.part_best[p.doc] = std::max(s.part_best[p.doc], w * p.impact);
+          if (!at.In(p.doc)) continue;
+          const uint32_t i = at.Index(p.doc);
+          float& best = at.PartBest(i);
+          if (best == 0) s.part_index.push_back(i);
+          best = std::max(best, w * p.impact);
         }
       }
-      SortDocs(&s.part_docs, s);
-      s.part_sum.resize(s.part_docs.size());
-      for (size_t i = 0; i < s.part_docs.size(); ++i) {
-        s.part_sum[i] = s.part_best[s.part_docs[i]];
-        s.part_best[s.part_docs[i]] = 0;
+      SortDocs(&s.part_index, s);
+      s.part_docs.resize(s.part_index.size());
+      s.part_sum.resize(s.part_index.size());
+      for (size_t k = 0; k < s.part_index.size(); ++k) {
+        s.part_docs[k] = at.Doc(s.part_index[k]);
+        s.part_sum[k] = std::exchange(at.PartBest(s.part_index[k]), 0.0f);
       }
     } else {
       s.part_docs = s.candidates;
+      s.part_index.resize(s.part_docs.size());
+      for (uint32_t i = 0; i < s.part_index.size(); ++i) s.part_index[i] = i;
       s.part_sum.assign(s.part_docs.size(), 0.0f);
       for (const Alt& alt : clause.parts[rarest].alts) {
         const float w = alt_weight(alt);
         terms[alt.term].postings.Gather(s.part_docs, &s.found);
-        for (size_t i = 0; i < s.part_docs.size(); ++i) {
-          if (const Posting* p = s.found[i]) s.part_sum[i] = std::max(s.part_sum[i], w * p->impact);
+        for (size_t k = 0; k < s.part_docs.size(); ++k) {
+          if (const Posting* p = s.found[k]) s.part_sum[k] = std::max(s.part_sum[k], w * p->impact);
         }
       }
       KeepMatchedParts(s);
@@ -1347,25 +1419,33 @@ struct SearchIndex::State {
     for (size_t k = 0; k < s.part_docs.size(); ++k) {
       if (s.part_sum[k] == 0) continue;
       s.part_docs[kept] = s.part_docs[k];
+      s.part_index[kept] = s.part_index[k];
       s.part_sum[kept++] = s.part_sum[k];
     }
     s.part_docs.resize(kept);
+    s.part_index.resize(kept);
     s.part_sum.resize(kept);
   }
 
-  // Keeps the candidates whose accumulator passes `keep`, clearing the bits
-  // of the others in s.candidate_bits.
+  // Keeps the candidates whose compact accumulator passes `keep`, with their
+  // accumulators, bits and ranks.
   template <typename Keep>
   static void KeepCandidates(Scratch& s, Keep&& keep) {
     size_t kept = 0;
-    for (uint32_t d : s.candidates) {
-      if (keep(s.acc[d])) {
-        s.candidates[kept++] = d;
+    for (size_t i = 0; i < s.candidates.size(); ++i) {
+      const uint32_t d = s.candidates[i];
+      if (keep(s.cacc[i])) {
+        s.candidates[kept] = d;
+        s.cacc[kept++] = s.cacc[i];
       } else {
         s.candidate_bits[d >> 6] &= ~(uint64_t{1} << (d & 63));
       }
     }
+    if (kept == s.candidates.size()) return;
     s.candidates.resize(kept);
+    s.cacc.resize(kept);
+    s.cpart_best.resize(kept);
+    RankCandidates(s);
   }
 
   // Scores every doc that can reach `min_coverage` of the query's weight
@@ -1397,16 +1477,17 @@ struct SearchIndex::State {
       }
     }
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (!probe[i] && !plan.slots[i].clauses.empty()) ScoreSlot(plan.slots[i], s, nullptr);
+      if (!probe[i] && !plan.slots[i].clauses.empty()) ScoreSlot(plan.slots[i], s, AllDocs{s});
     }
     if (probe_weight == 0) return;
-    s.candidates.clear();
-    for (uint32_t d : s.touched) {
-      if (s.acc[d].covered + probe_weight >= budget) s.candidates.push_back(d);
-    }
-    SortDocs(&s.candidates, s);
     s.candidate_bits.assign(docs.size() / 64 + 1, 0);
-    for (uint32_t d : s.candidates) s.candidate_bits[d >> 6] |= uint64_t{1} << (d & 63);
+    for (uint32_t d : s.touched) {
+      if (s.acc[d].covered + probe_weight >= budget) {
+        s.candidate_bits[d >> 6] |= uint64_t{1} << (d & 63);
+      }
+    }
+    StartCandidates(s);
+    for (size_t i = 0; i < s.candidates.size(); ++i) s.cacc[i] = s.acc[s.candidates[i]];
     // Rarest probed words first: each round drops the candidates that can no
     // longer reach the budget.
     std::vector<size_t> probes;
@@ -1417,10 +1498,11 @@ struct SearchIndex::State {
               [&](size_t a, size_t b) { return volume[a] < volume[b]; });
     float remaining = probe_weight;
     for (size_t i : probes) {
-      ScoreSlot(plan.slots[i], s, &s.candidate_bits);
+      ScoreSlot(plan.slots[i], s, Candidates{s});
       remaining -= plan.slots[i].weight;
       KeepCandidates(s, [&](const Acc& a) { return a.covered + remaining >= budget; });
     }
+    StoreCandidates(s);
   }
 
   // Sets s.clause_bits to the docs of s.all_bits that hold every part of
@@ -1554,30 +1636,21 @@ struct SearchIndex::State {
       ++read;
       if (survivors == 0) return;
     }
-    s.candidates.clear();
-    for (size_t w = 0; w < words; ++w) {
-      for (uint64_t word = s.all_bits[w]; word != 0; word &= word - 1) {
-        s.candidates.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
-      }
-    }
     s.candidate_bits.swap(s.all_bits);
-    // The candidates are scattered over the index: ask for their
-    // accumulators and metadata at once, so that the misses overlap.
-    for (uint32_t d : s.candidates) {
-      __builtin_prefetch(&s.acc[d], 1);
-      __builtin_prefetch(&meta[d]);
-    }
+    StartCandidates(s);
+    for (uint32_t d : s.candidates) __builtin_prefetch(&meta[d]);  // for Collect, ahead
     // Score: every candidate holds the slots read into bitmaps; the others
     // drop the candidates that lack them.
     float needed = 0;
     for (size_t k = 0; k < order.size(); ++k) {
       const Slot& slot = plan.slots[order[k]];
       needed += slot.weight;
-      ScoreSlot(slot, s, &s.candidate_bits);
+      ScoreSlot(slot, s, Candidates{s});
       if (k >= read) {
         KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
       }
     }
+    StoreCandidates(s);
   }
 
   // Scores the docs that match `plan` and pass `passes`, like Typesense's
