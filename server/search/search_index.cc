@@ -174,6 +174,9 @@ struct Scratch {
   std::vector<float> part_best;
   std::vector<uint32_t> touched, slot_touched, candidates;
   std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
+  // After EvaluateAll the scores are in `cacc` (for `candidates`), after
+  // Evaluate in `acc` (for `touched`).
+  bool compact = false;
   std::vector<uint64_t> candidate_bits;    // the bits of `candidates`
   std::vector<uint32_t> candidate_rank;    // candidates in the words before each word
   std::vector<Acc> cacc;                   // parallel to candidates
@@ -1456,6 +1459,7 @@ struct SearchIndex::State {
     constexpr size_t kProbeMinVolume = 2048;
     s.Reserve(docs.size());
     s.Clear();
+    s.compact = false;
     float total = 0;
     std::vector<size_t> volume(plan.slots.size());
     std::vector<size_t> order;
@@ -1604,6 +1608,9 @@ struct SearchIndex::State {
     constexpr size_t kSeekRatio = 256;
     s.Reserve(docs.size());
     s.Clear();
+    s.compact = true;
+    s.candidates.clear();
+    s.cacc.clear();
     const size_t words = docs.size() / 64 + 1;
     std::vector<size_t> order;
     std::vector<size_t> bits_cost(plan.slots.size());
@@ -1650,7 +1657,6 @@ struct SearchIndex::State {
         KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
       }
     }
-    StoreCandidates(s);
   }
 
   // Scores the docs that match `plan` and pass `passes`, like Typesense's
@@ -1679,14 +1685,21 @@ struct SearchIndex::State {
       }
       if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
         for (uint32_t d : it->second) {
-          if (s.acc[d].covered > 0) s.acc[d].exact = 1;
+          Acc* a = AccOf(s, d);
+          if (a != nullptr && a->covered > 0) a->exact = 1;
         }
       }
-      matches.reserve(s.touched.size());
       const float min_weight = min_coverage * *total_weight * 0.999f;
-      for (uint32_t d : s.touched) {
-        if (s.acc[d].covered < min_weight || !passes(d)) continue;
-        matches.push_back({FinalScore(plan, s, d, *total_weight, matchable), d});
+      auto offer = [&](uint32_t d, const Acc& a) {
+        if (a.covered < min_weight || !passes(d)) return;
+        matches.push_back({FinalScore(plan, a, d, *total_weight, matchable), d});
+      };
+      if (s.compact) {
+        matches.reserve(s.candidates.size());
+        for (size_t i = 0; i < s.candidates.size(); ++i) offer(s.candidates[i], s.cacc[i]);
+      } else {
+        matches.reserve(s.touched.size());
+        for (uint32_t d : s.touched) offer(d, s.acc[d]);
       }
     }
     return matches;
@@ -1710,10 +1723,19 @@ struct SearchIndex::State {
     }
   }
 
-  // Final score of doc `d` after Evaluate.
-  float FinalScore(const Plan& plan, const Scratch& s, uint32_t d, float total_weight,
+  // The accumulator of doc `d` after EvaluateAll or Evaluate, or nullptr
+  // when the doc was not scored.
+  static Acc* AccOf(Scratch& s, uint32_t d) {
+    if (!s.compact) return &s.acc[d];
+    if (s.cacc.empty() || (d >> 6) >= s.candidate_bits.size() || !Candidates{s}.In(d)) {
+      return nullptr;
+    }
+    return &s.cacc[Candidates{s}.Index(d)];
+  }
+
+  // Final score of doc `d` with accumulator `a`.
+  float FinalScore(const Plan& plan, const Acc& a, uint32_t d, float total_weight,
                    size_t matchable_slots) const {
-    const Acc& a = s.acc[d];
     const float coverage = total_weight > 0 ? a.covered / total_weight : 0;
     const int kind = meta[d].kind;
     float score = a.score * coverage * coverage;
@@ -1845,9 +1867,10 @@ struct SearchIndex::State {
 
   const Posting* Find(uint32_t term, uint32_t doc) const { return terms[term].postings.Find(doc); }
 
-  std::vector<std::string> Explain(const Plan& plan, const Scratch& s, uint32_t d,
+  std::vector<std::string> Explain(const Plan& plan, Scratch& s, uint32_t d,
                                    float total_weight) const {
-    const bool exact = s.acc[d].exact != 0;
+    const Acc* acc = AccOf(s, d);
+    const bool exact = acc != nullptr && acc->exact != 0;
     std::vector<std::string> lines;
     for (const Slot& slot : plan.slots) {
       float best = 0;
@@ -1895,7 +1918,7 @@ struct SearchIndex::State {
         lines.push_back(absl::StrFormat("\"%s\": not matched", slot.text));
       }
     }
-    const float coverage = total_weight > 0 ? s.acc[d].covered / total_weight : 0;
+    const float coverage = total_weight > 0 && acc != nullptr ? acc->covered / total_weight : 0;
     lines.push_back(absl::StrFormat("words matched (idf-weighted): %.0f%%", coverage * 100));
     if (plan.who && docs[d].kind == Kind::kPerson) {
       lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
