@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -776,6 +777,35 @@ struct SearchIndex::State {
     }
   }
 
+  // The terms doc `slot` has postings in, ascending.
+  std::vector<uint32_t> PostedTerms(uint32_t slot) const {
+    const Doc& d = docs[slot];
+    std::vector<uint32_t> out;
+    out.reserve(d.own.size() + d.ctx_terms.size());
+    for (const WeightedTerm& wt : d.own) out.push_back(wt.term);
+    out.insert(out.end(), d.ctx_terms.begin(), d.ctx_terms.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // Posts doc `slot` again after a change, given the terms it was posted
+  // under before: postings of terms it keeps are replaced in place, and only
+  // those of terms it lost are removed, so an update does not shift every
+  // long posting list twice.
+  void Repost(uint32_t slot, const std::vector<uint32_t>& before) {
+    Post(slot);
+    const std::vector<uint32_t> now = PostedTerms(slot);
+    std::vector<uint32_t> lost;
+    std::set_difference(before.begin(), before.end(), now.begin(), now.end(),
+                        std::back_inserter(lost));
+    for (uint32_t term : lost) {
+      PostingList& postings = terms[term].postings;
+      postings.Erase(slot);
+      postings.SetDensity(docs.size());
+    }
+  }
+
   void Unpost(uint32_t slot) {
     Doc& d = docs[slot];
     auto drop = [&](uint32_t term) {
@@ -830,8 +860,7 @@ struct SearchIndex::State {
     const std::vector<uint32_t> slots = it->second;
     for (uint32_t s : slots) {
       if (!seen->insert(s).second || !docs[s].alive) continue;
-      Unpost(s);
-      Post(s);
+      Repost(s, PostedTerms(s));
       if (docs[s].kind == Kind::kUnit) RefreshDependents(docs[s].id, seen);
     }
   }
@@ -887,6 +916,7 @@ struct SearchIndex::State {
     BuildOwnTerms(a, &doc);
     doc.alive = true;
     uint32_t slot;
+    std::vector<uint32_t> before;  // terms an existing record was posted under
     auto it = slot_by_id.find(doc.id);
     bool refresh = doc.kind == Kind::kUnit;
     if (it != slot_by_id.end()) {
@@ -900,7 +930,7 @@ struct SearchIndex::State {
       } else if (old.kind == Kind::kUnit) {
         refresh = true;
       }
-      Unpost(slot);
+      before = PostedTerms(slot);
       Unregister(slot);
     } else {
       if (!free_slots.empty()) {
@@ -915,7 +945,7 @@ struct SearchIndex::State {
     }
     docs[slot] = std::move(doc);
     Register(slot);
-    Post(slot);
+    Repost(slot, before);
     if (refresh) {
       absl::flat_hash_set<uint32_t> seen{slot};
       RefreshDependents(docs[slot].id, &seen);
