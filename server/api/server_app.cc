@@ -1,5 +1,7 @@
 #include "server/api/server_app.h"
 
+#include <malloc.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -72,6 +74,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     if (demo.loaded) {
       common::LogInfo(
           absl::StrCat("loaded ", demo.records, " demo records from ", options.demo_data));
+      // Parsing and importing the file took far more memory than the server
+      // keeps: give those pages back to the OS.
+      malloc_trim(0);
     }
   }
 
