@@ -1675,7 +1675,6 @@ struct SearchIndex::State {
     }
     s.candidate_bits.swap(s.all_bits);
     StartCandidates(s);
-    for (uint32_t d : s.candidates) __builtin_prefetch(&meta[d]);  // for Collect, ahead
     // Score: every candidate holds the slots read into bitmaps; the others
     // drop the candidates that lack them.
     float needed = 0;
@@ -1726,7 +1725,12 @@ struct SearchIndex::State {
       };
       if (s.compact) {
         matches.reserve(s.candidates.size());
-        for (size_t i = 0; i < s.candidates.size(); ++i) offer(s.candidates[i], s.cacc[i]);
+        constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
+        const size_t n = s.candidates.size();
+        for (size_t i = 0; i < n; ++i) {
+          if (i + kAhead < n) __builtin_prefetch(&meta[s.candidates[i + kAhead]]);
+          offer(s.candidates[i], s.cacc[i]);
+        }
       } else {
         matches.reserve(s.touched.size());
         for (uint32_t d : s.touched) offer(d, s.acc[d]);
@@ -2107,8 +2111,10 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     std::array<size_t, kNumKinds> kinds{};
     std::vector<size_t> areas(st.values.size()), districts(st.values.size()),
         services(st.values.size()), legal(st.values.size());
-    for (const auto& [score, d] : matches) {
-      const Meta& m = st.meta[d];
+    constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
+    for (size_t i = 0; i < matches.size(); ++i) {
+      if (i + kAhead < matches.size()) __builtin_prefetch(&st.meta[matches[i + kAhead].second]);
+      const Meta& m = st.meta[matches[i].second];
       ++kinds[m.kind];
       ++areas[m.area];
       ++districts[m.district];
