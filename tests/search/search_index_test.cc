@@ -247,6 +247,34 @@ TEST_F(SearchIndexTest, WordsInManyRecordsMatchExactlyAndStayCurrentThroughWrite
   EXPECT_EQ(matches(), want);
 }
 
+// Fewer than 50 records hold every word: records with most of the query's
+// (idf-weighted) words come after them. "bosted" is in every record, so it
+// weighs almost nothing and is only looked up for the candidates the rarer
+// words found; "unge" (in 1 of 11) outweighs "autisme" (in 1 of 5).
+TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem) {
+  std::vector<Record> records = {Unit("unit-1", "Center", "", "Valby")};
+  for (int i = 0; i < 2500; ++i) {
+    std::string text = "Bosted";
+    if (i % 5 == 0) text += " med autisme";
+    if (i % 11 == 0) text += " for unge";
+    records.push_back(Tilbud("tilbud-" + std::to_string(i), "Hus " + std::to_string(i), "unit-1", text));
+  }
+  Load(records);
+  SearchQuery q;
+  q.text = "bosted autisme unge";
+  q.limit = 100;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total, 228u) << "every record with \"unge\", none with only \"autisme\"";
+  ASSERT_EQ(r->hits.size(), 100u);
+  for (size_t k = 0; k < r->hits.size(); ++k) {
+    const int i = std::stoi(r->hits[k].id.substr(std::string("tilbud-").size()));
+    EXPECT_EQ(i % 11, 0) << r->hits[k].id;
+    EXPECT_EQ(i % 5 == 0, k < 46) << "hit " << k << ": " << r->hits[k].id
+                                  << " (the 46 with every word come first)";
+  }
+}
+
 TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
   Load({Unit("unit-1", "Center", "", "Valby"),
         Tilbud("tilbud-1", "Behandling Nord", "unit-1", "", "Nørrebro", 2),
