@@ -300,6 +300,7 @@ struct SearchIndex::State {
   std::vector<Doc> docs;
   std::vector<Meta> meta;  // parallel to docs
   std::vector<int64_t> verified;  // parallel to docs: Doc::verified, apart to keep Meta small
+  std::vector<uint64_t> sort_prefix;  // parallel to docs: start of Doc::sort_key, for ties
   std::vector<uint32_t> free_slots;
   size_t live = 0;
   absl::flat_hash_map<std::string, uint32_t> slot_by_id;
@@ -716,6 +717,13 @@ struct SearchIndex::State {
                       d.free_places};
     if (verified.size() < docs.size()) verified.resize(docs.size());
     verified[slot] = d.verified;
+    if (sort_prefix.size() < docs.size()) sort_prefix.resize(docs.size());
+    uint64_t prefix = 0;  // the name's first 8 bytes, big-endian: orders as the name does
+    for (size_t i = 0; i < 8; ++i) {
+      const auto byte = i < d.sort_key.size() ? static_cast<unsigned char>(d.sort_key[i]) : 0u;
+      prefix = prefix << 8 | byte;
+    }
+    sort_prefix[slot] = prefix;
     std::sort(ctx.begin(), ctx.end(), [](const Ctx& x, const Ctx& y) {
       return x.term != y.term ? x.term < y.term : x.field < y.field;
     });
@@ -2137,6 +2145,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   const size_t want = std::min(matches.size(), static_cast<size_t>(query.offset + query.limit));
   auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
     if (a.first != b.first) return a.first > b.first;
+    const uint64_t px = st.sort_prefix[a.second], py = st.sort_prefix[b.second];
+    if (px != py) return px < py;
     const Doc& x = st.docs[a.second];
     const Doc& y = st.docs[b.second];
     if (x.sort_key != y.sort_key) return x.sort_key < y.sort_key;
