@@ -1163,8 +1163,10 @@ struct SearchIndex::State {
     return part;
   }
 
-  Plan MakePlan(absl::string_view text, bool allow_prefix, const SynonymMap& synonyms) const {
+  Plan MakePlan(absl::string_view typed, bool allow_prefix, const SynonymMap& synonyms) const {
     Plan plan;
+    std::string composed;  // token ranges refer to the NFC form
+    const absl::string_view text = TextFolder::Composed(typed, &composed);
     std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
     std::vector<AnalyzedToken> words;
     for (auto& tok : tokens) {
@@ -1825,8 +1827,11 @@ struct SearchIndex::State {
     return t != term_ids.end() && want.contains(t->second);
   }
 
-  // A passage of `text` around its first matched word, or "" if none.
-  std::string Highlight(absl::string_view text, const absl::flat_hash_set<uint32_t>& want) const {
+  // A passage of `text` around its first matched word, or "" if none; in
+  // NFC, since that is the text the tokens' byte ranges refer to.
+  std::string Highlight(absl::string_view stored, const absl::flat_hash_set<uint32_t>& want) const {
+    std::string composed;
+    const absl::string_view text = TextFolder::Composed(stored, &composed);
     constexpr uint32_t kBefore = 60, kLength = 220;
     thread_local std::vector<std::pair<uint32_t, uint32_t>> hits, words;  // reused
     hits.clear();

@@ -160,6 +160,10 @@ bool TextFolder::ComposeIfNeeded(absl::string_view text, std::string* composed) 
   return true;
 }
 
+absl::string_view TextFolder::Composed(absl::string_view text, std::string* storage) {
+  return ComposeIfNeeded(text, storage) ? absl::string_view(*storage) : text;
+}
+
 void TextFolder::ForEachTokenComposed(absl::string_view input, void* ctx,
                                       bool (*emit)(void*, std::string&, uint32_t, uint32_t)) {
   std::string composed;

@@ -44,6 +44,11 @@ class TextFolder {
   // Folds `text` and joins its tokens with single spaces.
   static std::string FoldJoined(absl::string_view text);
 
+  // `text` in Unicode NFC: `text` itself when it holds no combining marks,
+  // else its composed form, kept in `*storage`. The byte ranges the token
+  // functions report are ranges of this form.
+  static absl::string_view Composed(absl::string_view text, std::string* storage);
+
   // True when `text` is well-formed UTF-8.
   static bool IsValidUtf8(absl::string_view text);
 

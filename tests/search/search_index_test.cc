@@ -275,6 +275,25 @@ TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem)
   }
 }
 
+// Text stored with combining accents ("å" as "a" + U+030A) is matched as
+// its composed form, and the snippet (in that form) marks the matched word.
+TEST_F(SearchIndexTest, SnippetOfDecomposedTextMarksTheMatchedWord) {
+  const std::string decomposed = "Ra\xCC\x8A" "dgivning og ra\xCC\x8A" "d for unge i Ka\xCC\x8A" "rby";
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Hus", "unit-1", decomposed)});
+  SearchQuery q;
+  q.text = "unge";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].snippet, "Rådgivning og råd for «unge» i Kårby");
+  // The last word typed with a combining accent still completes as a prefix.
+  q.text = "ka\xCC\x8Arb";
+  r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(Ids(*r), ElementsAre("tilbud-1"));
+}
+
 TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
   Load({Unit("unit-1", "Center", "", "Valby"),
         Tilbud("tilbud-1", "Behandling Nord", "unit-1", "", "Nørrebro", 2),
