@@ -168,8 +168,9 @@ struct Acc {
   uint8_t exact;       // the query is this doc's name or alias
 };
 
-// Per-thread scratch arrays indexed by doc slot, so a query allocates
-// nothing; every array is reset through its touched list.
+// Per-thread scratch arrays, indexed by doc slot or by rank among a query's
+// candidates, so a query allocates little; the doc-indexed ones are reset
+// through the touched list.
 struct Scratch {
   std::vector<Acc> acc;
   std::vector<float> part_best;
@@ -185,7 +186,7 @@ struct Scratch {
   std::vector<uint32_t> part_docs;         // docs holding a clause's parts so far
   std::vector<uint32_t> part_index;        // their accumulators' indexes
   std::vector<float> part_sum, part_max;   // parallel to part_docs
-  std::vector<const Posting*> found;      // PostingList::Gather's answer
+  std::vector<const Posting*> found;       // PostingList::Gather's answer
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
