@@ -1395,7 +1395,6 @@ struct SearchIndex::State {
   template <typename At>
   void ScoreClauseParts(const Clause& clause, Scratch& s, At at) const {
     constexpr size_t kLookup = 8;  // postings read in the time of one lookup
-    auto alt_weight = [&](const Alt& alt) { return Idf(alt.term) * alt.factor / kImpactScale; };
     size_t rarest = 0, rarest_volume = SIZE_MAX;
     for (size_t i = 0; i < clause.parts.size(); ++i) {
       size_t v = 0;
@@ -1408,7 +1407,7 @@ struct SearchIndex::State {
     s.part_index.clear();
     if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
       for (const Alt& alt : clause.parts[rarest].alts) {
-        const float w = alt_weight(alt);
+        const float w = PartAltWeight(alt);
         for (const Posting& p : terms[alt.term].postings) {
           if (!at.In(p.doc)) continue;
           const uint32_t i = at.Index(p.doc);
@@ -1428,26 +1427,12 @@ struct SearchIndex::State {
       s.part_docs = s.candidates;
       s.part_index.resize(s.part_docs.size());
       for (uint32_t i = 0; i < s.part_index.size(); ++i) s.part_index[i] = i;
-      s.part_sum.assign(s.part_docs.size(), 0.0f);
-      for (const Alt& alt : clause.parts[rarest].alts) {
-        const float w = alt_weight(alt);
-        terms[alt.term].postings.Gather(s.part_docs, &s.found);
-        for (size_t k = 0; k < s.part_docs.size(); ++k) {
-          if (const Posting* p = s.found[k]) s.part_sum[k] = std::max(s.part_sum[k], w * p->impact);
-        }
-      }
+      PartBestOf(clause.parts[rarest], s, &s.part_sum);
       KeepMatchedParts(s);
     }
     for (size_t i = 0; i < clause.parts.size() && !s.part_docs.empty(); ++i) {
       if (i == rarest) continue;
-      s.part_max.assign(s.part_docs.size(), 0.0f);
-      for (const Alt& alt : clause.parts[i].alts) {
-        const float w = alt_weight(alt);
-        terms[alt.term].postings.Gather(s.part_docs, &s.found);
-        for (size_t k = 0; k < s.part_docs.size(); ++k) {
-          if (const Posting* p = s.found[k]) s.part_max[k] = std::max(s.part_max[k], w * p->impact);
-        }
-      }
+      PartBestOf(clause.parts[i], s, &s.part_max);
       for (size_t k = 0; k < s.part_docs.size(); ++k) {
         s.part_sum[k] = s.part_max[k] == 0 ? 0 : s.part_sum[k] + s.part_max[k];
       }
@@ -1455,6 +1440,23 @@ struct SearchIndex::State {
     }
     const float norm = clause.factor / std::sqrt(static_cast<float>(clause.parts.size()));
     for (float& v : s.part_sum) v *= norm;
+  }
+
+  // What an impact of `alt` is worth as a part of a clause (the clause's
+  // factor and norm are applied to the parts' sum).
+  float PartAltWeight(const Alt& alt) const { return Idf(alt.term) * alt.factor / kImpactScale; }
+
+  // Sets (*best)[k] to the best match of `part` (any of its alternatives) in
+  // doc s.part_docs[k], or 0.
+  void PartBestOf(const Part& part, Scratch& s, std::vector<float>* best) const {
+    best->assign(s.part_docs.size(), 0.0f);
+    for (const Alt& alt : part.alts) {
+      const float w = PartAltWeight(alt);
+      terms[alt.term].postings.Gather(s.part_docs, &s.found);
+      for (size_t k = 0; k < s.part_docs.size(); ++k) {
+        if (const Posting* p = s.found[k]) (*best)[k] = std::max((*best)[k], w * p->impact);
+      }
+    }
   }
 
   // Drops the docs of s.part_docs whose s.part_sum is 0 (a part is missing).
