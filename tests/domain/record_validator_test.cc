@@ -19,6 +19,8 @@ struct Case {
   std::function<Record()> make;
   std::string expected;  // message prefix; "" = valid
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class RecordValidatorTest : public ::testing::TestWithParam<Case> {};
 

@@ -49,6 +49,8 @@ struct BadLine {
   std::string json;
   std::string expected;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const BadLine& c, std::ostream* os) { *os << c.json; }
 
 class RecordJsonRejectTest : public ::testing::TestWithParam<BadLine> {};
 

@@ -24,6 +24,8 @@ class AnalyzerTest : public testing::Test {
 struct SameStem {
   std::string a, b;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const SameStem& c, std::ostream* os) { *os << c.a << " ~ " << c.b; }
 
 class InflectionTest : public AnalyzerTest, public testing::WithParamInterface<SameStem> {};
 

@@ -17,6 +17,8 @@ struct SplitCase {
   std::string word;
   std::vector<std::string> parts;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const SplitCase& c, std::ostream* os) { *os << c.word; }
 
 class DecompounderTest : public testing::TestWithParam<SplitCase> {};
 

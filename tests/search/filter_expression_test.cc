@@ -27,6 +27,8 @@ struct MatchCase {
   std::string filter;
   bool matches;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const MatchCase& c, std::ostream* os) { *os << "[" << c.filter << "]"; }
 
 class FilterMatchTest : public testing::TestWithParam<MatchCase> {};
 
@@ -56,6 +58,8 @@ struct ErrorCase {
   std::string filter;
   std::string mentions;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.filter; }
 
 class FilterErrorTest : public testing::TestWithParam<ErrorCase> {};
 

@@ -11,6 +11,8 @@ struct PlaceCase {
   std::string text;
   double lat, lon;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const PlaceCase& c, std::ostream* os) { *os << c.text; }
 
 class GeoResolveTest : public testing::TestWithParam<PlaceCase> {};
 

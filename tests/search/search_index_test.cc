@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace sofdir::search {
 namespace {
@@ -77,10 +78,11 @@ std::vector<std::string> Ids(const SearchResult& r) {
   return ids;
 }
 
-class SearchIndexTest : public testing::Test {
+class SearchIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string path = testing::TempDir() + "/synonyms.txt";
+    // Each test its own file: ctest runs tests side by side.
+    const std::string path = dir_.Sub("synonyms.txt");
     std::ofstream(path) << "spc => socialpsykiatrisk center\nserviceloven, sel\n";
     SearchIndex::Options options;
     options.synonyms_path = path;
@@ -100,6 +102,7 @@ class SearchIndexTest : public testing::Test {
     return r.ok() ? Ids(*r) : std::vector<std::string>{};
   }
 
+  sofdir::testing::TempDir dir_;
   std::unique_ptr<SearchIndex> index_;
 };
 
@@ -109,17 +112,19 @@ TEST_F(SearchIndexTest, CompoundFindsSeparateWordsAndViceVersa) {
         Tilbud("tilbud-2", "Behandling af misbrug", "unit-1", "For voksne."),
         Tilbud("tilbud-3", "Værested", "unit-1", "Kaffe og samvær.")});
   EXPECT_THAT(Find("behandling af misbrug", {"tilbud"}),
-              testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
+              ::testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
   EXPECT_THAT(Find("misbrugsbehandling", {"tilbud"}),
-              testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
+              ::testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
 }
 
 struct TypedQuery {
   std::string typed;
   std::string expected_first;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const TypedQuery& c, std::ostream* os) { *os << c.typed; }
 
-class TypedQueryTest : public SearchIndexTest, public testing::WithParamInterface<TypedQuery> {};
+class TypedQueryTest : public SearchIndexTest, public ::testing::WithParamInterface<TypedQuery> {};
 
 TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
   Load({Unit("unit-1", "Center Øst", "", "Østerbro"),
@@ -133,7 +138,7 @@ TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DanishUsers, TypedQueryTest,
-                         testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
+                         ::testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
                                          TypedQuery{"varested", "tilbud-1"},
                                          TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
                                          TypedQuery{"raadgivning paarorende", "tilbud-3"},
@@ -425,7 +430,7 @@ TEST_F(SearchIndexTest, WhoKnowsRanksStatedExpertiseFirstWithContact) {
   ASSERT_GE(r->hits.size(), 2u);
   EXPECT_EQ(r->hits[0].id, "person-1");
   EXPECT_EQ(r->hits[0].email, "person-1@sof.example.dk");
-  EXPECT_THAT(r->hits[0].evidence, testing::Contains("expertise: FIT"));
+  EXPECT_THAT(r->hits[0].evidence, ::testing::Contains("expertise: FIT"));
 }
 
 TEST(SearchIndexDataFilesTest, ShippedSynonymsAndStopWordsLoadAndApply) {

@@ -12,6 +12,8 @@ struct FoldCase {
   std::string input;
   std::string folded;
 };
+// Names the case in test output (ctest lists it) instead of dumping bytes.
+void PrintTo(const FoldCase& c, std::ostream* os) { *os << c.input; }
 
 class FoldJoinedTest : public testing::TestWithParam<FoldCase> {};
 
