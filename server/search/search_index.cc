@@ -187,6 +187,10 @@ struct Scratch {
   std::vector<uint32_t> part_index;        // their accumulators' indexes
   std::vector<float> part_sum, part_max;   // parallel to part_docs
   std::vector<const Posting*> found;       // PostingList::Gather's answer
+  // A query's (score, doc) matches and its facet counts per value id; kept
+  // here so that their memory is reused, not allocated per query.
+  std::vector<std::pair<float, uint32_t>> matches;
+  std::vector<size_t> areas, districts, services, legal;
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
@@ -1703,11 +1707,12 @@ struct SearchIndex::State {
 
   // Scores the docs that match `plan` and pass `passes`, like Typesense's
   // drop_tokens_threshold: records with all the words first; only when they
-  // are few, also records with most of them. Returns (score, doc) pairs.
+  // are few, also records with most of them. Sets `out` to (score, doc) pairs.
   template <typename Passes>
-  std::vector<std::pair<float, uint32_t>> Collect(const Plan& plan, Scratch& s, Passes&& passes,
-                                                  float* total_weight) const {
-    std::vector<std::pair<float, uint32_t>> matches;
+  void Collect(const Plan& plan, Scratch& s, Passes&& passes, float* total_weight,
+               std::vector<std::pair<float, uint32_t>>* out) const {
+    std::vector<std::pair<float, uint32_t>>& matches = *out;
+    matches.clear();
     size_t matchable = 0;
     *total_weight = 0;
     for (const Slot& slot : plan.slots) {
@@ -1749,7 +1754,6 @@ struct SearchIndex::State {
         for (uint32_t d : s.touched) offer(d, s.acc[d]);
       }
     }
-    return matches;
   }
 
   // Sorts doc ids ascending through a bitmap: linear, unlike std::sort.
@@ -2104,15 +2108,16 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
 
-  std::vector<std::pair<float, uint32_t>> matches;
   Scratch& s = LocalScratch();
+  std::vector<std::pair<float, uint32_t>>& matches = s.matches;
   float total_weight = 0;
   if (list_all) {
+    matches.clear();
     for (uint32_t d = 0; d < st.meta.size(); ++d) {
       if (passes(d)) matches.push_back({0.0f, d});
     }
   } else {
-    matches = st.Collect(plan, s, passes, &total_weight);
+    st.Collect(plan, s, passes, &total_weight, &matches);
   }
   if (query.near) {
     for (auto& [score, d] : matches) {
@@ -2125,8 +2130,11 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   result.total = matches.size();
   {
     std::array<size_t, kNumKinds> kinds{};
-    std::vector<size_t> areas(st.values.size()), districts(st.values.size()),
-        services(st.values.size()), legal(st.values.size());
+    std::vector<size_t>&areas = s.areas, &districts = s.districts, &services = s.services,
+                       &legal = s.legal;
+    for (std::vector<size_t>* counts : {&areas, &districts, &services, &legal}) {
+      counts->assign(st.values.size(), 0);
+    }
     constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
     for (size_t i = 0; i < matches.size(); ++i) {
       if (i + kAhead < matches.size()) __builtin_prefetch(&st.meta[matches[i + kAhead].second]);
@@ -2262,8 +2270,9 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, 
   if (plan.slots.empty()) return result;
   Scratch& s = LocalScratch();
   float total_weight = 0;
-  std::vector<std::pair<float, uint32_t>> matches = st.Collect(
-      plan, s, [&](uint32_t d) { return st.meta[d].alive != 0; }, &total_weight);
+  std::vector<std::pair<float, uint32_t>>& matches = s.matches;
+  st.Collect(
+      plan, s, [&](uint32_t d) { return st.meta[d].alive != 0; }, &total_weight, &matches);
   // Evidence is gathered from the best matches only, which bounds the cost;
   // ties at the cut are broken by doc slot, so the answer does not depend on
   // the order the engine found the matches in.
