@@ -392,7 +392,9 @@ absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& optio
   absl::Duration backoff = absl::Milliseconds(250);
   while (true) {
     absl::Status status = client->WatchChanges(last, print);
-    if (status.ok() || !absl::IsUnavailable(status)) return status;
+    // A server that is shutting down answers UNAVAILABLE to the watches it
+    // closes, but CANCELLED to one that reached it in the last moment.
+    if (status.ok() || !(absl::IsUnavailable(status) || absl::IsCancelled(status))) return status;
     std::cerr << "sofdir: lost the server (" << status.message() << "); reconnecting from sequence "
               << last << std::endl;
     while (true) {
