@@ -59,6 +59,20 @@ std::string JsonStringArray(const google::protobuf::RepeatedPtrField<std::string
   return absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
 }
 
+// "no record has the word(s) …" for the words the server left out, or "".
+std::string UnmatchedNote(const v1::SearchEntriesResponse& response) {
+  const int n = response.unmatched_words_size();
+  if (n == 0) return "";
+  std::vector<std::string> words;
+  for (const std::string& w : response.unmatched_words())
+    words.push_back(absl::StrCat("\"", w, "\""));
+  std::string note =
+      absl::StrCat("no record has the word", n == 1 ? " " : "s ", absl::StrJoin(words, ", "));
+  if (!response.results().empty())
+    note += n == 1 ? "; the results leave it out" : "; the results leave them out";
+  return note + "\n";
+}
+
 }  // namespace
 
 std::string HighlightSnippet(absl::string_view snippet, bool ansi) {
@@ -111,7 +125,7 @@ std::string FormatFacets(const google::protobuf::RepeatedPtrField<v1::Facet>& fa
 
 std::string FormatSearchResponse(const v1::SearchEntriesResponse& response,
                                  const SearchView& view) {
-  if (response.results().empty()) return "no results\n";
+  if (response.results().empty()) return UnmatchedNote(response) + "no results\n";
   const auto& results = response.results();
   const bool has_distance = std::any_of(results.begin(), results.end(),
                                         [](const auto& r) { return r.has_distance_km(); });
@@ -171,7 +185,7 @@ std::string FormatSearchResponse(const v1::SearchEntriesResponse& response,
   if (total > response.results_size())
     absl::StrAppend(&out, ", ", response.results_size(), " shown");
   out += "\n";
-  return out;
+  return out + UnmatchedNote(response);
 }
 
 std::string SearchResponseToJson(const v1::SearchEntriesResponse& response, bool explain) {
@@ -206,7 +220,8 @@ std::string SearchResponseToJson(const v1::SearchEntriesResponse& response, bool
     first = false;
   }
   absl::StrAppend(&out, "},\"total\":", response.total_size(),
-                  ",\"next_page_token\":", JsonQuote(response.next_page_token()), "}\n");
+                  ",\"next_page_token\":", JsonQuote(response.next_page_token()),
+                  ",\"unmatched_words\":", JsonStringArray(response.unmatched_words()), "}\n");
   return out;
 }
 

@@ -163,6 +163,7 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
     }
   }
   response.set_total_size(static_cast<int64_t>(result.total));
+  for (std::string& word : result.unmatched_words) response.add_unmatched_words(std::move(word));
   const size_t next = static_cast<size_t>(query.offset) + result.hits.size();
   if (!result.hits.empty() && next < result.total) {
     response.set_next_page_token(

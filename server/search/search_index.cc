@@ -1511,7 +1511,7 @@ struct SearchIndex::State {
     std::vector<size_t> volume(plan.slots.size());
     std::vector<size_t> order;
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      total += plan.slots[i].weight;
+      if (!plan.slots[i].clauses.empty()) total += plan.slots[i].weight;  // as in Collect
       volume[i] = Volume(plan.slots[i], terms);
       order.push_back(i);
     }
@@ -1662,10 +1662,13 @@ struct SearchIndex::State {
     std::vector<size_t> order;
     std::vector<size_t> bits_cost(plan.slots.size());
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (plan.slots[i].clauses.empty()) return;  // nothing has this word
+      // Nothing has this word (not even with a typo): it is left out, as
+      // Collect leaves it out of the weight to cover.
+      if (plan.slots[i].clauses.empty()) continue;
       bits_cost[i] = BitsCost(plan.slots[i], words);
       order.push_back(i);
     }
+    if (order.empty()) return;
     std::sort(order.begin(), order.end(),
               [&](size_t a, size_t b) { return bits_cost[a] < bits_cost[b]; });
     s.all_bits.assign(words, ~uint64_t{0});
@@ -1715,9 +1718,12 @@ struct SearchIndex::State {
     matches.clear();
     size_t matchable = 0;
     *total_weight = 0;
+    // A word that no record has cannot be covered by any: it does not count,
+    // so that one unknown word ("bostøtte qwxyz") does not empty the result.
     for (const Slot& slot : plan.slots) {
+      if (slot.clauses.empty()) continue;
       *total_weight += slot.weight;
-      if (!slot.clauses.empty()) ++matchable;
+      ++matchable;
     }
     for (const float min_coverage : {1.0f, kMinCoverage}) {
       if (min_coverage == kMinCoverage &&
@@ -2107,6 +2113,9 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, synonyms_);
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
+  for (const Slot& slot : plan.slots) {
+    if (slot.clauses.empty()) result.unmatched_words.push_back(slot.text);
+  }
 
   Scratch& s = LocalScratch();
   std::vector<std::pair<float, uint32_t>>& matches = s.matches;

@@ -62,6 +62,9 @@ struct SearchResult {
   // Facet -> value -> count over all matching records. Facets: kind, area,
   // district, service_type, legal_basis.
   std::map<std::string, std::map<std::string, size_t>> facets;
+  // Query words no record has, not even with a typo or as a prefix: left
+  // out of the search, so the results are for the other words.
+  std::vector<std::string> unmatched_words;
 };
 
 struct Suggestion {

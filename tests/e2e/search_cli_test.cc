@@ -210,6 +210,24 @@ TEST_F(SearchCliTest, OnlyStopWordsFindNothingWithoutFailing) {
   EXPECT_EQ(table.out, "no results\n");
 }
 
+TEST_F(SearchCliTest, AWordNoRecordHasIsNamedAndTheOthersStillFind) {
+  CommandResult table = Cli({"search", "vaerested qwxyzzy", "--limit", "3"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("«"));  // results for "vaerested"
+  EXPECT_THAT(table.out,
+              HasSubstr("no record has the word \"qwxyzzy\"; the results leave it out\n"));
+
+  Struct body = CliJson({"search", "vaerested qwxyzzy"});
+  EXPECT_FALSE(Items(body, "results").empty());
+  const auto& unmatched = body.fields().at("unmatched_words").list_value().values();
+  ASSERT_EQ(unmatched.size(), 1);
+  EXPECT_EQ(unmatched[0].string_value(), "qwxyzzy");
+
+  CommandResult none = Cli({"search", "qwxyzzy"});
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.out, "no record has the word \"qwxyzzy\"\nno results\n");
+}
+
 TEST_F(SearchCliTest, BadInputExitsWithTheRightCode) {
   CommandResult filter = Cli({"search", "botilbud", "--filter", "free_places >>> 2"});
   EXPECT_EQ(filter.exit_code, 4);

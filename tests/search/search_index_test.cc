@@ -147,6 +147,27 @@ INSTANTIATE_TEST_SUITE_P(DanishUsers, TypedQueryTest,
                                                     "tilbud-4"},  // prefix of the last word
                                          TypedQuery{"KRISECENTER", "tilbud-4"}));
 
+// A word no record has, not even with a typo (a term from outside the
+// directory, "metadon"), is left out instead of emptying the result.
+TEST_F(SearchIndexTest, AWordNoRecordHasIsLeftOutNotAnEmptyResult) {
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Bostøtte Vest", "unit-1", "Støtte i eget hjem."),
+        Tilbud("tilbud-2", "Værested Øst", "unit-1", "Kaffe og samvær.")});
+  EXPECT_THAT(Find("bostøtte qwxyzzy"), ElementsAre("tilbud-1"));
+  EXPECT_THAT(Find("qwxyzzy"), IsEmpty());
+  // Unlike a word nothing has, a word that records have still counts: no
+  // record has both, so those with either follow (the drop-words pass).
+  EXPECT_THAT(Find("bostøtte kaffe", {"tilbud"}).size(), 2u);
+  SearchQuery q;
+  q.text = "værested qwxyzzy";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->total, 1u);
+  EXPECT_EQ(r->hits[0].snippet, "«Værested» Øst");
+  EXPECT_THAT(r->unmatched_words, ElementsAre("qwxyzzy"));
+}
+
 TEST_F(SearchIndexTest, ShortWordsGetNoTypoTolerance) {
   Load({Unit("unit-1", "BIF samarbejde", "", "Valby", {"BIF"})});
   EXPECT_THAT(Find("buf"), IsEmpty());
