@@ -199,7 +199,8 @@ TEST(FormatSearchResponseTest, NothingFoundSaysSo) {
 
 TEST(SearchResponseToJsonTest, HasTheDocumentedShape) {
   Struct body = ParseJson(SearchResponseToJson(SampleResponse(), false));
-  EXPECT_THAT(Keys(body), ElementsAre("facets", "next_page_token", "results", "total"));
+  EXPECT_THAT(Keys(body),
+              ElementsAre("facets", "next_page_token", "results", "total", "unmatched_words"));
   EXPECT_EQ(body.fields().at("total").number_value(), 15);
   EXPECT_EQ(body.fields().at("next_page_token").string_value(), "abc");
 
@@ -246,7 +247,25 @@ TEST(SearchResponseToJsonTest, ExplanationAndDistanceOnlyWhenThere) {
 
 TEST(SearchResponseToJsonTest, EmptyResultIsStillOneObject) {
   EXPECT_EQ(SearchResponseToJson(v1::SearchEntriesResponse(), false),
-            "{\"results\":[],\"facets\":{},\"total\":0,\"next_page_token\":\"\"}\n");
+            "{\"results\":[],\"facets\":{},\"total\":0,\"next_page_token\":\"\","
+            "\"unmatched_words\":[]}\n");
+}
+
+TEST(FormatSearchResponseTest, WordsNoRecordHasAreNamed) {
+  v1::SearchEntriesResponse none;
+  none.add_unmatched_words("qwxyz");
+  EXPECT_EQ(FormatSearchResponse(none, SearchView{}),
+            "no record has the word \"qwxyz\"\nno results\n");
+  v1::SearchEntriesResponse some = SampleResponse();
+  some.add_unmatched_words("qwxyz");
+  some.add_unmatched_words("zzq");
+  EXPECT_THAT(FormatSearchResponse(some, SearchView{}),
+              ::testing::EndsWith(
+                  "no record has the words \"qwxyz\", \"zzq\"; the results leave them out\n"));
+  Struct body = ParseJson(SearchResponseToJson(some, false));
+  const auto& words = body.fields().at("unmatched_words").list_value().values();
+  ASSERT_EQ(words.size(), 2);
+  EXPECT_EQ(words[1].string_value(), "zzq");
 }
 
 TEST(WhoKnowsTest, TableWithEvidenceBelowAndJson) {
