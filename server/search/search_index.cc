@@ -285,7 +285,8 @@ struct Clause {
 };
 // A query word, or a span of words that a synonym covers.
 struct Slot {
-  std::string text;
+  std::string text;   // folded, for explanations
+  std::string typed;  // as the user typed it (NFC), to name it back
   std::vector<Clause> clauses;  // the best matching clause counts
   float weight = 0;             // importance (idf) for coverage
 };
@@ -1206,6 +1207,8 @@ struct SearchIndex::State {
         const bool prefix = last_prefix && j + 1 == words.size();
         main.parts.push_back(WordPart(words[j], prefix, len == 1 ? &extra : nullptr));
       }
+      slot.typed = std::string(
+          text.substr(words[i].begin, words[i + len - 1].end - words[i].begin));
       main.label = len == 1 ? "" : "phrase";
       bool main_ok = true;
       for (const Part& p : main.parts) main_ok = main_ok && !p.alts.empty();
@@ -2114,7 +2117,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
   for (const Slot& slot : plan.slots) {
-    if (slot.clauses.empty()) result.unmatched_words.push_back(slot.text);
+    if (slot.clauses.empty()) result.unmatched_words.push_back(slot.typed);
   }
 
   Scratch& s = LocalScratch();
