@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
   cli.add_option("--worker-threads", options.worker_threads, "threads that run requests")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  cli.add_option("--inline-searches", options.max_inline_searches,
+                 "searches and suggestions that may run at once on gRPC's own thread instead "
+                 "of a worker (saves a thread hand-off; keep it below the core count)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   CLI::Option* tls_cert =
       cli.add_option("--tls-cert", options.tls_cert_path,
                      "PEM certificate (chain) to serve TLS with; without it, plaintext")

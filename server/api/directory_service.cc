@@ -61,24 +61,30 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
   const absl::Time queued = absl::Now();
   pool_.Schedule(
       [this, context, reactor, queued, principal = *std::move(principal), work = std::move(work)] {
-        const common::StopCheck stop = StopFor(context, queued);
-        if (absl::Status stopped = stop.Check(); !stopped.ok()) {
-          reactor->Finish(ToGrpcStatus(common::StoppedWith(
-              stopped, "the server did not start the call (nothing was read or written)")));
-          return;
-        }
-        if (absl::Now() - queued > limits_.max_queue_wait) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                       "server overloaded: the call waited too long; retry later"));
-          return;
-        }
-        reactor->Finish(ToGrpcStatus(work(principal, stop)));
+        Execute(context, reactor, queued, principal, work);
       });
   return reactor;
 }
 
+void DirectoryService::Execute(grpc::CallbackServerContext* context,
+                               grpc::ServerUnaryReactor* reactor, absl::Time arrived,
+                               const Principal& principal, const StoppableWork& work) {
+  const common::StopCheck stop = StopFor(context, arrived);
+  if (absl::Status stopped = stop.Check(); !stopped.ok()) {
+    reactor->Finish(ToGrpcStatus(common::StoppedWith(
+        stopped, "the server did not start the call (nothing was read or written)")));
+    return;
+  }
+  if (absl::Now() - arrived > limits_.max_queue_wait) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "server overloaded: the call waited too long; retry later"));
+    return;
+  }
+  reactor->Finish(ToGrpcStatus(work(principal, stop)));
+}
+
 grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContext* context,
-                                                      Work work) {
+                                                      Work work, bool in_memory) {
   if (searches_in_progress_.fetch_add(1) >= limits_.max_concurrent_searches) {
     searches_in_progress_.fetch_sub(1);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -87,6 +93,21 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
                                               " searches in progress; retry shortly")));
     return reactor;
   }
+  if (in_memory && searches_inline_.fetch_add(1) < limits_.max_inline_searches) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    const absl::Time arrived = absl::Now();
+    absl::StatusOr<Principal> principal = Admit(context, Permission::kSearch);
+    if (!principal.ok()) {
+      reactor->Finish(ToGrpcStatus(principal.status()));
+    } else {
+      Execute(context, reactor, arrived, *principal,
+              [&work](const Principal& p, const common::StopCheck&) { return work(p); });
+    }
+    searches_inline_.fetch_sub(1);
+    searches_in_progress_.fetch_sub(1);
+    return reactor;
+  }
+  if (in_memory) searches_inline_.fetch_sub(1);
   // Released when the task is destroyed, whether it ran or was skipped
   // (cancelled, late).
   std::shared_ptr<void> slot(nullptr, [this](void*) { searches_in_progress_.fetch_sub(1); });
@@ -327,7 +348,7 @@ grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerCo
   return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
     return absl::OkStatus();
-  });
+  }, /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
@@ -336,7 +357,7 @@ grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerC
   return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
     SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
     return absl::OkStatus();
-  });
+  }, /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
@@ -356,7 +377,7 @@ grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext
       if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
     }
     return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
-  });
+  }, /*in_memory=*/false);  // writes the read log
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(

@@ -50,6 +50,13 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   struct Limits {
     // Search-type calls in progress at once; more get RESOURCE_EXHAUSTED.
     int max_concurrent_searches = 64;
+    // Of those, in-memory searches (SearchEntries, SuggestEntries) that may
+    // run at once on the gRPC thread that received them instead of being
+    // handed to the worker pool: the hand-off (a wake-up and a context
+    // switch) costs about a tenth of a search. gRPC's callback API has about
+    // one such thread per core, so this stays below that: one is always
+    // free to take new calls and refuse those beyond the limit. 0: never.
+    int max_inline_searches = 1;
     // Calls that waited longer for a worker get UNAVAILABLE (overloaded).
     absl::Duration max_queue_wait = absl::Seconds(5);
     // No unary call runs longer than this after it arrived, whatever
@@ -145,8 +152,15 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
                                 Work work);
   // Run, but refused with RESOURCE_EXHAUSTED while max_concurrent_searches
-  // search-type calls are already in progress.
-  grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context, Work work);
+  // search-type calls are already in progress. Work that only reads memory
+  // (`in_memory`) runs on the calling gRPC thread while fewer than
+  // max_inline_searches do.
+  grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context, Work work,
+                                      bool in_memory);
+  // Runs admitted work that arrived at `arrived` and finishes the call with
+  // its status, unless the call stopped or waited past max_queue_wait.
+  void Execute(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
+               absl::Time arrived, const Principal& principal, const StoppableWork& work);
   // Authenticates and authorizes the caller of `context`.
   absl::StatusOr<Principal> Admit(grpc::CallbackServerContext* context,
                                   Permission permission) const;
@@ -168,6 +182,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   common::WorkerPool& pool_;
   const Limits limits_;
   std::atomic<int> searches_in_progress_{0};
+  std::atomic<int> searches_inline_{0};
 };
 
 }  // namespace sofdir::api

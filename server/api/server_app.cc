@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
   DirectoryService::Limits limits;
   limits.max_concurrent_searches = options.max_concurrent_searches;
+  limits.max_inline_searches = options.max_inline_searches;
   limits.max_queue_wait = options.max_queue_wait;
   limits.max_call_duration = options.max_call_duration;
   app->service_ =

@@ -43,6 +43,10 @@ class ServerApp {
     // Searches, suggestions and who-knows queries in progress at once;
     // more get RESOURCE_EXHAUSTED instead of queueing without bound.
     int max_concurrent_searches = 64;
+    // Of those, searches and suggestions that may run at once on gRPC's own
+    // thread, skipping the hand-off to the worker pool (see
+    // DirectoryService::Limits). 0: always hand off.
+    int max_inline_searches = 1;
     // A call that waited this long for a worker is answered UNAVAILABLE
     // (overloaded) instead of being run late.
     absl::Duration max_queue_wait = absl::Seconds(5);

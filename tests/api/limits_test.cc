@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <memory>
@@ -261,6 +262,43 @@ TEST_F(LimitsTest, ThousandIdleConnectionsDoNotKeepOthersOut) {
   ASSERT_TRUE(health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
   for (int fd : idle) close(fd);
+}
+
+TEST_F(LimitsTest, ASearchIsAnsweredWhileEveryWorkerIsBusy) {
+  ServerApp::Options options;
+  options.worker_threads = 1;  // imports from three clients keep it busy
+  // A call that waits for the worker at all is refused as overloaded, so a
+  // search that queued behind an import shows.
+  options.max_queue_wait = absl::Microseconds(500);
+  Start(options);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> importers;
+  for (int c = 0; c < 3; ++c) {
+    importers.emplace_back([&, c] {
+      auto stub = v1::DirectoryService::NewStub(Channel(10 + c));
+      for (int round = 0; !stop; ++round) {
+        grpc::ClientContext context;
+        v1::ImportRecordsResponse response;
+        stub->ImportRecords(&context, PersonBatch(absl::StrCat("busy-", c, "-", round, "-")),
+                            &response);  // refused ones are tried again
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto stub = v1::DirectoryService::NewStub(Channel(5));
+  std::vector<std::string> failed;
+  for (int i = 0; i < 9; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(13));
+    v1::SearchEntriesRequest request;
+    request.set_query("enhed");
+    grpc::ClientContext context;
+    v1::SearchEntriesResponse response;
+    grpc::Status status = stub->SearchEntries(&context, request, &response);
+    if (!status.ok()) failed.push_back(status.error_message());
+  }
+  stop = true;
+  for (auto& t : importers) t.join();
+  EXPECT_THAT(failed, ::testing::IsEmpty());
 }
 
 TEST_F(LimitsTest, SearchesBeyondTheLimitAreRefusedNotQueued) {
