@@ -11,6 +11,7 @@ packages=(
   librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libicu-dev libstemmer-dev
+  libjemalloc-dev
   libcli11-dev
   python3-grpcio python3-protobuf
   openssl
