@@ -82,13 +82,18 @@ class PostingList {
   std::unique_ptr<Dense> dense_;
 };
 
-// Bits set in `x` (portable: the build does not assume the POPCNT
-// instruction, and the library call it would otherwise make is slower).
+// Bits set in `x`: one instruction where the build targets a CPU with
+// POPCNT (CMake's SOFDIR_NATIVE, the default), else a few arithmetic steps
+// (the library call __builtin_popcountll would make is slower).
 inline size_t PopCount(uint64_t x) {
+#ifdef __POPCNT__
+  return static_cast<size_t>(__builtin_popcountll(x));
+#else
   x = x - ((x >> 1) & 0x5555555555555555ULL);
   x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
   x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
   return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+#endif
 }
 
 }  // namespace sofdir::search
