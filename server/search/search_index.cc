@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
@@ -1120,7 +1121,10 @@ struct SearchIndex::State {
   }
 
   // Clause of the compound parts of `word`, if it splits.
-  bool CompoundClause(absl::string_view word, float factor, Clause* clause) const {
+  // With `synonyms`, a part also matches its one-word synonyms, so that
+  // "misbrugskonsulent" finds "rusmiddelkonsulent" when misbrug = rusmiddel.
+  bool CompoundClause(absl::string_view word, float factor, Clause* clause,
+                      const SynonymMap* synonyms = nullptr) const {
     if (word.size() < Decompounder::kMinWord) return false;
     std::vector<std::string> parts;
     auto known = surface_ids.find(word);
@@ -1131,9 +1135,23 @@ struct SearchIndex::State {
     if (parts.size() < 2) return false;
     clause->parts.clear();
     for (const std::string& p : parts) {
-      auto t = term_ids.find(analyzer->Stem(p));
+      const std::string stem = analyzer->Stem(p);
+      auto t = term_ids.find(stem);
       if (t == term_ids.end() || terms[t->second].postings.empty()) return false;
-      clause->parts.push_back(Part{{Alt{t->second, 1.0f, "part"}}});
+      Part part{{Alt{t->second, 1.0f, "part"}}};
+      if (synonyms != nullptr) {
+        for (const SynonymMap::Phrase* phrase : synonyms->LongestMatch({stem}, 0).alternatives) {
+          // One word, and a word: "§ 109" (for krisecenter) is no part.
+          if (phrase->size() != 1 || absl::c_any_of((*phrase)[0], absl::ascii_isdigit)) continue;
+          auto alt = term_ids.find((*phrase)[0]);
+          if (alt == term_ids.end() || alt->second == t->second ||
+              terms[alt->second].postings.empty()) {
+            continue;
+          }
+          part.alts.push_back(Alt{alt->second, kSynonymFactor, "part synonym"});
+        }
+      }
+      clause->parts.push_back(std::move(part));
     }
     clause->factor = factor;
     clause->label = absl::StrCat("compound ", absl::StrJoin(parts, "+"));
@@ -1215,7 +1233,9 @@ struct SearchIndex::State {
       if (main_ok) slot.clauses.push_back(std::move(main));
       if (len == 1) {
         Clause c;
-        if (CompoundClause(words[i].surface, kCompoundFactor, &c)) slot.clauses.push_back(c);
+        if (CompoundClause(words[i].surface, kCompoundFactor, &c, &synonyms)) {
+          slot.clauses.push_back(c);
+        }
       }
       for (Clause& c : extra) slot.clauses.push_back(std::move(c));
       for (const SynonymMap::Phrase* phrase : m.alternatives) {
@@ -1625,6 +1645,43 @@ struct SearchIndex::State {
         }
       }
     }
+  }
+
+  // Leaves out of `plan` the words that no record matches even though each
+  // of their compound parts (or phrase words) exists: no record holds the
+  // parts together. Like a word no record has, such a word does not count
+  // (and is named in `unmatched`), so that "misbrugskonsulent vesterbro"
+  // still finds what is on Vesterbro. Returns whether any was left out.
+  bool DropUnmatchedSlots(Plan* plan, Scratch& s, std::vector<std::string>* unmatched) const {
+    bool dropped = false;
+    for (Slot& slot : plan->slots) {
+      bool any = false;
+      for (const Clause& clause : slot.clauses) {
+        if (clause.parts.size() == 1) {
+          for (const Alt& alt : clause.parts[0].alts) any = any || !terms[alt.term].postings.empty();
+        } else {
+          s.all_bits.assign(docs.size() / 64 + 1, ~uint64_t{0});
+          ClauseBits(clause, s);
+          for (uint64_t word : s.clause_bits) any = any || word != 0;
+        }
+        if (any) break;
+      }
+      if (any || slot.clauses.empty()) continue;
+      slot.clauses.clear();
+      unmatched->push_back(slot.typed);
+      dropped = true;
+    }
+    if (dropped) {  // the snippets mark only what the remaining words match
+      plan->terms.clear();
+      for (const Slot& slot : plan->slots) {
+        for (const Clause& clause : slot.clauses) {
+          for (const Part& part : clause.parts) {
+            for (const Alt& alt : part.alts) plan->terms.insert(alt.term);
+          }
+        }
+      }
+    }
+    return dropped;
   }
 
   // Work to set a bit for each doc of the slot: a dense list is OR-ed a
@@ -2130,6 +2187,9 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     }
   } else {
     st.Collect(plan, s, passes, &total_weight, &matches);
+    if (matches.empty() && st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
+      st.Collect(plan, s, passes, &total_weight, &matches);
+    }
   }
   if (query.near) {
     for (auto& [score, d] : matches) {

@@ -18,7 +18,10 @@ namespace {
 
 using ::sof::directory::v1::Record;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 Record Unit(const std::string& id, const std::string& name, const std::string& parent,
             const std::string& district, std::vector<std::string> aliases = {},
@@ -80,10 +83,13 @@ std::vector<std::string> Ids(const SearchResult& r) {
 
 class SearchIndexTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { UseSynonyms("spc => socialpsykiatrisk center\nserviceloven, sel\n"); }
+
+  // A new, empty index with these synonyms.
+  void UseSynonyms(const std::string& synonyms) {
     // Each test its own file: ctest runs tests side by side.
     const std::string path = dir_.Sub("synonyms.txt");
-    std::ofstream(path) << "spc => socialpsykiatrisk center\nserviceloven, sel\n";
+    std::ofstream(path) << synonyms;
     SearchIndex::Options options;
     options.synonyms_path = path;
     auto index = SearchIndex::Create(options);
@@ -115,6 +121,41 @@ TEST_F(SearchIndexTest, CompoundFindsSeparateWordsAndViceVersa) {
               ::testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
   EXPECT_THAT(Find("misbrugsbehandling", {"tilbud"}),
               ::testing::UnorderedElementsAre("tilbud-1", "tilbud-2"));
+}
+
+TEST_F(SearchIndexTest, ACompoundsPartsMatchTheirSynonyms) {
+  UseSynonyms("misbrug, rusmiddel\n");
+  Load({Unit("unit-1", "Center Nord", "", "Nørrebro"),
+        Tilbud("tilbud-1", "Rusmiddelrådgivning for unge", "unit-1", "Ambulant forløb."),
+        Tilbud("tilbud-2", "Misbrug og rusmiddel", "unit-1", "Samtaler."),
+        Tilbud("tilbud-3", "Rådgivning", "unit-1", "Samtaler.")});
+  // misbrug+rådgivning: "misbrug" = "rusmiddel", so rusmiddel+rådgivning.
+  SearchQuery q;
+  q.text = "misbrugsrådgivning";
+  q.explain = true;
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(Ids(*r), ElementsAre("tilbud-1"));
+  EXPECT_THAT(r->hits[0].explanation[0], HasSubstr("part synonym -> \"rusmiddel\""));
+  EXPECT_EQ(r->hits[0].snippet, "«Rusmiddelrådgivning» for unge");
+}
+
+TEST_F(SearchIndexTest, ACompoundWhosePartsNoRecordHoldsTogetherIsLeftOut) {
+  Load({Unit("unit-1", "Center Vesterbro", "", "Vesterbro"),
+        Tilbud("tilbud-1", "Misbrug", "unit-1", "Rådgivning."),
+        Person("person-1", "Eva Holm", "unit-1", {"konsulent"})});
+  // Each part is a word of the index, but no record has both: like a word
+  // no record has, it is named and the other words still find.
+  SearchQuery q;
+  q.text = "misbrugskonsulent vesterbro";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(Ids(*r), UnorderedElementsAre("unit-1", "tilbud-1", "person-1"));
+  EXPECT_THAT(r->unmatched_words, ElementsAre("misbrugskonsulent"));
+  for (const SearchHit& hit : r->hits) {
+    EXPECT_THAT(hit.snippet, Not(HasSubstr("«Misbrug»"))) << hit.id;  // marks only what counts
+  }
+  EXPECT_THAT(Find("misbrugskonsulent"), IsEmpty());
 }
 
 struct TypedQuery {
