@@ -89,6 +89,11 @@ constexpr float kTwoTypoFactor = 0.5f;
 constexpr float kWhoPersonBoost = 1.6f;
 constexpr float kExactNameBoost = 3.0f;
 constexpr float kAllInNameBoost = 1.25f;
+// An age typed in the text ("14 årig", "17-årig", "18 år"): records whose
+// age range holds it rank higher, those whose range excludes it lower;
+// records without an age range are not moved.
+constexpr float kTypedAgeInRange = 1.2f;
+constexpr float kTypedAgeOutOfRange = 0.5f;
 // Units mostly contain what users look for (tilbud, people), so when a unit
 // and what it runs match alike, the latter ranks first.
 // Praktik offers are for staff visits; they rank lower unless the query names
@@ -290,6 +295,7 @@ struct Slot {
   std::string typed;  // as the user typed it (NFC), to name it back
   std::vector<Clause> clauses;  // the best matching clause counts
   float weight = 0;             // importance (idf) for coverage
+  bool optional = false;        // scores where it matches; never required
 };
 struct Plan {
   std::vector<Slot> slots;
@@ -297,7 +303,22 @@ struct Plan {
   uint8_t kinds_asked = 0;  // bit per Kind named by a query word
   std::string name_key;
   absl::flat_hash_set<uint32_t> terms;  // every term that may match, for snippets
+  int age = -1;  // an age the text names ("14 årig"), else -1
 };
+
+// The age that tokens[i] and tokens[i + 1] name, as in "14 år", "14 årig",
+// "17-årige", or -1. Tokens are folded: "år" is "ar".
+int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
+  if (i + 1 >= tokens.size()) return -1;
+  const std::string& number = tokens[i].surface;
+  if (number.empty() || number.size() > 3 || !absl::c_all_of(number, absl::ascii_isdigit)) {
+    return -1;
+  }
+  const std::string& unit = tokens[i + 1].surface;
+  if (unit != "ar" && unit != "arig" && unit != "arige") return -1;
+  const int age = std::stoi(number);
+  return age <= 120 ? age : -1;
+}
 
 }  // namespace
 
@@ -1193,9 +1214,19 @@ struct SearchIndex::State {
     const absl::string_view text = TextFolder::Composed(typed, &composed);
     std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
     std::vector<AnalyzedToken> words;
-    for (auto& tok : tokens) {
+    std::vector<bool> age_word;  // per word: part of the typed age
+    size_t age_token = SIZE_MAX;  // where in `tokens` the age is
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      AnalyzedToken& tok = tokens[i];
       if (tok.surface == "hvem") plan.who = true;
+      if (plan.age < 0) {
+        if (const int a = TypedAge(tokens, i); a >= 0) {
+          plan.age = a;
+          age_token = i;
+        }
+      }
       if (tok.stop || tok.surface.size() > kMaxTokenBytes) continue;
+      age_word.push_back(plan.age >= 0 && (i == age_token || i == age_token + 1));
       words.push_back(std::move(tok));
       if (words.size() >= kMaxQueryWords) break;
     }
@@ -1277,6 +1308,11 @@ struct SearchIndex::State {
               slot.weight, clause_weight * slot.clauses[c].factor / slot.clauses[c].parts.size());
         }
       }
+      // The words of a typed age ("14 årig") add to a record's score where
+      // it has them, but a record need not: the age is a preference.
+      slot.optional = plan.age >= 0 && absl::c_linear_search(age_word, false);
+      for (size_t j = i; j < i + len && slot.optional; ++j) slot.optional = age_word[j];
+      if (slot.optional) slot.weight = 0;
       plan.slots.push_back(std::move(slot));
       i += len;
     }
@@ -1545,13 +1581,16 @@ struct SearchIndex::State {
     float probe_weight = 0;
     for (size_t i : order) {
       if (volume[i] < kProbeMinVolume) break;
+      if (plan.slots[i].optional) continue;
       if (probe_weight + plan.slots[i].weight < budget) {
         probe[i] = true;
         probe_weight += plan.slots[i].weight;
       }
     }
     for (size_t i = 0; i < plan.slots.size(); ++i) {
-      if (!probe[i] && !plan.slots[i].clauses.empty()) ScoreSlot(plan.slots[i], s, AllDocs{s});
+      if (!probe[i] && !plan.slots[i].clauses.empty() && !plan.slots[i].optional) {
+        ScoreSlot(plan.slots[i], s, AllDocs{s});
+      }
     }
     if (probe_weight == 0) return;
     s.candidate_bits.assign(docs.size() / 64 + 1, 0);
@@ -1655,6 +1694,7 @@ struct SearchIndex::State {
   bool DropUnmatchedSlots(Plan* plan, Scratch& s, std::vector<std::string>* unmatched) const {
     bool dropped = false;
     for (Slot& slot : plan->slots) {
+      if (slot.optional) continue;
       bool any = false;
       for (const Clause& clause : slot.clauses) {
         if (clause.parts.size() == 1) {
@@ -1724,7 +1764,7 @@ struct SearchIndex::State {
     for (size_t i = 0; i < plan.slots.size(); ++i) {
       // Nothing has this word (not even with a typo): it is left out, as
       // Collect leaves it out of the weight to cover.
-      if (plan.slots[i].clauses.empty()) continue;
+      if (plan.slots[i].clauses.empty() || plan.slots[i].optional) continue;
       bits_cost[i] = BitsCost(plan.slots[i], words);
       order.push_back(i);
     }
@@ -1766,6 +1806,9 @@ struct SearchIndex::State {
         KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
       }
     }
+    for (const Slot& slot : plan.slots) {
+      if (slot.optional && !slot.clauses.empty()) ScoreSlot(slot, s, Candidates{s});
+    }
   }
 
   // Scores the docs that match `plan` and pass `passes`, like Typesense's
@@ -1781,7 +1824,7 @@ struct SearchIndex::State {
     // A word that no record has cannot be covered by any: it does not count,
     // so that one unknown word ("bostøtte qwxyz") does not empty the result.
     for (const Slot& slot : plan.slots) {
-      if (slot.clauses.empty()) continue;
+      if (slot.clauses.empty() || slot.optional) continue;
       *total_weight += slot.weight;
       ++matchable;
     }
@@ -1860,6 +1903,10 @@ struct SearchIndex::State {
     if (plan.who && kind == static_cast<int>(Kind::kPerson)) score *= kWhoPersonBoost;
     if (a.exact) score *= kExactNameBoost;
     if (matchable_slots > 0 && a.name_slots >= matchable_slots) score *= kAllInNameBoost;
+    if (plan.age >= 0 && meta[d].age_min >= 0) {
+      const bool in_range = meta[d].age_min <= plan.age && plan.age <= meta[d].age_max;
+      score *= in_range ? kTypedAgeInRange : kTypedAgeOutOfRange;
+    }
     return score;
   }
 
@@ -2044,6 +2091,12 @@ struct SearchIndex::State {
       lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
     }
     if (exact) lines.push_back(absl::StrFormat("query is its name: x%.1f", kExactNameBoost));
+    if (plan.age >= 0 && meta[d].age_min >= 0) {
+      const bool in_range = meta[d].age_min <= plan.age && plan.age <= meta[d].age_max;
+      lines.push_back(absl::StrFormat("age %d in the text, ages %d-%d here: x%.1f", plan.age,
+                                      meta[d].age_min, meta[d].age_max,
+                                      in_range ? kTypedAgeInRange : kTypedAgeOutOfRange));
+    }
     return lines;
   }
 };
@@ -2174,7 +2227,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
   for (const Slot& slot : plan.slots) {
-    if (slot.clauses.empty()) result.unmatched_words.push_back(slot.typed);
+    if (slot.clauses.empty() && !slot.optional) result.unmatched_words.push_back(slot.typed);
   }
 
   Scratch& s = LocalScratch();

@@ -17,6 +17,7 @@ namespace sofdir::search {
 namespace {
 
 using ::sof::directory::v1::Record;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -156,6 +157,35 @@ TEST_F(SearchIndexTest, ACompoundWhosePartsNoRecordHoldsTogetherIsLeftOut) {
     EXPECT_THAT(hit.snippet, Not(HasSubstr("«Misbrug»"))) << hit.id;  // marks only what counts
   }
   EXPECT_THAT(Find("misbrugskonsulent"), IsEmpty());
+}
+
+TEST_F(SearchIndexTest, AnAgeInTheTextPrefersRecordsForThatAge) {
+  auto for_ages = [](Record r, int min, int max) {
+    r.mutable_tilbud()->set_age_min(min);
+    r.mutable_tilbud()->set_age_max(max);
+    return r;
+  };
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        for_ages(Tilbud("tilbud-1", "Opholdssted Lærken", "unit-1", "For voksne fra 18 år."), 18,
+                 30),
+        for_ages(Tilbud("tilbud-2", "Opholdssted Birken", "unit-1", "Et hjem."), 12, 17),
+        Tilbud("tilbud-3", "Behandling", "unit-1", "Samtaler.")});
+  EXPECT_THAT(Find("opholdssted 25 år", {"tilbud"}), ElementsAre("tilbud-1", "tilbud-2"));
+  // "14 årig", "14-årige", "14 år": the record for 12-17 year olds first; a
+  // record need not have the words "14" or "årig" to be found.
+  for (const char* text : {"opholdssted 14 årig", "opholdssted 14-årige", "14 år opholdssted"}) {
+    SearchQuery q;
+    q.text = text;
+    q.explain = true;
+    auto r = index_->Search(q);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(Ids(*r), ElementsAre("tilbud-2", "tilbud-1")) << text;
+    EXPECT_THAT(r->unmatched_words, IsEmpty()) << text;
+    ASSERT_FALSE(r->hits.empty());
+    EXPECT_THAT(r->hits[0].explanation, Contains("age 14 in the text, ages 12-17 here: x1.2"));
+  }
+  // An age alone is matched as words.
+  EXPECT_THAT(Find("18 år", {"tilbud"}), ElementsAre("tilbud-1"));
 }
 
 struct TypedQuery {
