@@ -13,6 +13,15 @@
 #include "server/api/server_app.h"
 #include "server/common/log.h"
 
+// jemalloc (linked in, see CMakeLists.txt) reads its options from this
+// symbol: a background thread hands freed pages back to the system, also
+// while the server is idle; without it the pages freed after the index is
+// rebuilt at start-up stay resident (about 370 instead of 260 MB at 100,000
+// records) until later allocations purge them. MALLOC_CONF overrides.
+extern "C" {
+const char* malloc_conf = "background_thread:true";
+}
+
 int main(int argc, char** argv) {
   sofdir::api::ServerApp::Options options;
   int grace_seconds = 10;
