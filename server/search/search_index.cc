@@ -1296,7 +1296,6 @@ struct SearchIndex::State {
       for (size_t c = 0; c < slot.clauses.size(); ++c) {
         float clause_weight = 0;
         for (const Part& p : slot.clauses[c].parts) {
-          for (const Alt& a : p.alts) plan.terms.insert(a.term);
           // The first alternative is the word itself, else its best typo
           // correction; prefixes and typos must not inflate its weight.
           if (!p.alts.empty()) clause_weight += Idf(p.alts[0].term) * p.alts[0].factor;
@@ -1316,6 +1315,7 @@ struct SearchIndex::State {
       plan.slots.push_back(std::move(slot));
       i += len;
     }
+    SetTerms(&plan);
     return plan;
   }
 
@@ -1686,6 +1686,18 @@ struct SearchIndex::State {
     }
   }
 
+  // Sets plan->terms to every term its slots may match.
+  static void SetTerms(Plan* plan) {
+    plan->terms.clear();
+    for (const Slot& slot : plan->slots) {
+      for (const Clause& clause : slot.clauses) {
+        for (const Part& part : clause.parts) {
+          for (const Alt& alt : part.alts) plan->terms.insert(alt.term);
+        }
+      }
+    }
+  }
+
   // Leaves out of `plan` the words that no record matches even though each
   // of their compound parts (or phrase words) exists: no record holds the
   // parts together. Like a word no record has, such a word does not count
@@ -1711,16 +1723,7 @@ struct SearchIndex::State {
       unmatched->push_back(slot.typed);
       dropped = true;
     }
-    if (dropped) {  // the snippets mark only what the remaining words match
-      plan->terms.clear();
-      for (const Slot& slot : plan->slots) {
-        for (const Clause& clause : slot.clauses) {
-          for (const Part& part : clause.parts) {
-            for (const Alt& alt : part.alts) plan->terms.insert(alt.term);
-          }
-        }
-      }
-    }
+    if (dropped) SetTerms(plan);  // snippets mark only what the remaining words match
     return dropped;
   }
 
@@ -1903,11 +1906,15 @@ struct SearchIndex::State {
     if (plan.who && kind == static_cast<int>(Kind::kPerson)) score *= kWhoPersonBoost;
     if (a.exact) score *= kExactNameBoost;
     if (matchable_slots > 0 && a.name_slots >= matchable_slots) score *= kAllInNameBoost;
-    if (plan.age >= 0 && meta[d].age_min >= 0) {
-      const bool in_range = meta[d].age_min <= plan.age && plan.age <= meta[d].age_max;
-      score *= in_range ? kTypedAgeInRange : kTypedAgeOutOfRange;
-    }
-    return score;
+    return score * TypedAgeFactor(plan, d);
+  }
+
+  // What the age typed in the query makes of doc `d`'s score: 1 when the
+  // query names no age or the doc has no age range.
+  float TypedAgeFactor(const Plan& plan, uint32_t d) const {
+    if (plan.age < 0 || meta[d].age_min < 0) return 1.0f;
+    const bool in_range = meta[d].age_min <= plan.age && plan.age <= meta[d].age_max;
+    return in_range ? kTypedAgeInRange : kTypedAgeOutOfRange;
   }
 
   FilterValues Values(const Doc& d) const {
@@ -2091,11 +2098,9 @@ struct SearchIndex::State {
       lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
     }
     if (exact) lines.push_back(absl::StrFormat("query is its name: x%.1f", kExactNameBoost));
-    if (plan.age >= 0 && meta[d].age_min >= 0) {
-      const bool in_range = meta[d].age_min <= plan.age && plan.age <= meta[d].age_max;
+    if (const float age = TypedAgeFactor(plan, d); age != 1.0f) {
       lines.push_back(absl::StrFormat("age %d in the text, ages %d-%d here: x%.1f", plan.age,
-                                      meta[d].age_min, meta[d].age_max,
-                                      in_range ? kTypedAgeInRange : kTypedAgeOutOfRange));
+                                      meta[d].age_min, meta[d].age_max, age));
     }
     return lines;
   }
