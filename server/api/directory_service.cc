@@ -42,16 +42,18 @@ common::StopCheck DirectoryService::StopFor(grpc::CallbackServerContext* context
 }
 
 grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
-                                                Permission permission, Work work) {
+                                                Permission permission, Work work, Where where) {
   return Run(
       context, permission,
       StoppableWork([work = std::move(work)](const Principal& principal, const common::StopCheck&) {
         return work(principal);
-      }));
+      }),
+      where);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* context,
-                                                Permission permission, StoppableWork work) {
+                                                Permission permission, StoppableWork work,
+                                                Where where) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> principal = Admit(context, permission);
   if (!principal.ok()) {
@@ -59,6 +61,10 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
     return reactor;
   }
   const absl::Time queued = absl::Now();
+  if (where == Where::kHere) {
+    Execute(context, reactor, queued, *principal, work);
+    return reactor;
+  }
   pool_.Schedule(
       [this, context, reactor, queued, principal = *std::move(principal), work = std::move(work)] {
         Execute(context, reactor, queued, principal, work);
@@ -94,15 +100,8 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
     return reactor;
   }
   if (in_memory && searches_inline_.fetch_add(1) < limits_.max_inline_searches) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    const absl::Time arrived = absl::Now();
-    absl::StatusOr<Principal> principal = Admit(context, Permission::kSearch);
-    if (!principal.ok()) {
-      reactor->Finish(ToGrpcStatus(principal.status()));
-    } else {
-      Execute(context, reactor, arrived, *principal,
-              [&work](const Principal& p, const common::StopCheck&) { return work(p); });
-    }
+    grpc::ServerUnaryReactor* reactor =
+        Run(context, Permission::kSearch, std::move(work), Where::kHere);
     searches_inline_.fetch_sub(1);
     searches_in_progress_.fetch_sub(1);
     return reactor;

@@ -143,14 +143,17 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   // Work that checks `stop` as it goes (the long calls).
   using StoppableWork = std::function<absl::Status(const Principal&, const common::StopCheck&)>;
 
+  // Where Run runs the work: on the worker pool, or on the calling gRPC
+  // thread (only for work that never blocks on disk).
+  enum class Where { kPool, kHere };
   // The one place every call passes: authenticates the caller, checks
-  // `permission` (Authorizer's table), then runs `work` on the pool, with
-  // the call's StopCheck (see StopFor), and finishes the call with its
-  // status.
+  // `permission` (Authorizer's table), then runs `work` (on the pool unless
+  // `where` says here), with the call's StopCheck (see StopFor), and
+  // finishes the call with its status.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
-                                StoppableWork work);
+                                StoppableWork work, Where where = Where::kPool);
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Permission permission,
-                                Work work);
+                                Work work, Where where = Where::kPool);
   // Run, but refused with RESOURCE_EXHAUSTED while max_concurrent_searches
   // search-type calls are already in progress. Work that only reads memory
   // (`in_memory`) runs on the calling gRPC thread while fewer than
@@ -158,7 +161,8 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* RunSearch(grpc::CallbackServerContext* context, Work work,
                                       bool in_memory);
   // Runs admitted work that arrived at `arrived` and finishes the call with
-  // its status, unless the call stopped or waited past max_queue_wait.
+  // its status, unless the call stopped or waited past max_queue_wait (Run's
+  // second half, on the pool or here).
   void Execute(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
                absl::Time arrived, const Principal& principal, const StoppableWork& work);
   // Authenticates and authorizes the caller of `context`.

@@ -109,6 +109,14 @@ class SearchIndexTest : public ::testing::Test {
     return r.ok() ? Ids(*r) : std::vector<std::string>{};
   }
 
+  // The search for `text`, with explanations.
+  absl::StatusOr<SearchResult> Explained(const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    q.explain = true;
+    return index_->Search(q);
+  }
+
   sofdir::testing::TempDir dir_;
   std::unique_ptr<SearchIndex> index_;
 };
@@ -131,10 +139,7 @@ TEST_F(SearchIndexTest, ACompoundsPartsMatchTheirSynonyms) {
         Tilbud("tilbud-2", "Misbrug og rusmiddel", "unit-1", "Samtaler."),
         Tilbud("tilbud-3", "Rådgivning", "unit-1", "Samtaler.")});
   // misbrug+rådgivning: "misbrug" = "rusmiddel", so rusmiddel+rådgivning.
-  SearchQuery q;
-  q.text = "misbrugsrådgivning";
-  q.explain = true;
-  auto r = index_->Search(q);
+  auto r = Explained("misbrugsrådgivning");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_THAT(Ids(*r), ElementsAre("tilbud-1"));
   EXPECT_THAT(r->hits[0].explanation[0], HasSubstr("part synonym -> \"rusmiddel\""));
@@ -174,10 +179,7 @@ TEST_F(SearchIndexTest, AnAgeInTheTextPrefersRecordsForThatAge) {
   // "14 årig", "14-årige", "14 år": the record for 12-17 year olds first; a
   // record need not have the words "14" or "årig" to be found.
   for (const char* text : {"opholdssted 14 årig", "opholdssted 14-årige", "14 år opholdssted"}) {
-    SearchQuery q;
-    q.text = text;
-    q.explain = true;
-    auto r = index_->Search(q);
+    auto r = Explained(text);
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_THAT(Ids(*r), ElementsAre("tilbud-2", "tilbud-1")) << text;
     EXPECT_THAT(r->unmatched_words, IsEmpty()) << text;
@@ -485,10 +487,7 @@ TEST_F(SearchIndexTest, SnippetHighlightsAndExplainSaysWhy) {
   Load({Unit("unit-1", "Center", "", "Valby"),
         Tilbud("tilbud-1", "Huset", "unit-1", "Vi tilbyder misbrugsbehandling til unge."),
         Tilbud("tilbud-2", "Rådgivning om misbrug", "unit-1", "")});
-  SearchQuery q;
-  q.text = "behandling unge";
-  q.explain = true;
-  auto r = index_->Search(q);
+  auto r = Explained("behandling unge");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->hits.size(), 1u);
   EXPECT_EQ(r->hits[0].id, "tilbud-1");
