@@ -6,6 +6,9 @@
 //   order     be64(create_sequence)           -> id
 //   changes   be64(sequence)                  -> Change (binary proto)
 //   meta      "format_version"                -> decimal kFormatVersion
+//             "created"                       -> RFC 3339 time the directory was
+//                                               created (only directories made
+//                                               by this version have it)
 //             "request/" request_id           -> id created by that request
 //             "booking-request/" request_id   -> booking id made by that request
 //   bookings  booking_id                      -> Booking (binary proto)
@@ -58,6 +61,9 @@ std::string RefPrefix(absl::string_view target_id);
 absl::string_view RefSource(absl::string_view ref_key);
 
 inline constexpr absl::string_view kFormatVersionKey = "format_version";
+// Written with the format version when Open creates the directory: marks a
+// directory that began empty (see LoadDemoIfNew).
+inline constexpr absl::string_view kCreatedKey = "created";
 std::string RequestKey(absl::string_view request_id);
 std::string BookingRequestKey(absl::string_view request_id);
 

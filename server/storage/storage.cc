@@ -5,20 +5,38 @@
 #include <unordered_set>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_checksum.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/memory_util.h"
+#include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/storage/recovery_check.h"
+#include "server/storage/wal_sync_file_system.h"
 
 namespace sofdir::storage {
 namespace {
+
+bool IsNoSpace(const rocksdb::Status& status) {
+  return status.IsNoSpace() || absl::StrContains(status.ToString(), "No space left on device");
+}
 
 // The one conversion from rocksdb::Status to absl::Status.
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
   std::string message = absl::StrCat(context, ": ", status.ToString());
+  if (IsNoSpace(status)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(context, ": the disk is full (", status.ToString(),
+                     "); reads go on, writes resume by themselves once space is freed"));
+  }
   switch (status.code()) {
     case rocksdb::Status::kNotFound:
       return absl::NotFoundError(message);
@@ -31,11 +49,15 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context)
       return absl::UnavailableError(message);
     case rocksdb::Status::kIOError:
       // A held LOCK file is an IOError; say what it means to the operator.
-      if (status.ToString().find("lock") != std::string::npos) {
+      if (absl::StrContains(status.ToString(), "lock")) {
         return absl::UnavailableError(
             absl::StrCat(message, " (is another sofdir-server using this data directory?)"));
       }
-      return absl::InternalError(message);
+      if (status.severity() >= rocksdb::Status::Severity::kFatalError) {
+        return absl::UnavailableError(
+            absl::StrCat(message, "; writes are stopped until sofdir-server is restarted"));
+      }
+      return absl::UnavailableError(message);
     case rocksdb::Status::kCorruption:
       return absl::DataLossError(message);
     default:
@@ -45,15 +67,106 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context)
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
+// What Open finds in the data directory before RocksDB touches it.
+enum class Found { kNothing, kDatabase, kDataWithoutCurrent, kOtherFiles };
+
+Found Inspect(rocksdb::FileSystem& fs, const std::string& path, std::string* example) {
+  std::vector<std::string> children;
+  if (!fs.GetChildren(path, rocksdb::IOOptions(), &children, nullptr).ok()) return Found::kNothing;
+  bool data = false, other = false;
+  for (const std::string& name : children) {
+    if (name == "." || name == ".." || name == "lost+found") continue;
+    if (name == "CURRENT") return Found::kDatabase;
+    // Files that hold data (as opposed to RocksDB's bookkeeping: LOCK, LOG,
+    // IDENTITY, OPTIONS, which a failed first open may leave behind).
+    if (absl::StartsWith(name, "MANIFEST-") || absl::EndsWith(name, ".sst") ||
+        absl::EndsWith(name, ".log") || absl::EndsWith(name, ".blob")) {
+      data = true;
+      *example = name;
+    } else if (name != "LOCK" && name != "IDENTITY" && !absl::StartsWith(name, "LOG") &&
+               !absl::StartsWith(name, "OPTIONS-")) {
+      other = true;
+      if (!data) *example = name;
+    }
+  }
+  if (data) return Found::kDataWithoutCurrent;
+  return other ? Found::kOtherFiles : Found::kNothing;
+}
+
+// What an operator does about a damaged directory.
+std::string DamageAdvice(const std::string& path) {
+  return absl::StrCat("nothing was served from it; restore ", path,
+                      " from a backup (sofdir-server --verify --data-dir ", path,
+                      " lists what is damaged)");
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("data directory: must not be empty");
   std::unique_ptr<Storage> storage(new Storage());
+  storage->path_ = options.path;
+  std::shared_ptr<rocksdb::FileSystem> base =
+      options.file_system ? options.file_system : rocksdb::FileSystem::Default();
+  storage->file_system_ = std::make_shared<WalSyncFileSystem>(base, options.path);
+  storage->env_ = rocksdb::NewCompositeEnv(storage->file_system_);
   storage->block_cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
 
+  std::string example;
+  switch (Inspect(*base, options.path, &example)) {
+    case Found::kDataWithoutCurrent:
+      // RocksDB would create a new, empty database beside the old files and
+      // later delete them as obsolete.
+      return absl::DataLossError(absl::StrCat(
+          "data directory ", options.path, " holds data files (", example,
+          ") but no CURRENT file naming its MANIFEST: it is damaged; ", DamageAdvice(options.path)));
+    case Found::kOtherFiles:
+      return absl::FailedPreconditionError(
+          absl::StrCat("data directory ", options.path, " is not empty (", example,
+                       ") and holds no sofdir data; give a new or empty directory"));
+    case Found::kNothing:
+      if (options.read_only) {
+        return absl::NotFoundError(
+            absl::StrCat("data directory ", options.path, " holds no sofdir data"));
+      }
+      break;
+    case Found::kDatabase:
+      // First read-only, which changes nothing: a read-write open of a
+      // damaged directory would write a new MANIFEST and delete the files
+      // the damaged one no longer lists.
+      SOFDIR_RETURN_IF_ERROR(storage->OpenDb(options, /*read_only=*/true));
+      SOFDIR_RETURN_IF_ERROR(storage->CheckTablesListed());
+      if (options.read_only) {
+        storage->write_refusal_ = absl::FailedPreconditionError(
+            absl::StrCat("data directory ", options.path, " is open read-only"));
+        SOFDIR_RETURN_IF_ERROR(storage->CheckFormat(options));
+        return storage;
+      }
+      storage->CloseDb();
+      break;
+  }
+
+  absl::Status opened = storage->OpenDb(options, /*read_only=*/false);
+  if (absl::IsResourceExhausted(opened)) {
+    // Opening writes (a new MANIFEST, the recovered log's data): on a full
+    // disk, serve what is there without writing anything.
+    common::LogWarning(absl::StrCat("cannot open ", options.path, " for writing (",
+                                    opened.message(), "); opening it read-only"));
+    storage->write_refusal_ = absl::ResourceExhaustedError(absl::StrCat(
+        "the disk holding ", options.path,
+        " was full when sofdir-server started, so it serves reads only; free space and "
+        "restart it to write (",
+        opened.message(), ")"));
+    opened = storage->OpenDb(options, /*read_only=*/true);
+  }
+  SOFDIR_RETURN_IF_ERROR(opened);
+  SOFDIR_RETURN_IF_ERROR(storage->CheckFormat(options));
+  return storage;
+}
+
+absl::Status Storage::OpenDb(const Options& options, bool read_only) {
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = storage->block_cache_;
+  table.block_cache = block_cache_;
   table.cache_index_and_filter_blocks = true;
 
   rocksdb::ColumnFamilyOptions cf_options;
@@ -61,59 +174,168 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
   cf_options.write_buffer_size = options.write_buffer_bytes / 4;
 
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
+  db_options.env = env_.get();
+  db_options.create_if_missing = !read_only;
+  db_options.create_missing_column_families = !read_only;
   db_options.db_write_buffer_size = options.write_buffer_bytes;
   db_options.IncreaseParallelism(2);
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 3;
+  // Damage stops the open instead of being skipped: only a torn last record
+  // of a log (a write cut by a crash, never acknowledged since every
+  // acknowledged write was synced) may be dropped.
+  db_options.paranoid_checks = true;
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // A whole-file checksum of every new table file, for --verify.
+  db_options.file_checksum_gen_factory = rocksdb::GetFileChecksumGenCrc32cFactory();
+  db_options.track_and_verify_wals_in_manifest = true;
+  // All column families flush in one MANIFEST edit, so a MANIFEST that lost
+  // a flush shows it in the change log (CheckTablesListed).
+  db_options.atomic_flush = true;
+  // Read-only opens leave the directory as it is, LOG included.
+  std::shared_ptr<rocksdb::Logger> rocks_log;
+  if (read_only ||
+      !rocksdb::CreateLoggerFromOptions(options.path, db_options, &rocks_log).ok()) {
+    rocks_log = nullptr;  // log nowhere (also rather than fail on a full disk)
+  }
+  logger_ = std::make_shared<RecoveryLogger>(std::move(rocks_log));
+  db_options.info_log = logger_;
 
+  // Column families added in later versions (of the same format) may be
+  // missing from an older directory; read-only, they read as empty.
+  std::vector<std::string> existing;
+  if (read_only) {
+    absl::Status listed = FromRocks(
+        rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing),
+        absl::StrCat("opening data directory ", options.path));
+    if (!listed.ok()) return listed;
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<int> slot;  // descriptor index -> ColumnFamily, -1 for default
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  slot.push_back(-1);
   for (size_t i = 0; i < static_cast<size_t>(ColumnFamily::kCount); ++i) {
-    descriptors.emplace_back(std::string(ColumnFamilyName(static_cast<ColumnFamily>(i))),
-                             cf_options);
+    std::string name(ColumnFamilyName(static_cast<ColumnFamily>(i)));
+    if (read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) continue;
+    descriptors.emplace_back(name, cf_options);
+    slot.push_back(static_cast<int>(i));
+  }
+
+  if (read_only) {
+    rocksdb::IOStatus locked = file_system_->LockFile(
+        absl::StrCat(options.path, "/LOCK"), rocksdb::IOOptions(), &read_only_lock_, nullptr);
+    if (!locked.ok()) {
+      read_only_lock_ = nullptr;
+      return FromRocks(locked, absl::StrCat("opening data directory ", options.path));
+    }
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  absl::Status status =
-      FromRocks(rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db),
-                absl::StrCat("opening data directory ", options.path));
-  if (!status.ok()) return status;
-  storage->db_.reset(db);
-  for (size_t i = 0; i < static_cast<size_t>(ColumnFamily::kCount); ++i) {
-    storage->handles_[i] = handles[i + 1];
-  }
-  // The default column family handle is owned by the DB; it is unused.
-  storage->db_->DestroyColumnFamilyHandle(handles[0]);
-
-  absl::StatusOr<std::optional<std::string>> version =
-      storage->Get(ColumnFamily::kMeta, kFormatVersionKey);
-  if (!version.ok()) return version.status();
-  if (!version->has_value()) {
-    WriteBatch batch = storage->NewWriteBatch();
-    batch.Put(ColumnFamily::kMeta, kFormatVersionKey, absl::StrCat(kFormatVersion));
-    absl::Status written = storage->WriteDurably(batch);
-    if (!written.ok()) return written;
-  } else {
-    int stored = 0;
-    if (!absl::SimpleAtoi(**version, &stored) || stored != kFormatVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("data directory ", options.path, " has format version ", **version,
-                       "; this sofdir-server reads version ", kFormatVersion));
+  rocksdb::Status status =
+      read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &db)
+          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
+  if (!status.ok()) {
+    if (read_only_lock_ != nullptr) {
+      file_system_->UnlockFile(read_only_lock_, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+      read_only_lock_ = nullptr;
     }
+    absl::Status failed = FromRocks(status, absl::StrCat("opening data directory ", options.path));
+    if (!absl::IsDataLoss(failed)) return failed;
+    // RocksDB's status rarely names the file; its log does.
+    std::vector<std::string> damage = logger_->damage();
+    if (damage.size() > 2) damage.resize(2);
+    return absl::DataLossError(absl::StrCat(
+        "data directory ", options.path, " is damaged: ", status.ToString(),
+        damage.empty() ? "" : absl::StrCat(" (", absl::StrJoin(damage, "; "), ")"), "; ",
+        DamageAdvice(options.path)));
   }
-  return storage;
+  db_.reset(db);
+  read_only_ = read_only;
+  default_handle_ = handles[0];
+  for (size_t i = 0; i < handles_.size(); ++i) handles_[i] = default_handle_;
+  for (size_t d = 1; d < handles.size(); ++d) handles_[slot[d]] = handles[d];
+  return absl::OkStatus();
 }
 
-Storage::~Storage() {
-  if (!db_) return;
-  rocksdb::FlushOptions flush;
-  flush.wait = true;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles(handles_.begin(), handles_.end());
-  (void)db_->Flush(flush, handles);
-  for (rocksdb::ColumnFamilyHandle* handle : handles_) (void)db_->DestroyColumnFamilyHandle(handle);
-  (void)db_->Close();
+absl::Status Storage::CheckFormat(const Options& options) {
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> version,
+                          Get(ColumnFamily::kMeta, kFormatVersionKey));
+  if (version.has_value()) {
+    int stored = 0;
+    if (!absl::SimpleAtoi(*version, &stored) || stored != kFormatVersion) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("data directory ", options.path, " has format version ", *version,
+                       "; this sofdir-server reads version ", kFormatVersion));
+    }
+    return absl::OkStatus();
+  }
+  // No version: a new directory (or one whose first open stopped before
+  // writing it), unless it holds data.
+  for (ColumnFamily cf : {ColumnFamily::kRecords, ColumnFamily::kChanges, ColumnFamily::kBookings}) {
+    SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> last, LastKey(cf));
+    if (last.has_value()) {
+      return absl::DataLossError(absl::StrCat("data directory ", options.path, " holds ",
+                                              ColumnFamilyName(cf),
+                                              " but no format version: it is damaged; ",
+                                              DamageAdvice(options.path)));
+    }
+  }
+  if (read_only_) return absl::OkStatus();
+  WriteBatch batch = NewWriteBatch();
+  batch.Put(ColumnFamily::kMeta, kFormatVersionKey, absl::StrCat(kFormatVersion));
+  batch.Put(ColumnFamily::kMeta, kCreatedKey,
+            absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+  return WriteDurably(batch);
+}
+
+Storage::~Storage() { CloseDb(); }
+
+void Storage::CloseDb() {
+  if (db_) {
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle != default_handle_) handles.push_back(handle);
+    }
+    if (!read_only_) {
+      rocksdb::FlushOptions flush;
+      flush.wait = true;
+      flush.allow_write_stall = true;
+      // Fails harmlessly while writes are stopped; the log holds the data.
+      db_->Flush(flush, handles).PermitUncheckedError();
+    }
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    db_->DestroyColumnFamilyHandle(default_handle_).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+    handles_.fill(nullptr);
+    default_handle_ = nullptr;
+  }
+  if (read_only_lock_ != nullptr) {
+    file_system_->UnlockFile(read_only_lock_, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+    read_only_lock_ = nullptr;
+  }
+}
+
+absl::Status Storage::CheckTablesListed() {
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> last_change, LastKey(ColumnFamily::kChanges));
+  rocksdb::Options options;
+  options.env = env_.get();
+  std::vector<std::string> lost;
+  SOFDIR_RETURN_IF_ERROR(FromRocks(
+      FindUnlistedNewerTables(*db_, options, path_,
+                              std::string(ColumnFamilyName(ColumnFamily::kChanges)), last_change,
+                              &lost),
+      absl::StrCat("checking the table files of ", path_)));
+  if (lost.empty()) return absl::OkStatus();
+  const std::string manifest = CurrentManifest(*file_system_, path_);
+  return absl::DataLossError(absl::StrCat(
+      "data directory ", path_, " is damaged: ", manifest.empty() ? "its MANIFEST" : manifest,
+      " does not list the table file(s) ", absl::StrJoin(lost, ", "),
+      ", which hold newer changes than any it lists: the MANIFEST is truncated or damaged; ",
+      DamageAdvice(path_)));
 }
 
 absl::StatusOr<std::optional<std::string>> Storage::Get(ColumnFamily cf,
@@ -168,32 +390,86 @@ absl::StatusOr<std::optional<std::string>> Storage::LastKey(ColumnFamily cf) con
 }
 
 absl::StatusOr<uint64_t> Storage::Write(WriteBatch& batch) {
+  if (read_only_) return write_refusal_;
+  SOFDIR_RETURN_IF_ERROR(ResumeAfterSyncFailure());
   // Not synced here: WaitDurable syncs the WAL once for many writers.
   rocksdb::WriteOptions write_options;
   write_options.sync = false;
-  absl::Status status = FromRocks(db_->Write(write_options, &batch.batch_), "writing");
+  absl::Status status =
+      FromRocks(db_->Write(write_options, &batch.batch_), absl::StrCat("writing to ", path_));
   if (!status.ok()) return status;
   return written_.fetch_add(1) + 1;
+}
+
+absl::Status Storage::ResumeAfterSyncFailure() {
+  {
+    absl::MutexLock lock(&sync_mu_);
+    if (sync_failure_.ok()) return absl::OkStatus();
+    if (resuming_) {
+      return absl::Status(sync_failure_.code(),
+                          absl::StrCat("writes are stopped: ", sync_failure_.message()));
+    }
+    resuming_ = true;
+  }
+  // Everything written so far is in the memtables. The log that holds it
+  // may have lost pages when its sync failed, so a later log sync proves
+  // nothing: flushing the memtables to new table files does.
+  const uint64_t target = written_.load();
+  absl::Status status =
+      FromRocks(file_system_->Probe(), absl::StrCat("test-writing to ", path_));
+  if (status.ok()) {
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle != default_handle_) handles.push_back(handle);
+    }
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    status = FromRocks(db_->Flush(flush, handles), absl::StrCat("flushing ", path_));
+  }
+  absl::MutexLock lock(&sync_mu_);
+  resuming_ = false;
+  if (!status.ok()) {
+    return absl::Status(sync_failure_.code(),
+                        absl::StrCat("writes are stopped: ", sync_failure_.message(),
+                                     "; still: ", status.message()));
+  }
+  common::LogInfo(absl::StrCat("writes to ", path_, " resume: the disk takes synced writes again"));
+  synced_ = std::max(synced_, target);
+  sync_failure_ = absl::OkStatus();
+  synced_cv_.SignalAll();
+  return absl::OkStatus();
 }
 
 absl::Status Storage::WaitDurable(uint64_t ticket) {
   absl::MutexLock lock(&sync_mu_);
   while (synced_ < ticket) {
+    if (!sync_failure_.ok()) {
+      return absl::Status(sync_failure_.code(),
+                          absl::StrCat(sync_failure_.message(),
+                                       ": the write may or may not be stored; read it back "
+                                       "before retrying"));
+    }
     if (syncing_) {
       synced_cv_.Wait(&sync_mu_);
       continue;
     }
-    // Become the leader: everything written so far is in the WAL file, so
+    // Become the leader: everything written so far is in the WAL files, so
     // one sync makes all of it durable.
     syncing_ = true;
     const uint64_t target = written_.load();
     sync_mu_.Unlock();
-    absl::Status status = FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+    absl::Status status = FromRocks(file_system_->SyncWals(),
+                                    absl::StrCat("syncing the write-ahead log of ", path_));
     sync_mu_.Lock();
     syncing_ = false;
-    if (status.ok()) synced_ = std::max(synced_, target);
+    if (status.ok()) {
+      synced_ = std::max(synced_, target);
+    } else {
+      common::LogError(absl::StrCat(status.message(), "; writes stop until the disk recovers"));
+      sync_failure_ = status;
+    }
     synced_cv_.SignalAll();
-    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }
@@ -212,6 +488,27 @@ uint64_t Storage::ApproximateMemoryBytes() const {
   uint64_t total = 0;
   for (const auto& [type, bytes] : usage) total += bytes;
   return total;
+}
+
+absl::StatusOr<Storage::ChecksumReport> Storage::VerifyChecksums() const {
+  ChecksumReport report;
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  for (const rocksdb::LiveFileMetaData& file : files) {
+    ++report.table_files;
+    report.table_bytes += file.size;
+    if (!file.file_checksum.empty() &&
+        file.file_checksum_func_name != rocksdb::kUnknownFileChecksumFuncName) {
+      ++report.whole_file_checked;
+    }
+  }
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  SOFDIR_RETURN_IF_ERROR(FromRocks(db_->VerifyChecksum(read_options),
+                                   absl::StrCat("checking the block checksums in ", path_)));
+  SOFDIR_RETURN_IF_ERROR(FromRocks(db_->VerifyFileChecksums(read_options),
+                                   absl::StrCat("checking the file checksums in ", path_)));
+  return report;
 }
 
 }  // namespace sofdir::storage
