@@ -38,7 +38,12 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   absl::Time opening = absl::Now();
   storage::Storage::Options storage_options;
   storage_options.path = options.data_dir;
+  storage_options.file_system = options.file_system;
   SOFDIR_ASSIGN_OR_RETURN(app->storage_, storage::Storage::Open(storage_options));
+  if (app->storage_->read_only()) {
+    common::LogWarning(absl::StrCat("serving ", options.data_dir,
+                                    " read-only: ", app->storage_->write_refusal().message()));
+  }
   SOFDIR_ASSIGN_OR_RETURN(app->directory_, domain::Directory::Open(*app->storage_));
   common::LogInfo(absl::StrCat("opened ", options.data_dir, " at change sequence ",
                                app->directory_->LastSequence(), " in ",
@@ -67,11 +72,15 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
 
   app->feed_ = std::make_unique<domain::ChangeFeed>(*app->directory_);
 
-  if (!options.demo_data.empty()) {
+  if (!options.demo_data.empty() && !app->storage_->read_only()) {
     absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
-    SOFDIR_ASSIGN_OR_RETURN(domain::DemoLoadResult demo,
-                            domain::LoadDemoIfEmpty(*app->directory_, options.demo_data, today));
-    if (demo.loaded) {
+    SOFDIR_ASSIGN_OR_RETURN(
+        domain::DemoLoadResult demo,
+        domain::LoadDemoIfNew(*app->directory_, *app->storage_, options.demo_data, today));
+    if (!demo.loaded) {
+      common::LogInfo(
+          absl::StrCat("demo data not loaded: ", demo.not_loaded_because));
+    } else {
       common::LogInfo(
           absl::StrCat("loaded ", demo.records, " demo records from ", options.demo_data));
       // Parsing and importing the file took far more memory than the server
@@ -105,10 +114,14 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
       GRPC_ARG_MAX_CONNECTION_IDLE_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.max_connection_idle)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  // gRPC sets SO_REUSEPORT by default: a second server on the same port
+  // would start and share its calls with the first.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   app->server_ = builder.BuildAndStart();
   if (!app->server_ || app->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("listen: cannot bind ", options.listen, " (in use, or not a local address)"));
+    return absl::UnavailableError(absl::StrCat(
+        "listen: cannot bind ", options.listen,
+        " (the address is in use, e.g. by another sofdir-server, or not a local address)"));
   }
   app->server_->GetHealthCheckService()->SetServingStatus(true);
   return app;

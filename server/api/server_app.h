@@ -60,12 +60,18 @@ class ServerApp {
     std::string tls_cert_path;
     std::string tls_key_path;
     std::string tls_client_ca_path;  // when set, clients need a certificate it signed
+    // The file system storage works on; null: the real disk. Tests pass a
+    // storage::FaultFileSystem to make the disk fail.
+    std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
   };
 
-  // Opens storage, loads the demo if asked and empty, starts serving.
-  // UNAVAILABLE when the address cannot be bound or the data directory is
+  // Opens storage, loads the demo if asked and the directory is new (see
+  // LoadDemoIfNew), starts serving. UNAVAILABLE when the address cannot be
+  // bound (also when another server listens on it) or the data directory is
   // in use; INVALID_ARGUMENT naming the flag for a bad TLS file (before
-  // storage is opened); the storage and demo errors otherwise.
+  // storage is opened); DATA_LOSS for a damaged data directory; the storage
+  // and demo errors otherwise. On a full disk it serves read-only (see
+  // storage::Storage::Open).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ServerApp>> Start(const Options& options);
 
   // Shuts down if still running.

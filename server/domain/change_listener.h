@@ -11,9 +11,11 @@ class ChangeListener {
  public:
   virtual ~ChangeListener() = default;
 
-  // Called with Directory's write lock held, once per change, in strictly
-  // increasing sequence order. Must not call back into Directory's writes
-  // and must not fail: the change is already durable.
+  // Called once per change, in strictly increasing sequence order, one call
+  // at a time, after the change is durable (never for a write whose sync
+  // failed, until storage has made it durable after all). Runs outside
+  // Directory's write lock but under its delivery lock: must not call
+  // Directory's writes, and must not fail.
   virtual void OnCommitted(const sof::directory::v1::Change& change) = 0;
 };
 

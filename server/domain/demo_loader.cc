@@ -48,12 +48,24 @@ void ShiftPraktikSlots(std::vector<sof::directory::v1::Record>& records, absl::C
   }
 }
 
-absl::StatusOr<DemoLoadResult> LoadDemoIfEmpty(Directory& directory, const std::string& path,
-                                               absl::CivilDay today) {
+absl::StatusOr<DemoLoadResult> LoadDemoIfNew(Directory& directory, const storage::Storage& storage,
+                                             const std::string& path, absl::CivilDay today) {
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> created,
+                          storage.Get(storage::ColumnFamily::kMeta, storage::kCreatedKey));
+  if (!created.has_value()) {
+    return DemoLoadResult{false, 0, "the data directory was not created empty by this version"};
+  }
+  if (directory.LastSequence() > 0) {
+    return DemoLoadResult{
+        false, 0, absl::StrCat("the data directory has held data (change ", directory.LastSequence(),
+                               ")")};
+  }
   sof::directory::v1::ListRecordsRequest probe;
   probe.set_page_size(1);
   SOFDIR_ASSIGN_OR_RETURN(sof::directory::v1::ListRecordsResponse existing, directory.List(probe));
-  if (existing.records_size() > 0) return DemoLoadResult{};
+  if (existing.records_size() > 0) {
+    return DemoLoadResult{false, 0, "the data directory holds records"};
+  }
 
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("demo data ", path, ": cannot be read"));
@@ -70,7 +82,7 @@ absl::StatusOr<DemoLoadResult> LoadDemoIfEmpty(Directory& directory, const std::
   }
   ShiftPraktikSlots(records, today);
 
-  DemoLoadResult result{true, 0};
+  DemoLoadResult result{true, 0, ""};
   for (size_t begin = 0; begin < records.size(); begin += kMaxImportBatch) {
     std::vector<sof::directory::v1::Record> batch(
         records.begin() + begin,

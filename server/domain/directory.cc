@@ -154,7 +154,7 @@ Directory::Directory(storage::Storage& storage, uint64_t last_sequence)
     : storage_(storage), next_sequence_(last_sequence + 1), durable_sequence_(last_sequence) {}
 
 void Directory::AddListener(ChangeListener* listener) {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(&deliver_mu_);
   listeners_.push_back(listener);
 }
 
@@ -452,8 +452,11 @@ absl::StatusOr<Directory::Ticket> Directory::Commit(Transaction& transaction) {
   if (transaction.changes_.empty()) return LatestTicket();
   SOFDIR_ASSIGN_OR_RETURN(uint64_t storage_ticket, storage_.Write(transaction.batch_));
   next_sequence_ += transaction.changes_.size();
-  for (const Change& change : transaction.changes_) {
-    for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
+  {
+    // Listeners hear of the changes only once they are durable (Deliver).
+    absl::MutexLock lock(&queue_mu_);
+    undelivered_.insert(undelivered_.end(), transaction.changes_.begin(),
+                        transaction.changes_.end());
   }
   return Ticket{storage_ticket, next_sequence_ - 1};
 }
@@ -469,15 +472,30 @@ void Directory::AddDurableListener(std::function<void(uint64_t)> listener) {
 absl::Status Directory::AwaitDurable(Ticket ticket) {
   if (ticket.storage != 0) SOFDIR_RETURN_IF_ERROR(storage_.WaitDurable(ticket.storage));
   // Sequences and storage tickets are both assigned under write_mu_, so
-  // every change up to ticket.sequence is in the synced WAL prefix.
-  uint64_t durable = durable_sequence_.load();
-  while (durable < ticket.sequence &&
-         !durable_sequence_.compare_exchange_weak(durable, ticket.sequence)) {
-  }
-  if (durable < ticket.sequence) {
-    for (const auto& listener : durable_listeners_) listener(ticket.sequence);
-  }
+  // every change up to ticket.sequence is in the durable prefix.
+  Deliver(ticket.sequence);
   return absl::OkStatus();
+}
+
+void Directory::Deliver(uint64_t sequence) {
+  // Waiters finish in any order; whoever delivers takes every queued change
+  // up to its sequence, so a later waiter may deliver an earlier one's
+  // changes (which are durable too) and the earlier one finds none left.
+  absl::MutexLock deliver(&deliver_mu_);
+  if (durable_sequence_.load() >= sequence) return;
+  std::vector<Change> ready;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    while (!undelivered_.empty() && undelivered_.front().sequence() <= sequence) {
+      ready.push_back(std::move(undelivered_.front()));
+      undelivered_.pop_front();
+    }
+  }
+  for (const Change& change : ready) {
+    for (ChangeListener* listener : listeners_) listener->OnCommitted(change);
+  }
+  durable_sequence_.store(sequence);
+  for (const auto& listener : durable_listeners_) listener(sequence);
 }
 
 absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view request_id,

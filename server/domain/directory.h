@@ -4,7 +4,23 @@
 // is validated in full, then written as one atomic, synced RocksDB batch
 // holding the record, its reference index entries, its creation-order entry
 // and a change-log entry with the next sequence number. Nothing of a
-// rejected record is written. Listeners see each change after it is durable.
+// rejected record is written.
+//
+// Durability contract (see also storage.h):
+//   - A call that returns OK has its write durable (synced; it survives
+//     kill -9 and power loss), and every listener (the search index) has
+//     seen it, so the caller's next search finds it.
+//   - Listeners and durable listeners see a change only once it is durable,
+//     each change exactly once, in sequence order; LastSequence() and
+//     ListChanges never go beyond it.
+//   - When the write reached storage but its sync failed, the call fails
+//     with UNAVAILABLE (RESOURCE_EXHAUSTED for a full disk) saying the write
+//     may or may not be stored and to read it back before retrying. Until it
+//     is known durable the change is held back from listeners, while Get and
+//     List already show it (RocksDB cannot take an applied write back). Once
+//     storage recovers, the next write that becomes durable makes it durable
+//     too and delivers it first; after a restart whatever RocksDB recovered
+//     is what is stored and searchable.
 //
 // Errors: INVALID_ARGUMENT (a field, naming it), NOT_FOUND, ALREADY_EXISTS,
 // FAILED_PRECONDITION (still referred to), ABORTED (etag mismatch),
@@ -18,13 +34,14 @@
 // Thread-safe. Reads run concurrently; writes are serialised by one mutex so
 // that validation, sequence numbers and commit order agree. The WAL sync
 // happens after the mutex is released (group commit): a write is visible to
-// reads a moment before it is durable, but no call returns before its write
-// is durable.
+// reads a moment before it is durable, but no call returns OK before its
+// write is durable.
 #ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_H_
 #define SOFDIR_SERVER_DOMAIN_DIRECTORY_H_
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -124,7 +141,8 @@ class Directory {
   Directory& operator=(const Directory&) = delete;
 
   // `listener` (not owned, must outlive the Directory) sees every later
-  // change. Register before serving requests.
+  // change once it is durable (see change_listener.h). Register before
+  // serving requests.
   void AddListener(ChangeListener* listener);
 
   // `guard` (not owned, must outlive the Directory) is consulted on every
@@ -133,7 +151,8 @@ class Directory {
 
   // Runs `build` with the write lock held. When it returns OK, what it
   // staged is committed atomically and synced, and listeners are told;
-  // when it fails, nothing is written and its status is returned.
+  // when it fails, nothing is written and its status is returned. A failed
+  // sync is reported as in the durability contract above.
   [[nodiscard]] absl::Status Transact(const std::function<absl::Status(Transaction&)>& build,
                                       const Actor& actor = {});
 
@@ -230,9 +249,9 @@ class Directory {
   uint64_t LastSequence() const { return durable_sequence_.load(); }
 
   // `listener` (must outlive the Directory) is called with the new durable
-  // sequence each time it advances, outside the write lock, possibly from
-  // several threads at once and out of order (take the maximum). Register
-  // before serving requests.
+  // sequence each time it advances, after the change listeners saw the
+  // changes up to it, outside the write lock, one call at a time and in
+  // increasing order. Register before serving requests.
   void AddDurableListener(std::function<void(uint64_t)> listener);
 
  private:
@@ -256,21 +275,32 @@ class Directory {
     uint64_t storage = 0;
     uint64_t sequence = 0;
   };
-  // Writes the batch (visible at once), advances the sequence and notifies.
-  // Returns the ticket to wait for (for an empty batch: the latest write, as
-  // the answer may rest on it): the caller releases write_mu_ and then
-  // waits, so writers share syncs.
+  // Writes the batch (visible at once), advances the sequence and queues
+  // the changes for delivery. Returns the ticket to wait for (for an empty
+  // batch: the latest write, as the answer may rest on it): the caller
+  // releases write_mu_ and then waits, so writers share syncs.
   absl::StatusOr<Ticket> Commit(Transaction& transaction) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The ticket of the latest commit, for answers that wrote nothing.
   Ticket LatestTicket() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Waits until `ticket` is synced, then advances the durable sequence.
-  absl::Status AwaitDurable(Ticket ticket) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Waits until `ticket` is synced, then delivers every queued change up to
+  // ticket.sequence and advances the durable sequence. When the sync fails
+  // the changes stay queued (see the durability contract).
+  absl::Status AwaitDurable(Ticket ticket) ABSL_LOCKS_EXCLUDED(write_mu_, deliver_mu_);
+  // Hands the queued changes up to `sequence` to the listeners, in order,
+  // once each, then advances durable_sequence_. Storage must have made
+  // them durable.
+  void Deliver(uint64_t sequence) ABSL_LOCKS_EXCLUDED(deliver_mu_, queue_mu_);
 
   storage::Storage& storage_;
   absl::Mutex write_mu_;
   uint64_t next_sequence_ ABSL_GUARDED_BY(write_mu_);
-  std::vector<ChangeListener*> listeners_ ABSL_GUARDED_BY(write_mu_);
   std::vector<WriteGuard*> guards_ ABSL_GUARDED_BY(write_mu_);
+  // Held while listeners are called: one delivery at a time, in order.
+  absl::Mutex deliver_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  std::vector<ChangeListener*> listeners_ ABSL_GUARDED_BY(deliver_mu_);
+  // Committed changes not yet delivered, in sequence order.
+  absl::Mutex queue_mu_ ABSL_ACQUIRED_AFTER(write_mu_, deliver_mu_);
+  std::deque<Change> undelivered_ ABSL_GUARDED_BY(queue_mu_);
   std::atomic<uint64_t> durable_sequence_;
   std::vector<std::function<void(uint64_t)>> durable_listeners_;  // set before serving
 };

@@ -2,10 +2,11 @@
 // answers the search methods of the API with it.
 //
 // Consistency: Attach loads every stored record into the index before the
-// server takes requests, then follows every committed change (as a
-// ChangeListener, under the directory's write lock, right after the synced
-// write). So after any acknowledged write the next search sees it, and
-// after a crash the index is rebuilt from what RocksDB holds.
+// server takes requests, then follows every change once it is durable (as a
+// ChangeListener, before the writing call returns). So after any
+// acknowledged write the next search sees it, a write whose sync failed is
+// not searchable until it is durable after all, and after a crash the
+// index is rebuilt from what RocksDB holds.
 //
 // Thread-safe: searches run concurrently; OnCommitted is serialised by
 // Directory. fresh_days becomes SearchQuery::verified_since: the index keeps

@@ -32,12 +32,6 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return ts;
 }
 
-std::string IndexValue(const v1::Booking& booking) {
-  return absl::StrCat(
-      std::string(1, booking.status() == v1::CONFIRMED ? kConfirmedMark : kWaitingMark),
-      booking.booking_id());
-}
-
 // The active bookings of one slot, from its index entries (booking order).
 struct SlotState {
   int confirmed = 0;
@@ -113,12 +107,18 @@ absl::Status StagePromotion(Directory::Transaction& transaction, const std::stri
   transaction.Put(
       ColumnFamily::kBookingIndex,
       storage::SlotBookingKey(booking.offer_id(), booking.slot_start(), booking.create_sequence()),
-      IndexValue(booking));
+      SlotIndexValue(booking));
   StageBooking(transaction, booking, v1::CHANGE_UPDATED);
   return absl::OkStatus();
 }
 
 }  // namespace
+
+std::string SlotIndexValue(const v1::Booking& booking) {
+  return absl::StrCat(
+      std::string(1, booking.status() == v1::CONFIRMED ? kConfirmedMark : kWaitingMark),
+      booking.booking_id());
+}
 
 PraktikBookings::PraktikBookings(Directory& directory, const storage::Storage& storage,
                                  const DirectorySearch* search, Options options)
@@ -262,7 +262,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
 
         tx.Put(ColumnFamily::kBookingIndex,
                storage::SlotBookingKey(request.offer_id(), slot->start(), sequence),
-               IndexValue(result));
+               SlotIndexValue(result));
         tx.Put(ColumnFamily::kBookingIndex, storage::EmailBookingKey(email, result.booking_id()),
                "");
         if (!request.request_id().empty()) {

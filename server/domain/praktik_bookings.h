@@ -29,6 +29,10 @@
 
 namespace sofdir::domain {
 
+// The value of an active booking's slot entry in the booking_index column
+// family: its status mark and its id (key_codec.h: SlotBookingKey).
+std::string SlotIndexValue(const sof::directory::v1::Booking& booking);
+
 class PraktikBookings : public Directory::WriteGuard {
  public:
   struct Options {
