@@ -8,6 +8,8 @@
 #ifndef SOFDIR_SERVER_STORAGE_RECOVERY_CHECK_H_
 #define SOFDIR_SERVER_STORAGE_RECOVERY_CHECK_H_
 
+#include <atomic>
+#include <cstdarg>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,12 +23,17 @@
 
 namespace sofdir::storage {
 
-// A RocksDB info log that writes to RocksDB's usual LOG file and keeps the
-// warnings and errors that name a damaged file. Thread-safe.
+// RocksDB's info log: writes the LOG file in `dir` and keeps the warnings
+// and errors that name a damaged file. RocksDB's own logger asserts (and
+// so aborts the server) on the line after a failed write, as on a full
+// disk; this one writes with plain write(2) and drops lines it cannot
+// write. The previous LOG becomes LOG.old.<micros>; the newest `keep` old
+// logs are kept. Thread-safe.
 class RecoveryLogger : public rocksdb::Logger {
  public:
-  // Logs to `inner` (RocksDB's own LOG file logger; null: nowhere).
-  explicit RecoveryLogger(std::shared_ptr<rocksdb::Logger> inner);
+  // With an empty `dir`, writes no file (read-only opens change nothing).
+  RecoveryLogger(const std::string& dir, int keep);
+  ~RecoveryLogger() override;
 
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override;
@@ -41,8 +48,10 @@ class RecoveryLogger : public rocksdb::Logger {
 
  private:
   rocksdb::Status CloseImpl() override;
+  void Write(const char* format, va_list ap);
 
-  std::shared_ptr<rocksdb::Logger> inner_;
+  int fd_ = -1;
+  std::atomic<size_t> size_{0};
   mutable absl::Mutex mu_;
   std::vector<std::string> damage_ ABSL_GUARDED_BY(mu_);
 };

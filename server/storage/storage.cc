@@ -193,12 +193,8 @@ absl::Status Storage::OpenDb(const Options& options, bool read_only) {
   // a flush shows it in the change log (CheckTablesListed).
   db_options.atomic_flush = true;
   // Read-only opens leave the directory as it is, LOG included.
-  std::shared_ptr<rocksdb::Logger> rocks_log;
-  if (read_only ||
-      !rocksdb::CreateLoggerFromOptions(options.path, db_options, &rocks_log).ok()) {
-    rocks_log = nullptr;  // log nowhere (also rather than fail on a full disk)
-  }
-  logger_ = std::make_shared<RecoveryLogger>(std::move(rocks_log));
+  logger_ = std::make_shared<RecoveryLogger>(read_only ? "" : options.path,
+                                             static_cast<int>(db_options.keep_log_file_num));
   db_options.info_log = logger_;
 
   // Column families added in later versions (of the same format) may be

@@ -78,14 +78,15 @@ ServerProcess::~ServerProcess() {
 }
 
 bool ServerProcess::Start(const std::string& binary, const std::string& data_dir,
-                          const std::vector<std::string>& extra_args) {
+                          const std::vector<std::string>& extra_args, const std::string& listen) {
   // A fresh log per start, so an earlier run's ready line is never read.
   if (!log_path_.empty()) {
     unlink(log_path_.c_str());
     unlink((log_path_ + ".err").c_str());
   }
   log_path_ = TempPath("server");
-  std::vector<std::string> argv = {binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+  exit_code_ = -1;
+  std::vector<std::string> argv = {binary, "--listen", listen, "--data-dir", data_dir};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // stdout and stderr both go to the log; the ready line is on stdout.
   pid_ = Spawn(argv, {}, "", log_path_, log_path_ + ".err");
@@ -101,6 +102,7 @@ bool ServerProcess::Start(const std::string& binary, const std::string& data_dir
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_code_ = ExitCode(status);
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -30,11 +30,13 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts `binary --listen 127.0.0.1:0 --data-dir DIR [extra...]` and waits
+  // Starts `binary --listen LISTEN --data-dir DIR [extra...]` and waits
   // (up to 30 s) for its "listening on HOST:PORT" line. False on failure,
-  // with the server's output in `log()`.
+  // with the server's output in `log()` and, when it exited, its exit code
+  // in `exit_code()`.
   bool Start(const std::string& binary, const std::string& data_dir,
-             const std::vector<std::string>& extra_args = {});
+             const std::vector<std::string>& extra_args = {},
+             const std::string& listen = "127.0.0.1:0");
 
   // Sends `signal` and waits for the process; returns its exit code
   // (128+N when killed by signal N).
@@ -43,9 +45,12 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   std::string log() const;
   int pid() const { return pid_; }
+  // The exit code of a server that exited while starting; -1 otherwise.
+  int exit_code() const { return exit_code_; }
 
  private:
   int pid_ = -1;
+  int exit_code_ = -1;
   std::string address_;
   std::string log_path_;
 };
