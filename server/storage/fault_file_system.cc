@@ -1,5 +1,6 @@
 #include "server/storage/fault_file_system.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace sofdir::storage {
@@ -17,30 +18,41 @@ using rocksdb::Slice;
 // A writable file that asks the file system before each write and sync.
 class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  FaultWritableFile(std::unique_ptr<FSWritableFile> file, FaultFileSystem& fs, std::string name)
-      : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), name_(std::move(name)) {}
+  // `size`: the bytes already in the file, taken as synced.
+  FaultWritableFile(std::unique_ptr<FSWritableFile> file, FaultFileSystem& fs, std::string name,
+                    uint64_t size)
+      : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), name_(std::move(name)), written_(size) {
+    fs_.Track(name_, size, false);
+    fs_.Track(name_, size, true);
+  }
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, dbg) : fault;
+    return Appended(fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, dbg) : fault,
+                    data.size());
   }
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const DataVerificationInfo& info, IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, info, dbg) : fault;
+    return Appended(
+        fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, info, dbg) : fault,
+        data.size());
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg)
-                      : fault;
+    return Appended(
+        fault.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg)
+                   : fault,
+        data.size());
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             const DataVerificationInfo& info, IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
-    return fault.ok()
-               ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, info, dbg)
-               : fault;
+    return Appended(
+        fault.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, info, dbg)
+                   : fault,
+        data.size());
   }
   IOStatus Allocate(uint64_t offset, uint64_t len, const IOOptions& options,
                     IODebugContext* dbg) override {
@@ -49,11 +61,21 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("sync", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::Sync(options, dbg) : fault;
+    if (!fault.ok()) return fault;
+    // Appends and syncs of one file may come from two threads (the log): a
+    // sync covers what was appended before it started.
+    const uint64_t covered = written_.load();
+    IOStatus status = FSWritableFileOwnerWrapper::Sync(options, dbg);
+    if (status.ok()) fs_.Track(name_, covered, true);
+    return status;
   }
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("sync", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::Fsync(options, dbg) : fault;
+    if (!fault.ok()) return fault;
+    const uint64_t covered = written_.load();
+    IOStatus status = FSWritableFileOwnerWrapper::Fsync(options, dbg);
+    if (status.ok()) fs_.Track(name_, covered, true);
+    return status;
   }
   IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const IOOptions& options,
                      IODebugContext* dbg) override {
@@ -62,9 +84,26 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
                       : fault;
   }
 
+  IOStatus Truncate(uint64_t size, const IOOptions& options, IODebugContext* dbg) override {
+    IOStatus status = FSWritableFileOwnerWrapper::Truncate(size, options, dbg);
+    if (status.ok()) {
+      written_ = size;
+      fs_.Track(name_, size, false);
+    }
+    return status;
+  }
+
  private:
+  IOStatus Appended(IOStatus status, size_t bytes) {
+    if (status.ok()) {
+      fs_.Track(name_, written_.fetch_add(bytes) + bytes, false);
+    }
+    return status;
+  }
+
   FaultFileSystem& fs_;
   const std::string name_;
+  std::atomic<uint64_t> written_{0};
 };
 
 class FaultDirectory : public FSDirectory {
@@ -116,11 +155,29 @@ IOStatus FaultFileSystem::Inject(const char* op, const std::string& file) {
   return IOStatus::OK();
 }
 
+void FaultFileSystem::Track(const std::string& file, uint64_t size, bool synced) {
+  absl::MutexLock lock(&mu_);
+  Sizes& sizes = sizes_[file];
+  if (synced) {
+    sizes.synced = std::max(sizes.synced, size);
+  } else {
+    sizes.written = size;
+    sizes.synced = std::min(sizes.synced, size);
+  }
+}
+
+std::map<std::string, uint64_t> FaultFileSystem::SyncedSizes() const {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, uint64_t> synced;
+  for (const auto& [file, sizes] : sizes_) synced[file] = sizes.synced;
+  return synced;
+}
+
 IOStatus FaultFileSystem::NewWritableFile(const std::string& fname, const FileOptions& options,
                                           std::unique_ptr<FSWritableFile>* result,
                                           IODebugContext* dbg) {
   IOStatus status = target()->NewWritableFile(fname, options, result, dbg);
-  if (status.ok()) result->reset(new FaultWritableFile(std::move(*result), *this, fname));
+  if (status.ok()) result->reset(new FaultWritableFile(std::move(*result), *this, fname, 0));
   return status;
 }
 
@@ -128,7 +185,10 @@ IOStatus FaultFileSystem::ReopenWritableFile(const std::string& fname, const Fil
                                              std::unique_ptr<FSWritableFile>* result,
                                              IODebugContext* dbg) {
   IOStatus status = target()->ReopenWritableFile(fname, options, result, dbg);
-  if (status.ok()) result->reset(new FaultWritableFile(std::move(*result), *this, fname));
+  if (status.ok()) {
+    const uint64_t size = (*result)->GetFileSize(IOOptions(), dbg);
+    result->reset(new FaultWritableFile(std::move(*result), *this, fname, size));
+  }
   return status;
 }
 
@@ -137,7 +197,7 @@ IOStatus FaultFileSystem::ReuseWritableFile(const std::string& fname, const std:
                                             std::unique_ptr<FSWritableFile>* result,
                                             IODebugContext* dbg) {
   IOStatus status = target()->ReuseWritableFile(fname, old_fname, options, result, dbg);
-  if (status.ok()) result->reset(new FaultWritableFile(std::move(*result), *this, fname));
+  if (status.ok()) result->reset(new FaultWritableFile(std::move(*result), *this, fname, 0));
   return status;
 }
 

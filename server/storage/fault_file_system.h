@@ -22,8 +22,12 @@
 #define SOFDIR_SERVER_STORAGE_FAULT_FILE_SYSTEM_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 #include "rocksdb/file_system.h"
 
@@ -55,10 +59,19 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
   // How many operations have been failed so far.
   int failures() const { return failures_.load(); }
 
+  // For every file written through this file system: how many of its bytes
+  // a successful sync covered. A copy of the directory with each file cut
+  // to that size is what a power failure would leave (the directory
+  // entries themselves aside).
+  std::map<std::string, uint64_t> SyncedSizes() const;
+
   // The IOStatus the current fault gives an operation `op` ("append",
   // "sync", "create", ...) on `file`, or OK; counts the failures. Used by
   // the wrapped files.
-  rocksdb::IOStatus Inject(const char* kind, const std::string& file);
+  rocksdb::IOStatus Inject(const char* op, const std::string& file);
+  // Used by the wrapped files: `file` now has `size` bytes (`synced`:
+  // a sync covered the first `size` bytes).
+  void Track(const std::string& file, uint64_t size, bool synced);
 
   rocksdb::IOStatus NewWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -80,6 +93,12 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
  private:
   std::atomic<Fault> fault_{Fault::kNone};
   std::atomic<int> failures_{0};
+  struct Sizes {
+    uint64_t written = 0;
+    uint64_t synced = 0;
+  };
+  mutable absl::Mutex mu_;
+  std::map<std::string, Sizes> sizes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sofdir::storage
