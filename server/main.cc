@@ -78,15 +78,15 @@ int Verify(const std::string& data_dir) {
     return 1;
   }
   std::cout << "store: " << report->records << " records (" << report->units << " units), "
-            << report->changes << " changes, " << report->refs << " refs entries, "
-            << report->order << " order entries, " << report->bookings << " bookings, "
-            << report->booking_index << " booking index entries" << std::endl;
+            << report->changes << " changes, " << report->refs << " refs entries, " << report->order
+            << " order entries, " << report->bookings << " bookings, " << report->booking_index
+            << " booking index entries" << std::endl;
   for (const std::string& problem : report->problems) {
     std::cout << "DAMAGED: " << problem << std::endl;
   }
   if (report->problem_count > static_cast<int>(report->problems.size())) {
-    std::cout << "DAMAGED: ... and " << report->problem_count - report->problems.size()
-              << " more" << std::endl;
+    std::cout << "DAMAGED: ... and " << report->problem_count - report->problems.size() << " more"
+              << std::endl;
   }
   if (report->sound()) {
     std::cout << "store invariants hold: change log gap-free (1.." << report->changes

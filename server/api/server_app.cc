@@ -78,8 +78,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
         domain::DemoLoadResult demo,
         domain::LoadDemoIfNew(*app->directory_, *app->storage_, options.demo_data, today));
     if (!demo.loaded) {
-      common::LogInfo(
-          absl::StrCat("demo data not loaded: ", demo.not_loaded_because));
+      common::LogInfo(absl::StrCat("demo data not loaded: ", demo.not_loaded_because));
     } else {
       common::LogInfo(
           absl::StrCat("loaded ", demo.records, " demo records from ", options.demo_data));

@@ -57,8 +57,8 @@ absl::StatusOr<DemoLoadResult> LoadDemoIfNew(Directory& directory, const storage
   }
   if (directory.LastSequence() > 0) {
     return DemoLoadResult{
-        false, 0, absl::StrCat("the data directory has held data (change ", directory.LastSequence(),
-                               ")")};
+        false, 0,
+        absl::StrCat("the data directory has held data (change ", directory.LastSequence(), ")")};
   }
   sof::directory::v1::ListRecordsRequest probe;
   probe.set_page_size(1);

@@ -49,48 +49,47 @@ class Verifier {
   }
 
   absl::Status ReadRecords() {
-    return storage_.ScanAll(ColumnFamily::kRecords, [&](absl::string_view key,
-                                                        absl::string_view value) {
-      ++report_.records;
-      v1::Record record;
-      if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        Problem(absl::StrCat("records: ", Show(key), " cannot be parsed"));
-        return true;
-      }
-      if (model::RecordId(record) != key) {
-        Problem(absl::StrCat("records: ", Show(key), " holds the record ",
-                             Show(model::RecordId(record))));
-        return true;
-      }
-      if (record.has_unit()) ++report_.units;
-      records_.emplace(std::string(key), std::move(record));
-      return true;
-    });
+    return storage_.ScanAll(
+        ColumnFamily::kRecords, [&](absl::string_view key, absl::string_view value) {
+          ++report_.records;
+          v1::Record record;
+          if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            Problem(absl::StrCat("records: ", Show(key), " cannot be parsed"));
+            return true;
+          }
+          if (model::RecordId(record) != key) {
+            Problem(absl::StrCat("records: ", Show(key), " holds the record ",
+                                 Show(model::RecordId(record))));
+            return true;
+          }
+          if (record.has_unit()) ++report_.units;
+          records_.emplace(std::string(key), std::move(record));
+          return true;
+        });
   }
 
   absl::Status CheckChanges() {
     uint64_t expected = 1;
-    SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(
-        ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
-          ++report_.changes;
-          std::optional<uint64_t> sequence = storage::DecodeSequence(key);
-          if (!sequence) {
-            Problem(absl::StrCat("changes: the key ", Show(key), " is not a sequence number"));
-            return true;
-          }
-          if (*sequence != expected) {
-            Problem(absl::StrCat("changes: sequences ", expected, "..", *sequence - 1,
-                                 " are missing"));
-          }
-          expected = *sequence + 1;
-          v1::Change change;
-          if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            Problem(absl::StrCat("changes: ", *sequence, " cannot be parsed"));
-          } else if (change.sequence() != *sequence) {
-            Problem(absl::StrCat("changes: ", *sequence, " holds change ", change.sequence()));
-          }
-          return true;
-        }));
+    SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(ColumnFamily::kChanges, [&](absl::string_view key,
+                                                                        absl::string_view value) {
+      ++report_.changes;
+      std::optional<uint64_t> sequence = storage::DecodeSequence(key);
+      if (!sequence) {
+        Problem(absl::StrCat("changes: the key ", Show(key), " is not a sequence number"));
+        return true;
+      }
+      if (*sequence != expected) {
+        Problem(absl::StrCat("changes: sequences ", expected, "..", *sequence - 1, " are missing"));
+      }
+      expected = *sequence + 1;
+      v1::Change change;
+      if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        Problem(absl::StrCat("changes: ", *sequence, " cannot be parsed"));
+      } else if (change.sequence() != *sequence) {
+        Problem(absl::StrCat("changes: ", *sequence, " holds change ", change.sequence()));
+      }
+      return true;
+    }));
     return absl::OkStatus();
   }
 
@@ -106,8 +105,8 @@ class Verifier {
         }
       }
     }
-    SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(
-        ColumnFamily::kRefs, [&](absl::string_view key, absl::string_view value) {
+    SOFDIR_RETURN_IF_ERROR(
+        storage_.ScanAll(ColumnFamily::kRefs, [&](absl::string_view key, absl::string_view value) {
           ++report_.refs;
           const std::string target(key.substr(0, key.find('\0')));
           const std::string source(storage::RefSource(key));
@@ -135,8 +134,8 @@ class Verifier {
 
   absl::Status CheckOrder() {
     std::set<std::string> listed;
-    SOFDIR_RETURN_IF_ERROR(storage_.ScanAll(
-        ColumnFamily::kOrder, [&](absl::string_view key, absl::string_view value) {
+    SOFDIR_RETURN_IF_ERROR(
+        storage_.ScanAll(ColumnFamily::kOrder, [&](absl::string_view key, absl::string_view value) {
           ++report_.order;
           std::optional<uint64_t> sequence = storage::DecodeSequence(key);
           auto record = records_.find(std::string(value));
@@ -201,8 +200,8 @@ class Verifier {
           return true;
         }));
     for (const auto& [key, value] : expected) {
-      Problem(absl::StrCat("booking_index: the entry ", Show(key), " (", Show(value),
-                           ") is missing"));
+      Problem(
+          absl::StrCat("booking_index: the entry ", Show(key), " (", Show(value), ") is missing"));
     }
     return absl::OkStatus();
   }

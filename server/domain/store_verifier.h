@@ -29,9 +29,9 @@ namespace sofdir::domain {
 
 struct StoreReport {
   int records = 0;
-  int changes = 0;        // change-log entries
-  int refs = 0;           // refs entries
-  int order = 0;          // order entries
+  int changes = 0;  // change-log entries
+  int refs = 0;     // refs entries
+  int order = 0;    // order entries
   int bookings = 0;
   int booking_index = 0;  // booking_index entries
   int units = 0;

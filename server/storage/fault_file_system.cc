@@ -21,7 +21,10 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   // `size`: the bytes already in the file, taken as synced.
   FaultWritableFile(std::unique_ptr<FSWritableFile> file, FaultFileSystem& fs, std::string name,
                     uint64_t size)
-      : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), name_(std::move(name)), written_(size) {
+      : FSWritableFileOwnerWrapper(std::move(file)),
+        fs_(fs),
+        name_(std::move(name)),
+        written_(size) {
     fs_.Track(name_, size, false);
     fs_.Track(name_, size, true);
   }
@@ -31,8 +34,8 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
     return Appended(fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, dbg) : fault,
                     data.size());
   }
-  IOStatus Append(const Slice& data, const IOOptions& options,
-                  const DataVerificationInfo& info, IODebugContext* dbg) override {
+  IOStatus Append(const Slice& data, const IOOptions& options, const DataVerificationInfo& info,
+                  IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
     return Appended(
         fault.ok() ? FSWritableFileOwnerWrapper::Append(data, options, info, dbg) : fault,
@@ -41,10 +44,10 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("append", name_);
-    return Appended(
-        fault.ok() ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg)
-                   : fault,
-        data.size());
+    return Appended(fault.ok()
+                        ? FSWritableFileOwnerWrapper::PositionedAppend(data, offset, options, dbg)
+                        : fault,
+                    data.size());
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             const DataVerificationInfo& info, IODebugContext* dbg) override {
@@ -80,8 +83,7 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const IOOptions& options,
                      IODebugContext* dbg) override {
     IOStatus fault = fs_.Inject("sync", name_);
-    return fault.ok() ? FSWritableFileOwnerWrapper::RangeSync(offset, nbytes, options, dbg)
-                      : fault;
+    return fault.ok() ? FSWritableFileOwnerWrapper::RangeSync(offset, nbytes, options, dbg) : fault;
   }
 
   IOStatus Truncate(uint64_t size, const IOOptions& options, IODebugContext* dbg) override {
@@ -202,8 +204,7 @@ IOStatus FaultFileSystem::ReuseWritableFile(const std::string& fname, const std:
 }
 
 IOStatus FaultFileSystem::NewDirectory(const std::string& name, const IOOptions& options,
-                                       std::unique_ptr<FSDirectory>* result,
-                                       IODebugContext* dbg) {
+                                       std::unique_ptr<FSDirectory>* result, IODebugContext* dbg) {
   IOStatus status = target()->NewDirectory(name, options, result, dbg);
   if (status.ok()) result->reset(new FaultDirectory(std::move(*result), *this, name));
   return status;

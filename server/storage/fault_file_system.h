@@ -28,7 +28,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-
 #include "rocksdb/file_system.h"
 
 namespace sofdir::storage {

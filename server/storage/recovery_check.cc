@@ -13,9 +13,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "absl/strings/strip.h"
 #include "rocksdb/file_system.h"
 #include "rocksdb/sst_file_reader.h"
 #include "rocksdb/table_properties.h"
@@ -60,9 +60,9 @@ void RecoveryLogger::Write(const char* format, va_list ap) {
     if (damage_.size() < 8) damage_.emplace_back(shown);
   }
   if (fd_ < 0) return;
-  std::string text = absl::StrCat(
-      absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(), absl::LocalTimeZone()),
-      static_cast<int64_t>(::syscall(SYS_gettid)), " ", line, "\n");
+  std::string text =
+      absl::StrCat(absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(), absl::LocalTimeZone()),
+                   static_cast<int64_t>(::syscall(SYS_gettid)), " ", line, "\n");
   // A short or failed write (a full disk) loses this line, nothing else.
   ssize_t written = ::write(fd_, text.data(), text.size());
   if (written > 0) size_.fetch_add(static_cast<size_t>(written));

@@ -117,9 +117,10 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
     case Found::kDataWithoutCurrent:
       // RocksDB would create a new, empty database beside the old files and
       // later delete them as obsolete.
-      return absl::DataLossError(absl::StrCat(
-          "data directory ", options.path, " holds data files (", example,
-          ") but no CURRENT file naming its MANIFEST: it is damaged; ", DamageAdvice(options.path)));
+      return absl::DataLossError(
+          absl::StrCat("data directory ", options.path, " holds data files (", example,
+                       ") but no CURRENT file naming its MANIFEST: it is damaged; ",
+                       DamageAdvice(options.path)));
     case Found::kOtherFiles:
       return absl::FailedPreconditionError(
           absl::StrCat("data directory ", options.path, " is not empty (", example,
@@ -201,9 +202,9 @@ absl::Status Storage::OpenDb(const Options& options, bool read_only) {
   // missing from an older directory; read-only, they read as empty.
   std::vector<std::string> existing;
   if (read_only) {
-    absl::Status listed = FromRocks(
-        rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing),
-        absl::StrCat("opening data directory ", options.path));
+    absl::Status listed =
+        FromRocks(rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing),
+                  absl::StrCat("opening data directory ", options.path));
     if (!listed.ok()) return listed;
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -228,12 +229,12 @@ absl::Status Storage::OpenDb(const Options& options, bool read_only) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status status =
-      read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &db)
-          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &db)
+                : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
   if (!status.ok()) {
     if (read_only_lock_ != nullptr) {
-      file_system_->UnlockFile(read_only_lock_, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+      file_system_->UnlockFile(read_only_lock_, rocksdb::IOOptions(), nullptr)
+          .PermitUncheckedError();
       read_only_lock_ = nullptr;
     }
     absl::Status failed = FromRocks(status, absl::StrCat("opening data directory ", options.path));
@@ -241,10 +242,10 @@ absl::Status Storage::OpenDb(const Options& options, bool read_only) {
     // RocksDB's status rarely names the file; its log does.
     std::vector<std::string> damage = logger_->damage();
     if (damage.size() > 2) damage.resize(2);
-    return absl::DataLossError(absl::StrCat(
-        "data directory ", options.path, " is damaged: ", status.ToString(),
-        damage.empty() ? "" : absl::StrCat(" (", absl::StrJoin(damage, "; "), ")"), "; ",
-        DamageAdvice(options.path)));
+    return absl::DataLossError(
+        absl::StrCat("data directory ", options.path, " is damaged: ", status.ToString(),
+                     damage.empty() ? "" : absl::StrCat(" (", absl::StrJoin(damage, "; "), ")"),
+                     "; ", DamageAdvice(options.path)));
   }
   db_.reset(db);
   read_only_ = read_only;
@@ -268,13 +269,13 @@ absl::Status Storage::CheckFormat(const Options& options) {
   }
   // No version: a new directory (or one whose first open stopped before
   // writing it), unless it holds data.
-  for (ColumnFamily cf : {ColumnFamily::kRecords, ColumnFamily::kChanges, ColumnFamily::kBookings}) {
+  for (ColumnFamily cf :
+       {ColumnFamily::kRecords, ColumnFamily::kChanges, ColumnFamily::kBookings}) {
     SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> last, LastKey(cf));
     if (last.has_value()) {
-      return absl::DataLossError(absl::StrCat("data directory ", options.path, " holds ",
-                                              ColumnFamilyName(cf),
-                                              " but no format version: it is damaged; ",
-                                              DamageAdvice(options.path)));
+      return absl::DataLossError(
+          absl::StrCat("data directory ", options.path, " holds ", ColumnFamilyName(cf),
+                       " but no format version: it is damaged; ", DamageAdvice(options.path)));
     }
   }
   if (read_only_) return absl::OkStatus();
@@ -320,11 +321,11 @@ absl::Status Storage::CheckTablesListed() {
   rocksdb::Options options;
   options.env = env_.get();
   std::vector<std::string> lost;
-  SOFDIR_RETURN_IF_ERROR(FromRocks(
-      FindUnlistedNewerTables(*db_, options, path_,
-                              std::string(ColumnFamilyName(ColumnFamily::kChanges)), last_change,
-                              &lost),
-      absl::StrCat("checking the table files of ", path_)));
+  SOFDIR_RETURN_IF_ERROR(
+      FromRocks(FindUnlistedNewerTables(*db_, options, path_,
+                                        std::string(ColumnFamilyName(ColumnFamily::kChanges)),
+                                        last_change, &lost),
+                absl::StrCat("checking the table files of ", path_)));
   if (lost.empty()) return absl::OkStatus();
   const std::string manifest = CurrentManifest(*file_system_, path_);
   return absl::DataLossError(absl::StrCat(
@@ -411,8 +412,7 @@ absl::Status Storage::ResumeAfterSyncFailure() {
   // may have lost pages when its sync failed, so a later log sync proves
   // nothing: flushing the memtables to new table files does.
   const uint64_t target = written_.load();
-  absl::Status status =
-      FromRocks(file_system_->Probe(), absl::StrCat("test-writing to ", path_));
+  absl::Status status = FromRocks(file_system_->Probe(), absl::StrCat("test-writing to ", path_));
   if (status.ok()) {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     for (rocksdb::ColumnFamilyHandle* handle : handles_) {
@@ -455,8 +455,8 @@ absl::Status Storage::WaitDurable(uint64_t ticket) {
     syncing_ = true;
     const uint64_t target = written_.load();
     sync_mu_.Unlock();
-    absl::Status status = FromRocks(file_system_->SyncWals(),
-                                    absl::StrCat("syncing the write-ahead log of ", path_));
+    absl::Status status =
+        FromRocks(file_system_->SyncWals(), absl::StrCat("syncing the write-ahead log of ", path_));
     sync_mu_.Lock();
     syncing_ = false;
     if (status.ok()) {

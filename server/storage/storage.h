@@ -139,8 +139,8 @@ class Storage {
 
   // What VerifyChecksums read.
   struct ChecksumReport {
-    int table_files = 0;       // live table (.sst) files, every block read
-    uint64_t table_bytes = 0;  // their size
+    int table_files = 0;         // live table (.sst) files, every block read
+    uint64_t table_bytes = 0;    // their size
     int whole_file_checked = 0;  // of those, files with a whole-file checksum
   };
   // Reads every block of every table file and checks its checksum, and the
@@ -166,8 +166,8 @@ class Storage {
 
   std::string path_;
   std::shared_ptr<WalSyncFileSystem> file_system_;
-  std::unique_ptr<rocksdb::Env> env_;  // RocksDB's Env over file_system_; outlives db_
-  std::shared_ptr<RecoveryLogger> logger_;  // RocksDB's info log
+  std::unique_ptr<rocksdb::Env> env_;            // RocksDB's Env over file_system_; outlives db_
+  std::shared_ptr<RecoveryLogger> logger_;       // RocksDB's info log
   rocksdb::FileLock* read_only_lock_ = nullptr;  // LOCK held by a read-only open
   bool read_only_ = false;
   absl::Status write_refusal_;

@@ -6,8 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace sofdir::storage {
 namespace {
@@ -161,7 +161,8 @@ IOStatus WalSyncFileSystem::SyncWals() {
   if (status.ok() && sync_dir) {
     std::unique_ptr<rocksdb::FSDirectory> dir;
     status = target()->NewDirectory(dir_, IOOptions(), &dir, nullptr);
-    if (status.ok()) status = dir->FsyncWithDirOptions(IOOptions(), nullptr, rocksdb::DirFsyncOptions());
+    if (status.ok())
+      status = dir->FsyncWithDirOptions(IOOptions(), nullptr, rocksdb::DirFsyncOptions());
     if (dir) dir->Close(IOOptions(), nullptr).PermitUncheckedError();
   }
   if (!status.ok() && sync_dir) {
@@ -189,8 +190,7 @@ IOStatus WalSyncFileSystem::NewWritableFile(const std::string& fname, const File
   return status.ok() ? Track(fname, result) : status;
 }
 
-IOStatus WalSyncFileSystem::ReopenWritableFile(const std::string& fname,
-                                               const FileOptions& options,
+IOStatus WalSyncFileSystem::ReopenWritableFile(const std::string& fname, const FileOptions& options,
                                                std::unique_ptr<FSWritableFile>* result,
                                                IODebugContext* dbg) {
   IOStatus status = target()->ReopenWritableFile(fname, options, result, dbg);

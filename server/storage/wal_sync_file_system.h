@@ -64,7 +64,8 @@ class WalSyncFileSystem : public rocksdb::FileSystemWrapper {
 
  private:
   friend class WalFile;
-  rocksdb::IOStatus Track(const std::string& fname, std::unique_ptr<rocksdb::FSWritableFile>* result);
+  rocksdb::IOStatus Track(const std::string& fname,
+                          std::unique_ptr<rocksdb::FSWritableFile>* result);
   void Forget(const Wal* wal);
   void CloseFailed(const rocksdb::IOStatus& status);
 

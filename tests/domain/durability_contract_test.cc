@@ -203,8 +203,8 @@ TEST_F(DurabilityContractTest, ConcurrentWritersDeliverEveryChangeOnceAndInOrder
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       for (int i = 0; i < kEach; ++i) {
-        auto created = directory_->Create(
-            testing::MakePerson(absl::StrCat("person-", w, "-", i), "unit-1"));
+        auto created =
+            directory_->Create(testing::MakePerson(absl::StrCat("person-", w, "-", i), "unit-1"));
         ASSERT_TRUE(created.ok()) << created.status();
         // Acknowledged means the listeners (the index) have it already.
         EXPECT_TRUE(recorder_->Saw(created->update_sequence())) << created->update_sequence();

@@ -15,8 +15,8 @@ namespace sofdir::domain {
 namespace {
 
 namespace v1 = ::sof::directory::v1;
-using ::testing::HasSubstr;
 using storage::ColumnFamily;
+using ::testing::HasSubstr;
 
 // A small sound directory: units, persons, a tilbud, a praktik offer with
 // bookings (one cancelled, one waiting), an update and a delete.
@@ -103,7 +103,8 @@ TEST_F(StoreVerifierTest, RefsEntryWithoutAReferenceIsFound) {
 }
 
 TEST_F(StoreVerifierTest, GapInTheChangeLogIsFound) {
-  Write([](storage::WriteBatch& b) { b.Delete(ColumnFamily::kChanges, storage::EncodeSequence(3)); });
+  Write(
+      [](storage::WriteBatch& b) { b.Delete(ColumnFamily::kChanges, storage::EncodeSequence(3)); });
   StoreReport report = Verify();
   EXPECT_EQ(report.problem_count, 1) << Problems(report);
   EXPECT_THAT(Problems(report), HasSubstr("changes: sequences 3..3 are missing"));

@@ -9,16 +9,16 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-#include <atomic>
-#include <mutex>
 
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"

@@ -19,10 +19,9 @@ inline std::vector<std::string> FilesNamed(const std::string& dir, const std::st
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    const bool match =
-        prefix ? name.rfind(part, 0) == 0
-               : name.size() >= part.size() && name.compare(name.size() - part.size(), part.size(),
-                                                            part) == 0;
+    const bool match = prefix ? name.rfind(part, 0) == 0
+                              : name.size() >= part.size() &&
+                                    name.compare(name.size() - part.size(), part.size(), part) == 0;
     if (entry.is_regular_file() && match) found.push_back(entry.path().string());
   }
   std::sort(found.begin(), found.end());
