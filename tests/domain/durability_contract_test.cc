@@ -221,5 +221,53 @@ TEST_F(DurabilityContractTest, ConcurrentWritersDeliverEveryChangeOnceAndInOrder
   EXPECT_EQ(Searchable(), Stored());
 }
 
+TEST_F(DurabilityContractTest, SearchEqualsStorageAfterSyncsFailAndRecoverUnderConcurrentWriters) {
+  ASSERT_TRUE(directory_->Create(testing::MakeUnit("unit-1")).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0};
+  absl::Mutex mu;
+  std::set<std::string> acknowledged;
+  std::vector<std::string> unexpected;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string id = absl::StrCat("person-", w, "-", i);
+        auto created = directory_->Create(testing::MakePerson(id, "unit-1"));
+        absl::MutexLock lock(&mu);
+        if (created.ok()) {
+          ++ok;
+          acknowledged.insert(id);
+        } else if (absl::IsUnavailable(created.status())) {
+          ++failed;
+        } else {
+          unexpected.push_back(created.status().ToString());
+        }
+      }
+    });
+  }
+  for (int round = 0; round < 4; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    fs_->SetFault(Fault::kSyncFails);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    fs_->SetFault(Fault::kNone);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop = true;
+  for (std::thread& t : writers) t.join();
+  ASSERT_TRUE(directory_->Create(testing::MakePerson("person-last", "unit-1")).ok());
+
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+  EXPECT_GT(failed.load(), 0) << "no sync failed; the test proves nothing";
+  EXPECT_FALSE(recorder_->out_of_order());
+  const std::set<std::string> stored = Stored();
+  for (const std::string& id : acknowledged) EXPECT_EQ(stored.count(id), 1u) << id;
+  EXPECT_EQ(Searchable(), stored);
+  EXPECT_EQ(recorder_->sequences().back(), directory_->LastSequence());
+  ASSERT_NO_FATAL_FAILURE(Open());  // restart
+  EXPECT_EQ(Stored(), stored);
+  EXPECT_EQ(Searchable(), stored);
+}
+
 }  // namespace
 }  // namespace sofdir::domain

@@ -160,6 +160,17 @@ TEST_F(FullDiskTest, WritesFailAsResourceExhaustedReadsGoOnWritesResumeAndRestar
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
   EXPECT_THAT(refused.error_message(), HasSubstr("full"));
   EXPECT_EQ(server_.Stop(SIGTERM), 0) << server_.log();
+
+  // Space freed and restarted: writable again, nothing lost, nothing damaged.
+  std::filesystem::remove(filler_);
+  ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, data_)) << server_.log();
+  Connect();
+  EXPECT_TRUE(Create("unit-writable-again").ok());
+  EXPECT_TRUE(Get("unit-after").ok());
+  EXPECT_EQ(server_.Stop(SIGTERM), 0) << server_.log();
+  testing::CommandResult verify =
+      testing::RunCommand({SOFDIR_SERVER_BINARY, "--verify", "--data-dir", data_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 TEST_F(FullDiskTest, ConcurrentWritersOnADiskThatFillsAndFreesThreeTimesNeverCrashIt) {
