@@ -56,8 +56,12 @@ int Verify(const std::string& data_dir) {
   absl::StatusOr<std::unique_ptr<sofdir::storage::Storage>> storage =
       sofdir::storage::Storage::Open(options);
   if (!storage.ok()) {
-    std::cout << "DAMAGED: " << storage.status().message() << std::endl;
-    return absl::IsDataLoss(storage.status()) ? 1 : 2;
+    if (absl::IsDataLoss(storage.status())) {
+      std::cout << "DAMAGED: " << storage.status().message() << std::endl;
+      return 1;
+    }
+    std::cout << "cannot verify: " << storage.status().message() << std::endl;
+    return 2;
   }
   std::cout << "write-ahead log and MANIFEST: every record read, checksums match" << std::endl;
   int damaged = 0;
@@ -89,9 +93,9 @@ int Verify(const std::string& data_dir) {
               << std::endl;
   }
   if (report->sound()) {
-    std::cout << "store invariants hold: change log gap-free (1.." << report->changes
-              << "), refs, order and booking index match the records and bookings, no unit "
-                 "cycle"
+    std::cout << "store invariants hold: change log gap-free"
+              << (report->changes > 0 ? absl::StrCat(" (1..", report->changes, ")") : "")
+              << ", refs, order and booking index match the records and bookings, no unit cycle"
               << std::endl;
   }
   damaged += report->problem_count;
