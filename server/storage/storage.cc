@@ -34,8 +34,7 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context)
   std::string message = absl::StrCat(context, ": ", status.ToString());
   if (IsNoSpace(status)) {
     return absl::ResourceExhaustedError(
-        absl::StrCat(context, ": the disk is full (", status.ToString(),
-                     "); reads go on, writes resume by themselves once space is freed"));
+        absl::StrCat(context, ": the disk is full (", status.ToString(), ")"));
   }
   switch (status.code()) {
     case rocksdb::Status::kNotFound:
@@ -394,6 +393,10 @@ absl::StatusOr<uint64_t> Storage::Write(WriteBatch& batch) {
   write_options.sync = false;
   absl::Status status =
       FromRocks(db_->Write(write_options, &batch.batch_), absl::StrCat("writing to ", path_));
+  if (absl::IsResourceExhausted(status)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        status.message(), "; reads go on, writes resume by themselves once space is freed"));
+  }
   if (!status.ok()) return status;
   return written_.fetch_add(1) + 1;
 }
