@@ -455,8 +455,9 @@ absl::StatusOr<Directory::Ticket> Directory::Commit(Transaction& transaction) {
   {
     // Listeners hear of the changes only once they are durable (Deliver).
     absl::MutexLock lock(&queue_mu_);
-    undelivered_.insert(undelivered_.end(), transaction.changes_.begin(),
-                        transaction.changes_.end());
+    // The transaction ends with this commit: its changes move.
+    undelivered_.insert(undelivered_.end(), std::make_move_iterator(transaction.changes_.begin()),
+                        std::make_move_iterator(transaction.changes_.end()));
   }
   return Ticket{storage_ticket, next_sequence_ - 1};
 }
