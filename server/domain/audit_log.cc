@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/common/status_macros.h"
 #include "server/domain/page_token.h"
 #include "server/storage/key_codec.h"
@@ -17,6 +18,14 @@ namespace {
 using ::sof::directory::v1::Change;
 using ::sof::directory::v1::Record;
 using storage::ColumnFamily;
+
+// The range google.protobuf.Timestamp allows; within it Micros cannot
+// overflow.
+bool ValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= google::protobuf::util::TimeUtil::kTimestampMinSeconds &&
+         t.seconds() <= google::protobuf::util::TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+         t.nanos() <= 999999999;
+}
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
@@ -61,6 +70,10 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> AuditLog::List(
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   }
   const size_t limit = static_cast<size_t>(PageSize(request.page_size(), 100, 1000));
+  if (request.has_since() && !ValidTimestamp(request.since())) {
+    return absl::InvalidArgumentError(
+        "since: not a valid time; valid: from 0001-01-01 to 9999-12-31, nanos 0..999999999");
+  }
   const int64_t since_micros = request.has_since() ? Micros(request.since()) : 0;
   std::vector<sof::directory::v1::AuditEntry> entries;
   absl::Status inner;

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/freshness.h"
 #include "server/domain/record_pages.h"
@@ -41,9 +42,9 @@ google::protobuf::Timestamp Now() {
 
 absl::Status CheckEtag(absl::string_view given, const Record& stored) {
   if (given.empty() || given == stored.etag()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("etag: \"", given, "\" is stale, the record ",
-                                         model::RecordId(stored), " is now at \"", stored.etag(),
-                                         "\"; read it again and retry"));
+  return absl::AbortedError(absl::StrCat(
+      "etag: \"", common::Echo(given), "\" is stale, the record ", model::RecordId(stored),
+      " is now at \"", stored.etag(), "\"; read it again and retry"));
 }
 
 // The top-level fields of `after` that differ from `before` (all set fields
@@ -212,14 +213,15 @@ absl::Status Directory::CheckReferences(const Record& record,
   for (const model::Reference& ref : model::References(record)) {
     std::string field = absl::StrCat(kind_name, ".", ref.field);
     if (model::KindFromId(ref.target) != ref.target_kind) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": \"", ref.target, "\" is not a ",
+      return absl::InvalidArgumentError(absl::StrCat(field, ": \"", common::Echo(ref.target),
+                                                     "\" is not a ",
                                                      model::KindName(ref.target_kind), " id"));
     }
     SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> target, transaction.Load(ref.target));
     if (!target) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": ", ref.target, " does not exist; valid: the id of an existing ",
-                       model::KindName(ref.target_kind)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": ", common::Echo(ref.target), " does not exist; valid: the id of an existing ",
+          model::KindName(ref.target_kind)));
     }
   }
   // A unit must not end up below itself.

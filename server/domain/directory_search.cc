@@ -30,12 +30,16 @@ std::string QueryFingerprint(v1::SearchEntriesRequest request) {
   return absl::StrCat(std::hash<std::string>()(request.SerializeAsString()));
 }
 
+constexpr int kMaxSearchOffset = 1 << 30;
+
 absl::StatusOr<int> DecodeOffset(const v1::SearchEntriesRequest& request) {
   if (request.page_token().empty()) return 0;
   SOFDIR_ASSIGN_OR_RETURN(std::string offset_text,
                           DecodePageToken(request.page_token(), QueryFingerprint(request)));
   int offset = 0;
-  if (!absl::SimpleAtoi(offset_text, &offset) || offset < 0) {
+  // Offsets come from this server's pages of at most a few million hits;
+  // a bound keeps offset + page size far from overflowing an int.
+  if (!absl::SimpleAtoi(offset_text, &offset) || offset < 0 || offset > kMaxSearchOffset) {
     return absl::InvalidArgumentError(
         "page_token: not from a previous response to this same query");
   }

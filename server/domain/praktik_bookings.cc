@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
 #include "server/domain/record_validator.h"
@@ -70,10 +71,12 @@ absl::StatusOr<SlotState> ReadSlot(const ScanFn& scan, absl::string_view offer_i
 
 absl::StatusOr<v1::Booking> ParseBooking(const std::optional<std::string>& bytes,
                                          absl::string_view id) {
-  if (!bytes) return absl::NotFoundError(absl::StrCat("booking ", id, " does not exist"));
+  if (!bytes)
+    return absl::NotFoundError(absl::StrCat("booking ", common::Echo(id), " does not exist"));
   v1::Booking booking;
   if (!booking.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("stored booking ", id, " cannot be parsed"));
+    return absl::DataLossError(
+        absl::StrCat("stored booking ", common::Echo(id), " cannot be parsed"));
   }
   return booking;
 }
@@ -153,7 +156,8 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         absl::StrCat("offer_id: \"", request.offer_id(), "\" is not a praktik id"));
   }
   if (!IsValidDate(request.slot_start())) {
-    return absl::InvalidArgumentError(absl::StrCat("slot_start: \"", request.slot_start(),
+    return absl::InvalidArgumentError(absl::StrCat("slot_start: \"",
+                                                   common::Echo(request.slot_start()),
                                                    "\" is not a date; valid: YYYY-MM-DD"));
   }
   const std::string name(absl::StripAsciiWhitespace(request.name()));
@@ -234,7 +238,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
           SOFDIR_ASSIGN_OR_RETURN(v1::Booking other, ParseBooking(bytes, id));
           if (other.status() != v1::CANCELLED && other.offer_id() == request.offer_id() &&
               other.slot_start() == slot->start()) {
-            return absl::AlreadyExistsError(absl::StrCat("email: ", request.email(),
+            return absl::AlreadyExistsError(absl::StrCat("email: ", common::Echo(request.email()),
                                                          " already holds ", id, " for the ",
                                                          slot->start(), " slot"));
           }
@@ -293,7 +297,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
         if (result.status() == v1::CANCELLED) return absl::OkStatus();
         if (absl::FormatCivilTime(today) >= result.slot_start()) {
           return absl::FailedPreconditionError(
-              absl::StrCat(booking_id, ": the ", result.slot_start(),
+              absl::StrCat(common::Echo(booking_id), ": the ", result.slot_start(),
                            " slot has started; bookings can be cancelled until a slot starts"));
         }
         SOFDIR_ASSIGN_OR_RETURN(SlotState state,

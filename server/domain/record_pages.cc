@@ -138,13 +138,20 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> RecordPages::Export(
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
   }
   const int page_size = PageSize(request.page_size(), kDefaultExportPageSize, kMaxExportPageSize);
+  if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
+      model::KindName(request.kind()).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kind: unknown; valid: ", model::ValidKindsText()));
+  }
   const std::string fingerprint = absl::StrCat("export/", request.kind());
   std::string start;
   if (!request.page_token().empty()) {
     SOFDIR_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fingerprint));
-    std::optional<uint64_t> sequence = storage::DecodeSequence(after);
-    if (!sequence) return absl::InvalidArgumentError("page_token: not a token this server issued");
-    start = storage::EncodeSequence(*sequence + 1);
+    if (!storage::DecodeSequence(after)) {
+      return absl::InvalidArgumentError("page_token: not a token this server issued");
+    }
+    // The key right after `after` (no +1 on the sequence, which could wrap).
+    start = absl::StrCat(after, std::string(1, '\0'));
   }
   sof::directory::v1::ExportRecordsResponse response;
   std::string last_key;

@@ -1,6 +1,8 @@
 #include "server/domain/audit_log.h"
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -58,6 +60,27 @@ TEST_F(AuditLogTest, ReadsAndChangesOfAResourceAreListedNewestFirst) {
   ASSERT_TRUE(audit.ok()) << audit.status();
   ASSERT_EQ(audit->entries_size(), 1);
   EXPECT_EQ(audit->entries(0).resource(), "person-1");
+}
+
+TEST_F(AuditLogTest, SinceOutsideTheTimestampRangeIsRefusedNamingSince) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  for (auto [seconds, nanos] : {std::pair<int64_t, int32_t>{INT64_MAX, 0},
+                                {INT64_MIN, 0},
+                                {253402300800, 0},
+                                {0, -1},
+                                {0, 1000000000}}) {
+    sof::directory::v1::ListAuditRequest request;
+    request.mutable_since()->set_seconds(seconds);
+    request.mutable_since()->set_nanos(nanos);
+    auto audit = directory_->ListAudit(request);
+    EXPECT_EQ(audit.status().code(), absl::StatusCode::kInvalidArgument) << seconds;
+    EXPECT_THAT(std::string(audit.status().message()), ::testing::StartsWith("since: ")) << seconds;
+  }
+  sof::directory::v1::ListAuditRequest request;
+  request.mutable_since()->set_seconds(253402300799);
+  auto audit = directory_->ListAudit(request);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_EQ(audit->entries_size(), 0);
 }
 
 }  // namespace

@@ -113,7 +113,68 @@ TEST_F(DirectoryTest, UpdateWithMaskChangesOnlyThoseFieldsAndStaleEtagIsAborted)
   change.mutable_unit()->set_name("Igen");
   auto stale = directory_->Update(change, mask);  // etag "2" is stale now
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  change.set_etag(std::string(100000, '7'));
+  stale = directory_->Update(change, mask);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_LT(stale.status().message().size(), 200u) << "the etag sent is cut short";
   EXPECT_EQ(directory_->Get("unit-2")->unit().name(), "Nyt navn");
+}
+
+// Issue 11, point 1: FieldMaskUtil::MergeMessageTo aborted the process when
+// the record sent was of another kind than the stored one.
+TEST_F(DirectoryTest, UpdateWithARecordOfAnotherKindIsRefusedNamingBothKinds) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  MustCreate(testing::MakePerson("person-1", "unit-1"));
+  const uint64_t before = directory_->LastSequence();
+  struct Case {
+    Record input;
+    std::string mask_path;
+  };
+  std::vector<Case> cases;
+  for (const std::string& stored_id : {std::string("unit-1"), std::string("person-1")}) {
+    Record tilbud = testing::MakeTilbud(stored_id, "unit-1");
+    Record praktik = testing::MakePraktik(stored_id, "unit-1");
+    Record partner = testing::MakePartner(stored_id, "unit-1");
+    Record unit = testing::MakeUnit(stored_id);
+    Record person = testing::MakePerson(stored_id, "unit-1");
+    cases.push_back({tilbud, "name"});
+    cases.push_back({praktik, "title"});
+    cases.push_back({partner, "name"});
+    cases.push_back({stored_id == "unit-1" ? person : unit, "name"});
+    cases.push_back({tilbud, ""});
+  }
+  for (const Case& c : cases) {
+    google::protobuf::FieldMask mask;
+    if (!c.mask_path.empty()) mask.add_paths(c.mask_path);
+    const std::string& id = model::RecordId(c.input);
+    auto updated = directory_->Update(c.input, mask);
+    EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.input.ShortDebugString();
+    const std::string stored_kind = id == "unit-1" ? "unit" : "person";
+    EXPECT_THAT(std::string(updated.status().message()),
+                HasSubstr(absl::StrCat("a ", model::KindName(model::KindOf(c.input)),
+                                       " cannot update ", id, ", which is a ", stored_kind)));
+  }
+  EXPECT_EQ(directory_->LastSequence(), before);
+  auto unit = directory_->Get("unit-1");
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  EXPECT_EQ(unit->unit().name(), "Enhed unit-1");
+}
+
+TEST_F(DirectoryTest, UpdateWithAMalformedMaskIsRefusedAndStoresNothing) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  Record change = testing::MakeUnit("unit-1");
+  change.mutable_unit()->set_name("Nyt navn");
+  for (const std::string& path : {"address.", "name.", "a..b", "", ".name", "aliases.x"}) {
+    google::protobuf::FieldMask mask;
+    mask.add_paths("name");
+    mask.add_paths(path);
+    auto updated = directory_->Update(change, mask);
+    EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_THAT(std::string(updated.status().message()), HasSubstr("update_mask: ")) << path;
+  }
+  EXPECT_EQ(directory_->Get("unit-1")->unit().name(), "Enhed unit-1");
+  EXPECT_EQ(directory_->LastSequence(), 1u);
 }
 
 TEST_F(DirectoryTest, MovingAUnitBelowItsOwnChildIsRejected) {

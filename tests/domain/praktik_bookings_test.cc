@@ -73,6 +73,22 @@ TEST_F(PraktikBookingsTest, OnePersonHoldsAtMostOneBookingPerSlot) {
   EXPECT_THAT(std::string(again.status().message()), HasSubstr("email"));
 }
 
+TEST_F(PraktikBookingsTest, LongInputsAreCutShortInMessages) {
+  const std::string huge(100000, 'x');
+  auto cancelled = bookings_->Cancel(huge);
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(cancelled.status().message().size(), 200u);
+  EXPECT_EQ(bookings_->Get("booking-\n" + huge).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(bookings_->Get(huge).status().message().size(), 200u);
+  v1::BookPraktikRequest request;
+  request.set_offer_id("praktik-1");
+  request.set_slot_start(huge);
+  auto booked = bookings_->Book(request);
+  EXPECT_EQ(booked.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(booked.status().message()), HasSubstr("slot_start: \"xxxx"));
+  EXPECT_LT(booked.status().message().size(), 200u);
+}
+
 TEST_F(PraktikBookingsTest, SameRequestIdReturnsTheSameBookingNeverASecond) {
   auto first = Book("anna", "req-1");
   auto retry = Book("anna", "req-1");

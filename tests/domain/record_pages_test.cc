@@ -1,11 +1,15 @@
 #include "server/domain/record_pages.h"
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/page_token.h"
 #include "server/model/record_util.h"
+#include "server/storage/key_codec.h"
 #include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 
@@ -90,6 +94,31 @@ TEST_F(RecordPagesTest, ExportReturnsCreationOrderSoReferencesPointBackwards) {
     request.set_page_token(page->next_page_token());
   }
   EXPECT_THAT(ids, ElementsAre("unit-9", "unit-10", "person-1"));
+}
+
+TEST_F(RecordPagesTest, ExportTokenAtTheLastSequenceEndsInsteadOfStartingOver) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  sof::directory::v1::ExportRecordsRequest request;
+  request.set_page_token(
+      EncodePageToken("export/0", storage::EncodeSequence(std::numeric_limits<uint64_t>::max())));
+  auto page = directory_->Export(request);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->records_size(), 0);
+  EXPECT_EQ(page->next_page_token(), "");
+  request.set_page_token(EncodePageToken("export/0", "unit-1"));
+  EXPECT_THAT(directory_->Export(request).status().message(), HasSubstr("page_token"));
+}
+
+TEST_F(RecordPagesTest, UnknownKindIsRefusedNamingKind) {
+  sof::directory::v1::ExportRecordsRequest export_request;
+  export_request.set_kind(static_cast<sof::directory::v1::RecordKind>(99));
+  auto exported = directory_->Export(export_request);
+  EXPECT_EQ(exported.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(exported.status().message(),
+              HasSubstr("kind: unknown; valid: unit, tilbud, partner, praktik, person"));
+  sof::directory::v1::ListRecordsRequest list_request;
+  list_request.set_kind(static_cast<sof::directory::v1::RecordKind>(-1));
+  EXPECT_EQ(directory_->List(list_request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
