@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -29,7 +30,6 @@ using ::sof::directory::v1::RecordKind;
 using storage::ColumnFamily;
 
 constexpr int kMaxReferrersNamed = 5;
-constexpr int kMaxUnitDepth = 1000;
 
 google::protobuf::Timestamp Now() {
   google::protobuf::Timestamp ts;
@@ -224,14 +224,20 @@ absl::Status Directory::CheckReferences(const Record& record,
           model::KindName(ref.target_kind)));
     }
   }
-  // A unit must not end up below itself.
+  // A unit must not end up below itself, however deep the chain: walk up
+  // to the root. The visited set ends the walk should the stored data hold
+  // a cycle already (which --verify reports); the new parent is then left to
+  // that check rather than looping here.
   if (record.has_unit() && record.unit().has_parent_id()) {
+    const std::string& id = record.unit().id();
+    absl::flat_hash_set<std::string> visited;
     std::string current = record.unit().parent_id();
-    for (int depth = 0; depth < kMaxUnitDepth && !current.empty(); ++depth) {
-      if (current == record.unit().id()) {
+    while (!current.empty() && visited.insert(current).second) {
+      if (current == id) {
         return absl::InvalidArgumentError(
-            absl::StrCat("unit.parent_id: ", record.unit().parent_id(), " is below ",
-                         record.unit().id(), "; a unit cannot be moved below itself"));
+            absl::StrCat("unit.parent_id: ", common::Echo(record.unit().parent_id()), " is below ",
+                         common::Echo(id), " (", visited.size() - 1,
+                         " level(s) down); a unit cannot be moved below itself"));
       }
       SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> parent, transaction.Load(current));
       if (!parent || !parent->has_unit() || !parent->unit().has_parent_id()) break;

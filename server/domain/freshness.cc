@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
@@ -19,8 +20,6 @@ namespace {
 
 using ::sof::directory::v1::Change;
 using ::sof::directory::v1::Record;
-
-constexpr int kMaxUnitDepth = 1000;
 
 }  // namespace
 
@@ -88,21 +87,27 @@ absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
         stopped, absl::StrCat("ListStaleRecords stopped after reading all ", all.size(),
                               " records, before filtering them; retry with a longer deadline"));
   }
-  // Units in the subtree of `unit` (all records when empty).
-  absl::flat_hash_map<std::string, std::string> parent;
-  for (const Record& r : all) {
-    if (r.has_unit() && r.unit().has_parent_id()) parent[r.unit().id()] = r.unit().parent_id();
-  }
-  auto below = [&](const std::string& unit_id) {
-    std::string current = unit_id;
-    for (int depth = 0; depth < kMaxUnitDepth; ++depth) {
-      if (current == unit) return true;
-      auto it = parent.find(current);
-      if (it == parent.end()) return false;
-      current = it->second;
+  // The units of the subtree of `unit`, found downwards from it, so any
+  // depth is covered and a stored cycle cannot loop.
+  absl::flat_hash_set<std::string> subtree;
+  if (!unit.empty()) {
+    absl::flat_hash_map<std::string, std::vector<std::string>> children;
+    for (const Record& r : all) {
+      if (r.has_unit() && r.unit().has_parent_id()) {
+        children[r.unit().parent_id()].push_back(r.unit().id());
+      }
     }
-    return false;
-  };
+    std::vector<std::string> pending = {std::string(unit)};
+    while (!pending.empty()) {
+      std::string current = std::move(pending.back());
+      pending.pop_back();
+      if (!subtree.insert(current).second) continue;
+      auto it = children.find(current);
+      if (it == children.end()) continue;
+      for (const std::string& child : it->second) pending.push_back(child);
+    }
+  }
+  auto below = [&](absl::string_view unit_id) { return subtree.contains(unit_id); };
   const int64_t cutoff_seconds = absl::ToUnixSeconds(cutoff);
   std::vector<Record> stale;
   for (Record& r : all) {
@@ -111,7 +116,7 @@ absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
       bool mine = false;
       if (r.has_unit()) mine = below(r.unit().id());
       for (const model::Reference& ref : model::References(r)) {
-        if (ref.is_parent && below(std::string(ref.target))) mine = true;
+        if (ref.is_parent && below(ref.target)) mine = true;
       }
       if (!mine) continue;
     }

@@ -187,6 +187,45 @@ TEST_F(DirectoryTest, MovingAUnitBelowItsOwnChildIsRejected) {
   EXPECT_THAT(std::string(moved.status().message()), HasSubstr("cannot be moved below itself"));
 }
 
+// Issue 11, point 7: the walk up the parents stopped after 1,000 units and
+// then accepted the move.
+TEST_F(DirectoryTest, NoUnitBecomesItsOwnAncestorHoweverDeepTheChain) {
+  constexpr int kDepth = 1500;
+  std::vector<Record> batch;
+  for (int i = 0; i < kDepth; ++i) {
+    batch.push_back(testing::MakeUnit("unit-" + std::to_string(i),
+                                      i == 0 ? "" : "unit-" + std::to_string(i - 1)));
+    if (batch.size() == 500 || i == kDepth - 1) {
+      auto imported = directory_->Import(batch);
+      ASSERT_TRUE(imported.ok()) << imported.status();
+      for (const auto& result : imported->results()) {
+        ASSERT_EQ(result.outcome(), sof::directory::v1::CREATED) << result.error();
+      }
+      batch.clear();
+    }
+  }
+  const uint64_t before = directory_->LastSequence();
+  const std::string deepest = "unit-" + std::to_string(kDepth - 1);
+  auto moved = directory_->Update(testing::MakeUnit("unit-0", deepest), {});
+  EXPECT_EQ(moved.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(moved.status().message()),
+              HasSubstr("unit.parent_id: " + deepest + " is below unit-0"));
+  // Nor through an import, nor a move into the middle.
+  auto imported = directory_->Import(
+      {testing::MakeUnit("unit-0", deepest), testing::MakeUnit("unit-700", "unit-1200")});
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  for (const auto& result : imported->results()) {
+    EXPECT_EQ(result.outcome(), sof::directory::v1::REJECTED) << result.id();
+    EXPECT_THAT(result.error(), HasSubstr("a unit cannot be moved below itself"));
+  }
+  EXPECT_EQ(directory_->LastSequence(), before);
+  EXPECT_FALSE(directory_->Get("unit-0")->unit().has_parent_id());
+  // A move that forms no cycle still goes through at that depth.
+  MustCreate(testing::MakeUnit("unit-x"));
+  auto fine = directory_->Update(testing::MakeUnit("unit-x", deepest), {});
+  EXPECT_TRUE(fine.ok()) << fine.status();
+}
+
 TEST_F(DirectoryTest, ImportAcceptsGoodRecordsRejectsBadOnesAndIsIdempotent) {
   std::vector<Record> batch = {testing::MakeUnit("unit-1"), testing::MakeUnit("unit-2", "unit-1"),
                                testing::MakeTilbud("tilbud-1", "unit-404"),

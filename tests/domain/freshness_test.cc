@@ -58,6 +58,27 @@ TEST_F(FreshnessTest, StaleRecordsOfAUnitAreThoseOfItsSubtree) {
   EXPECT_THAT(StaleIds(""), ::testing::SizeIs(6));
 }
 
+// The walk from a record up to `unit` gave up after 1,000 levels and left
+// deeper records out.
+TEST_F(FreshnessTest, StaleRecordsOfAUnitIncludeItsDeepestDescendants) {
+  std::vector<Record> chain;
+  for (int i = 0; i < 1500; ++i) {
+    chain.push_back(testing::MakeUnit("unit-" + std::to_string(i),
+                                      i == 0 ? "" : "unit-" + std::to_string(i - 1)));
+  }
+  chain.push_back(testing::MakePerson("person-deep", "unit-1499"));
+  auto imported = directory_->Import(chain);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  std::vector<std::string> ids = StaleIds("unit-0");
+  EXPECT_EQ(ids.size(), 100u) << "the first page";
+  auto stale = ListStaleRecords(*directory_, absl::Now() + absl::Hours(1), "unit-0", 1000);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->total_size(), 1501);
+  stale = ListStaleRecords(*directory_, absl::Now() + absl::Hours(1), "unit-1400", 1000);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->total_size(), 101);
+}
+
 TEST_F(FreshnessTest, ImportedUpdatedAtIsTheLastConfirmation) {
   Record unit = testing::MakeUnit("unit-1");
   unit.mutable_unit()->set_updated_at("2020-02-03");
