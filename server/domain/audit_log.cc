@@ -69,7 +69,6 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> AuditLog::List(
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   }
-  const size_t limit = static_cast<size_t>(PageSize(request.page_size(), 100, 1000));
   if (request.has_since() && !ValidTimestamp(request.since())) {
     return absl::InvalidArgumentError(
         "since: not a valid time; valid: from 0001-01-01 to 9999-12-31, nanos 0..999999999");
@@ -127,8 +126,12 @@ absl::StatusOr<sof::directory::v1::ListAuditResponse> AuditLog::List(
     return Micros(a.time()) > Micros(b.time());
   });
   sof::directory::v1::ListAuditResponse response;
-  for (size_t i = 0; i < entries.size() && i < limit; ++i) {
-    *response.add_entries() = std::move(entries[i]);
+  PageBudget page(PageSize(request.page_size(), 100, 1000));
+  for (sof::directory::v1::AuditEntry& entry : entries) {
+    const size_t bytes = entry.ByteSizeLong();
+    if (!page.Fits(bytes)) break;
+    page.Add(bytes);
+    *response.add_entries() = std::move(entry);
   }
   return response;
 }

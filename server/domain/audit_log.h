@@ -38,7 +38,8 @@ class AuditLog {
                                       absl::string_view principal, absl::string_view method);
 
   // Audit entries, newest first: changes (from the change log) and reads,
-  // filtered as in ListAuditRequest.
+  // filtered as in ListAuditRequest; at most page_size of them and at most
+  // kMaxPageBytes (page_token.h).
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> List(
       const sof::directory::v1::ListAuditRequest& request,
       const common::StopCheck& stop = common::StopCheck()) const;

@@ -79,7 +79,6 @@ absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
     const Directory& directory, absl::Time cutoff, absl::string_view unit, int page_size,
     const common::StopCheck& stop) {
   if (page_size < 0) return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
-  const size_t limit = static_cast<size_t>(PageSize(page_size, 100, 1000));
   if (!unit.empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("unit", unit));
   SOFDIR_ASSIGN_OR_RETURN(std::vector<Record> all, directory.LoadAllRecords());
   if (absl::Status stopped = stop.Check(); !stopped.ok()) {
@@ -127,8 +126,12 @@ absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
   });
   sof::directory::v1::ListStaleRecordsResponse response;
   response.set_total_size(static_cast<int64_t>(stale.size()));
-  for (size_t i = 0; i < stale.size() && i < limit; ++i) {
-    *response.add_records() = std::move(stale[i]);
+  PageBudget page(PageSize(page_size, 100, 1000));
+  for (Record& record : stale) {
+    const size_t bytes = record.ByteSizeLong();
+    if (!page.Fits(bytes)) break;
+    page.Add(bytes);
+    *response.add_records() = std::move(record);
   }
   return response;
 }

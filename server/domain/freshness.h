@@ -34,8 +34,9 @@ std::optional<absl::Time> UpdatedAt(const sof::directory::v1::Record& record);
                                                                       absl::string_view id,
                                                                       const Actor& actor);
 
-// Records whose verified_time is before `cutoff`, oldest first, at most
-// `page_size` (0 means 100, at most 1000); total_size counts them all.
+// Records whose verified_time is before `cutoff`, oldest first: the first
+// `page_size` (0 means 100, at most 1000), fewer when they would exceed
+// kMaxPageBytes (page_token.h); total_size counts them all.
 // With a `unit`, only records of that unit and the units below it.
 [[nodiscard]] absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStaleRecords(
     const Directory& directory, absl::Time cutoff, absl::string_view unit, int page_size,

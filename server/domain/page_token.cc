@@ -64,4 +64,14 @@ int PageSize(int requested, int default_size, int max_size) {
   return std::min(requested, max_size);
 }
 
+bool PageBudget::Fits(size_t item_bytes) const {
+  if (items_ == 0) return max_items_ > 0;
+  return items_ < max_items_ && bytes_ + item_bytes + kItemOverhead <= max_bytes_;
+}
+
+void PageBudget::Add(size_t item_bytes) {
+  ++items_;
+  bytes_ += item_bytes + kItemOverhead;
+}
+
 }  // namespace sofdir::domain

@@ -11,6 +11,7 @@
 #include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/page_token.h"
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
@@ -393,7 +394,7 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
   if (request.page_size() < 0 || request.page_size() > 500) {
     return absl::InvalidArgumentError("page_size: must be 0..500 (0 means 50)");
   }
-  const int limit = request.page_size() == 0 ? 50 : request.page_size();
+  PageBudget page(request.page_size() == 0 ? 50 : request.page_size());
   // Open slots only: those that start after today.
   std::string from = absl::FormatCivilTime(options_.today() + 1);
   if (request.from_date() > from) from = request.from_date();
@@ -424,7 +425,7 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
   v1::ListPraktikOffersResponse response;
   auto scan = [this](auto&&... args) { return storage_.Scan(args...); };
   for (v1::Record& record : offers) {
-    if (response.offers_size() >= limit) break;
+    if (!page.Fits(0)) break;
     const v1::Praktik& offer = record.praktik();
     v1::PraktikOfferView view;
     for (const v1::PraktikSlot& slot : offer.slots()) {
@@ -447,6 +448,8 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
     absl::StatusOr<v1::Record> host = directory_.Get(offer.host_unit_id());
     if (host.ok()) view.set_host_unit_name(host->unit().name());
     *view.mutable_offer() = offer;
+    if (!page.Fits(view.ByteSizeLong())) break;
+    page.Add(view.ByteSizeLong());
     *response.add_offers() = std::move(view);
   }
   return response;

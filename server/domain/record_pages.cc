@@ -50,7 +50,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> RecordPages::List(
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 50)");
   }
-  const int page_size = PageSize(request.page_size(), kDefaultListPageSize, kMaxListPageSize);
+  PageBudget page(PageSize(request.page_size(), kDefaultListPageSize, kMaxListPageSize));
   std::string kind_prefix;
   if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED) {
     absl::string_view name = model::KindName(request.kind());
@@ -81,7 +81,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> RecordPages::List(
     SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kRecords, kind_prefix, start,
                                          [&](absl::string_view key, absl::string_view value) {
                                            if (!scan.GoOn()) return false;
-                                           if (response.records_size() == page_size) {
+                                           if (!page.Fits(0)) {
                                              more = true;
                                              return false;
                                            }
@@ -91,6 +91,11 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> RecordPages::List(
                                              inner = record.status();
                                              return false;
                                            }
+                                           if (!page.Fits(record->ByteSizeLong())) {
+                                             more = true;
+                                             return false;
+                                           }
+                                           page.Add(record->ByteSizeLong());
                                            *response.add_records() = *std::move(record);
                                            last_id = std::string(key);
                                            return true;
@@ -109,7 +114,7 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> RecordPages::List(
               source == previous_source) {
             return true;
           }
-          if (response.records_size() == page_size) {
+          if (!page.Fits(0)) {
             more = true;
             return false;
           }
@@ -119,10 +124,14 @@ absl::StatusOr<sof::directory::v1::ListRecordsResponse> RecordPages::List(
             inner = record.status();
             return false;
           }
-          if (*record) {
-            *response.add_records() = **std::move(record);
-            last_id = std::string(source);
+          if (!*record) return true;
+          if (!page.Fits((*record)->ByteSizeLong())) {
+            more = true;
+            return false;
           }
+          page.Add((*record)->ByteSizeLong());
+          *response.add_records() = **std::move(record);
+          last_id = std::string(source);
           return true;
         }));
   }
@@ -137,7 +146,7 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> RecordPages::Export(
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
   }
-  const int page_size = PageSize(request.page_size(), kDefaultExportPageSize, kMaxExportPageSize);
+  PageBudget page(PageSize(request.page_size(), kDefaultExportPageSize, kMaxExportPageSize));
   if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
       model::KindName(request.kind()).empty()) {
     return absl::InvalidArgumentError(
@@ -169,7 +178,7 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> RecordPages::Export(
             model::KindFromId(id) != request.kind()) {
           return true;
         }
-        if (response.records_size() == page_size) {
+        if (!page.Fits(0)) {
           more = true;
           return false;
         }
@@ -178,7 +187,14 @@ absl::StatusOr<sof::directory::v1::ExportRecordsResponse> RecordPages::Export(
           inner = record.status();
           return false;
         }
-        if (*record) *response.add_records() = **std::move(record);
+        if (*record) {
+          if (!page.Fits((*record)->ByteSizeLong())) {
+            more = true;
+            return false;
+          }
+          page.Add((*record)->ByteSizeLong());
+          *response.add_records() = **std::move(record);
+        }
         last_key = std::string(key);
         return true;
       }));
@@ -194,7 +210,7 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> RecordPages::ListChanges
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
   }
-  const int page_size = PageSize(request.page_size(), kDefaultChangesPageSize, kMaxChangesPageSize);
+  PageBudget page(PageSize(request.page_size(), kDefaultChangesPageSize, kMaxChangesPageSize));
   sof::directory::v1::ListChangesResponse response;
   response.set_last_sequence(durable);
   if (request.since_sequence() >= durable) return response;
@@ -207,9 +223,11 @@ absl::StatusOr<sof::directory::v1::ListChangesResponse> RecordPages::ListChanges
   SOFDIR_RETURN_IF_ERROR(storage_.Scan(
       ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
       [&](absl::string_view key, absl::string_view value) {
-        if (response.changes_size() == page_size) return false;
         if (!scan.GoOn()) return false;
         if (storage::DecodeSequence(key).value_or(0) > durable) return false;
+        // The next page starts after the last change returned.
+        if (!page.Fits(value.size())) return false;
+        page.Add(value.size());
         Change* change = response.add_changes();
         if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           inner = absl::DataLossError("a change-log entry cannot be parsed");

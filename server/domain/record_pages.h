@@ -1,7 +1,10 @@
 // The paged reads of the directory, straight from storage: records in id
 // order (optionally of one kind or below one parent), records in creation
-// order (export), and the change log. Each page is one consistent snapshot;
-// its next_page_token (page_token.h) continues exactly after it.
+// order (export), and the change log. A page holds at most page_size items
+// and at most kMaxPageBytes of them (page_token.h), but always at least one,
+// so it stays below the message limit however big the records are; its
+// next_page_token continues exactly after it (for ListChanges: the sequence
+// of its last change).
 //
 // Each call takes a common::StopCheck and checks it as it goes: once it
 // says stop, it returns its DEADLINE_EXCEEDED or CANCELLED, with a message
@@ -60,7 +63,8 @@ class RecordPages {
 
   // A page of the change log after request.since_sequence, never beyond
   // `durable` (the highest durable sequence, also returned as
-  // last_sequence).
+  // last_sequence). A page may end before last_sequence: ask again from its
+  // last change's sequence.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
       const sof::directory::v1::ListChangesRequest& request, uint64_t durable,
       const common::StopCheck& stop) const;

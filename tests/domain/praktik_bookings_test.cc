@@ -2,10 +2,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/record_validator.h"
 #include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
@@ -219,6 +221,23 @@ TEST(BookingCalendarTest, TextIsEscapedAndLongLinesFoldedWithoutSplittingUtf8) {
     unfolded += folded[i];
   }
   EXPECT_EQ(unfolded, line);
+}
+
+TEST_F(PraktikBookingsTest, OffersOfTheLongestDescriptionsStayUnderTheMessageLimit) {
+  std::vector<v1::Record> batch;
+  for (int i = 0; i < 250; ++i) {
+    v1::Record offer = testing::MakePraktik("praktik-big" + std::to_string(i), "unit-1");
+    offer.mutable_praktik()->set_description(std::string(kMaxTextBytes, 'p'));
+    batch.push_back(std::move(offer));
+  }
+  auto imported = directory_->Import(batch);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  v1::ListPraktikOffersRequest request;
+  request.set_page_size(500);
+  auto offers = bookings_->ListOffers(request);
+  ASSERT_TRUE(offers.ok()) << offers.status();
+  EXPECT_LE(offers->ByteSizeLong(), size_t{4} << 20);
+  EXPECT_GT(offers->offers_size(), 100);
 }
 
 }  // namespace

@@ -1,13 +1,16 @@
 #include "server/domain/record_pages.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/page_token.h"
+#include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
 #include "tests/domain/directory_fixture.h"
@@ -119,6 +122,118 @@ TEST_F(RecordPagesTest, UnknownKindIsRefusedNamingKind) {
   sof::directory::v1::ListRecordsRequest list_request;
   list_request.set_kind(static_cast<sof::directory::v1::RecordKind>(-1));
   EXPECT_EQ(directory_->List(list_request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Issue 11, point 8: 400 tilbud with the longest description allowed made
+// every page of ListRecords, ExportRecords and ListChanges bigger than the
+// 4 MiB the server may send, so `sofdir export`, `changes` and `list --all`
+// failed.
+class BigRecordsTest : public RecordPagesTest {
+ protected:
+  static constexpr int kRecords = 400;
+  static constexpr size_t kMessageLimit = 4 << 20;
+
+  void SetUp() override {
+    RecordPagesTest::SetUp();
+    std::vector<Record> batch = {testing::MakeUnit("unit-1")};
+    for (int i = 0; i < kRecords; ++i) {
+      Record tilbud = testing::MakeTilbud("tilbud-" + std::to_string(i), "unit-1");
+      tilbud.mutable_tilbud()->set_description(std::string(kMaxTextBytes, 'a' + i % 26));
+      batch.push_back(std::move(tilbud));
+    }
+    auto imported = directory_->Import(batch);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+    for (const auto& result : imported->results()) {
+      ASSERT_NE(result.outcome(), sof::directory::v1::REJECTED) << result.error();
+    }
+  }
+
+  // Every page within the budget, ids in order, each once.
+  template <typename Response>
+  void CheckPage(const Response& page, std::vector<std::string>& ids, int& pages) {
+    ++pages;
+    EXPECT_LE(page.ByteSizeLong(), kMessageLimit);
+    size_t record_bytes = 0;
+    for (const Record& r : page.records()) {
+      record_bytes += r.ByteSizeLong();
+      ids.push_back(model::RecordId(r));
+    }
+    EXPECT_LE(record_bytes, kMaxPageBytes);
+    EXPECT_GT(page.records_size(), 0);
+  }
+
+  static void ExpectAllTilbudOnce(std::vector<std::string> ids) {
+    EXPECT_EQ(ids.size(), static_cast<size_t>(kRecords));
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "no record twice";
+    EXPECT_EQ(ids.front(), "tilbud-0");
+  }
+};
+
+TEST_F(BigRecordsTest, ListPagesStayUnderTheMessageLimitAndReturnEveryRecordOnce) {
+  for (const std::string& parent : {std::string(""), std::string("unit-1")}) {
+    sof::directory::v1::ListRecordsRequest request;
+    request.set_kind(sof::directory::v1::TILBUD);
+    request.set_parent(parent);
+    request.set_page_size(kMaxListPageSize);
+    std::vector<std::string> ids;
+    int pages = 0;
+    while (true) {
+      auto page = directory_->List(request);
+      ASSERT_TRUE(page.ok()) << page.status();
+      CheckPage(*page, ids, pages);
+      if (page->next_page_token().empty()) break;
+      request.set_page_token(page->next_page_token());
+    }
+    EXPECT_GE(pages, 3) << "parent " << parent;
+    ExpectAllTilbudOnce(ids);
+  }
+}
+
+TEST_F(BigRecordsTest, ExportPagesStayUnderTheMessageLimitAndReturnEveryRecordOnce) {
+  sof::directory::v1::ExportRecordsRequest request;
+  request.set_page_size(kMaxExportPageSize);
+  std::vector<std::string> ids;
+  int pages = 0;
+  while (true) {
+    auto page = directory_->Export(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    CheckPage(*page, ids, pages);
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  EXPECT_GE(pages, 3);
+  ASSERT_EQ(ids.front(), "unit-1") << "creation order";
+  ids.erase(ids.begin());
+  ExpectAllTilbudOnce(ids);
+}
+
+TEST_F(BigRecordsTest, ChangePagesStayUnderTheMessageLimitAndContinueFromTheLastSequence) {
+  sof::directory::v1::ListChangesRequest request;
+  request.set_page_size(kMaxChangesPageSize);
+  std::vector<uint64_t> sequences;
+  int pages = 0;
+  while (true) {
+    auto page = directory_->ListChanges(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    if (page->changes().empty()) break;
+    ++pages;
+    EXPECT_LE(page->ByteSizeLong(), kMessageLimit);
+    for (const auto& change : page->changes()) sequences.push_back(change.sequence());
+    request.set_since_sequence(sequences.back());
+  }
+  EXPECT_GE(pages, 3);
+  ASSERT_EQ(sequences.size(), kRecords + 1u);
+  for (size_t i = 0; i < sequences.size(); ++i) EXPECT_EQ(sequences[i], i + 1);
+}
+
+TEST_F(BigRecordsTest, StaleRecordsStayUnderTheMessageLimit) {
+  auto stale = directory_->ListStale(absl::Now() + absl::Hours(1), "", 1000);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_LE(stale->ByteSizeLong(), kMessageLimit);
+  EXPECT_GT(stale->records_size(), 0);
+  EXPECT_LT(stale->records_size(), kRecords) << "the rest would not fit";
+  EXPECT_EQ(stale->total_size(), kRecords + 1);
 }
 
 }  // namespace
