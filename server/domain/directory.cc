@@ -14,6 +14,7 @@
 #include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/freshness.h"
+#include "server/domain/idempotency.h"
 #include "server/domain/record_pages.h"
 #include "server/domain/record_validator.h"
 #include "server/domain/update_mask.h"
@@ -347,10 +348,13 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
   const std::string& id = model::RecordId(record);
 
+  const uint64_t fingerprint = RequestFingerprint(record);
+
   absl::ReleasableMutexLock lock(&write_mu_);
+  Transaction transaction = Begin(actor);
   if (!request_id.empty()) {
     SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
-                            storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
+                            FindEarlierRequest(transaction, actor, request_id, fingerprint));
     if (earlier) {
       SOFDIR_ASSIGN_OR_RETURN(Record replayed, Get(*earlier));
       const Ticket ticket = LatestTicket();
@@ -361,13 +365,10 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   }
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, LoadCommitted(id));
   if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
-  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(CheckReferences(record, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, nullptr, &record));
   StageUpsert(transaction, record, std::nullopt);
-  if (!request_id.empty()) {
-    transaction.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
-  }
+  if (!request_id.empty()) StageRequest(transaction, actor, request_id, fingerprint, id);
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));

@@ -11,6 +11,7 @@
 #include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/idempotency.h"
 #include "server/domain/page_token.h"
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
@@ -183,6 +184,9 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
   SOFDIR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   const std::string email = absl::AsciiStrToLower(request.email());
   const absl::CivilDay today = options_.today();
+  v1::BookPraktikRequest content = request;
+  content.clear_request_id();
+  const uint64_t fingerprint = RequestFingerprint(content);
 
   v1::Booking result;
   bool replayed = false;
@@ -190,9 +194,8 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
       [&](Directory::Transaction& tx) -> absl::Status {
         auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
         if (!request.request_id().empty()) {
-          SOFDIR_ASSIGN_OR_RETURN(
-              std::optional<std::string> earlier,
-              tx.Get(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id())));
+          SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                                  FindEarlierRequest(tx, actor, request.request_id(), fingerprint));
           if (earlier) {
             SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                                     tx.Get(ColumnFamily::kBookings, *earlier));
@@ -271,8 +274,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         tx.Put(ColumnFamily::kBookingIndex, storage::EmailBookingKey(email, result.booking_id()),
                "");
         if (!request.request_id().empty()) {
-          tx.Put(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id()),
-                 result.booking_id());
+          StageRequest(tx, actor, request.request_id(), fingerprint, result.booking_id());
         }
         v1::Booking stored = result;
         stored.clear_waitlist_position();

@@ -68,6 +68,39 @@ TEST_F(DirectoryTest, RetriedCreateWithSameRequestIdReturnsTheFirstRecord) {
   EXPECT_EQ(directory_->LastSequence(), 1u);
 }
 
+// Issue 11, point 5: request ids were global, so a caller reusing another
+// caller's key got that caller's record, and a key reused for another
+// record returned the first one.
+TEST_F(DirectoryTest, RequestIdBelongsToItsCallerAndItsRequest) {
+  const Actor alice{"alice@kk.dk", "CreateRecord"};
+  const Actor bob{"bob@kk.dk", "CreateRecord"};
+  auto first = directory_->Create(testing::MakeUnit("unit-1"), "req-1", alice);
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  // Another principal's same key is an independent request.
+  auto bobs = directory_->Create(testing::MakeUnit("unit-2"), "req-1", bob);
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  EXPECT_EQ(bobs->unit().id(), "unit-2");
+  auto bobs_copy = directory_->Create(testing::MakeUnit("unit-1"), "req-2", bob);
+  EXPECT_EQ(bobs_copy.status().code(), absl::StatusCode::kAlreadyExists) << "not alice's result";
+  // So is the same principal's key in another method.
+  auto other_method =
+      directory_->Create(testing::MakeUnit("unit-3"), "req-1", {"alice@kk.dk", "Other"});
+  ASSERT_TRUE(other_method.ok()) << other_method.status();
+
+  // The same caller repeating the same request gets the first result.
+  const uint64_t before = directory_->LastSequence();
+  auto retry = directory_->Create(testing::MakeUnit("unit-1"), "req-1", alice);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+  // A key reused for a different request is refused, naming request_id.
+  auto reused = directory_->Create(testing::MakeUnit("unit-4"), "req-1", alice);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(reused.status().message()), HasSubstr("request_id: \"req-1\""));
+  EXPECT_EQ(directory_->Get("unit-4").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(directory_->LastSequence(), before);
+}
+
 TEST_F(DirectoryTest, MissingReferenceIsRejectedAndNothingIsStored) {
   MustCreate(testing::MakeUnit("unit-1"));
   auto created = directory_->Create(testing::MakeTilbud("tilbud-1", "unit-9"));
