@@ -32,8 +32,10 @@ class AuditLog {
 
   // Notes in the read log that `principal` was handed the personal data of
   // each of `ids` (person or booking ids) via `method`, in one write;
-  // nothing for an empty list. Not synced: the last reads before a crash
-  // may be lost.
+  // nothing for an empty list. Returns once the entries are durable (synced
+  // with the same group commit as the directory's writes, so concurrent
+  // reads and writes share syncs); on error the caller must not hand the
+  // data out.
   [[nodiscard]] absl::Status LogReads(const std::vector<std::string>& ids,
                                       absl::string_view principal, absl::string_view method);
 

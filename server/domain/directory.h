@@ -184,8 +184,8 @@ class Directory {
       const common::StopCheck& stop = common::StopCheck()) const;
 
   // The read log and audit view (AuditLog of audit_log.h): notes that
-  // `principal` read person `person_id` via `method`. Not synced: the last
-  // reads before a crash may be lost.
+  // `principal` read person `person_id` via `method`. Returns once the entry
+  // is durable (group commit with the writes); on error, hand nothing out.
   [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id, absl::string_view principal,
                                            absl::string_view method);
 
