@@ -1,11 +1,13 @@
 // Booking throughput over gRPC against a running sofdir-server.
 //
-//   booking_load --server 127.0.0.1:50051 --clients 16 --seconds 10
+//   booking_load --server 127.0.0.1:50051 --clients 16 --seconds 10 [--readers 16]
 //
 // Creates a unit and a praktik offer with many large future slots (ids
 // bench-unit-<run>, praktik-bench<run>), then N clients book distinct
 // people round-robin over the slots until time is up. Prints bookings/s
 // and latency percentiles; every booking is synced to disk before its reply.
+// With --readers R, R more clients read a person record (GetRecord) at the
+// same time; each read writes a read-log entry, and reads/s are printed too.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -32,11 +34,14 @@ int main(int argc, char** argv) {
   int clients = 16;
   double seconds = 10;
   int slots = 50;
+  int readers = 0;
   CLI::App app{"Booking load over gRPC against a running sofdir-server", "booking_load"};
   app.add_option("--server", server, "host:port")->capture_default_str();
   app.add_option("--clients", clients, "concurrent clients")->capture_default_str();
   app.add_option("--seconds", seconds, "duration")->capture_default_str();
   app.add_option("--slots", slots, "slots to spread bookings over")->capture_default_str();
+  app.add_option("--readers", readers, "concurrent clients reading a person record")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const std::string run = std::to_string(absl::ToUnixSeconds(absl::Now()));
@@ -61,7 +66,12 @@ int main(int argc, char** argv) {
     slot->set_end(starts.back());
     slot->set_seats(1000000);
   }
-  for (const v1::Record& record : {unit, offer}) {
+  v1::Record person;
+  person.mutable_person()->set_id("person-bench" + run);
+  person.mutable_person()->set_name("Bench person");
+  person.mutable_person()->set_unit_id(unit.unit().id());
+  person.mutable_person()->set_email("bench@bench.example.dk");
+  for (const v1::Record& record : {unit, offer, person}) {
     grpc::ClientContext context;
     v1::CreateRecordRequest request;
     *request.mutable_record() = record;
@@ -76,8 +86,27 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   std::atomic<long> errors{0};
   std::vector<std::vector<double>> latencies(clients);
+  std::vector<std::vector<double>> read_latencies(readers);
   std::vector<std::thread> threads;
   const auto start = Clock::now();
+  for (int r = 0; r < readers; ++r) {
+    threads.emplace_back([&, r] {
+      grpc::ChannelArguments args;
+      args.SetInt("sofdir.channel_id", clients + r);
+      auto stub = v1::DirectoryService::NewStub(
+          grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
+      while (!stop.load(std::memory_order_relaxed)) {
+        v1::GetRecordRequest request;
+        request.set_id(person.person().id());
+        grpc::ClientContext context;
+        v1::Record got;
+        auto t0 = Clock::now();
+        if (!stub->GetRecord(&context, request, &got).ok()) errors.fetch_add(1);
+        read_latencies[r].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+    });
+  }
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       grpc::ChannelArguments args;
@@ -103,16 +132,20 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))];
+  auto report = [elapsed](const char* what, int n_clients,
+                          const std::vector<std::vector<double>>& per_client, long errs) {
+    std::vector<double> all;
+    for (auto& l : per_client) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    auto pct = [&](double p) {
+      return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * all.size()))];
+    };
+    std::printf(
+        "%s clients=%d n=%zu errors=%ld  %.0f %s/s  p50=%.2f ms  p99=%.2f ms  max=%.2f ms\n", what,
+        n_clients, all.size(), errs, all.size() / elapsed, what, pct(0.5), pct(0.99),
+        all.empty() ? 0.0 : all.back());
   };
-  std::printf(
-      "bookings clients=%d n=%zu errors=%ld  %.0f bookings/s  p50=%.2f ms  p99=%.2f ms  max=%.2f "
-      "ms\n",
-      clients, all.size(), errors.load(), all.size() / elapsed, pct(0.5), pct(0.99),
-      all.empty() ? 0.0 : all.back());
+  report("bookings", clients, latencies, errors.load());
+  if (readers > 0) report("reads", readers, read_latencies, errors.load());
   return errors.load() == 0 ? 0 : 1;
 }

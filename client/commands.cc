@@ -553,8 +553,8 @@ absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options
   for (const std::string& kind : options.kinds) {
     std::optional<v1::RecordKind> parsed = model::KindFromName(kind);
     if (!parsed) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--kind: ", kind, " is not a kind; valid: unit, tilbud, partner, praktik, person"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--kind: ", kind, " is not a kind; valid: ", model::ValidKindsText()));
     }
     request.add_kinds(*parsed);
   }

@@ -23,7 +23,11 @@ namespace v1 = ::sof::directory::v1;
 struct Batch {
   v1::ImportRecordsRequest request;
   std::vector<int64_t> lines;  // input line of each request record
+  size_t bytes = 0;            // serialized size of the request, about
 };
+
+// What one record adds to a request beyond its own bytes (tag, length).
+constexpr size_t kRecordOverhead = 8;
 
 // The "id" of a line that did not parse as a record, when it is JSON at all,
 // so the user can find the record by id as well as by line.
@@ -116,8 +120,15 @@ absl::StatusOr<ImportSummary> Importer::Import(std::istream& in, const ProgressF
           {line_number, IdOfUnparsableLine(text), std::string(record.status().message())});
       continue;
     }
+    const size_t record_bytes = record->ByteSizeLong() + kRecordOverhead;
+    if (!batch.lines.empty() && batch.bytes + record_bytes > options_.max_batch_bytes) {
+      absl::Status status = dispatch(std::exchange(batch, Batch()));
+      if (!status.ok()) return status;
+      if (progress) progress(line_number - 1, records_done.load());
+    }
     *batch.request.add_records() = *std::move(record);
     batch.lines.push_back(line_number);
+    batch.bytes += record_bytes;
     if (batch.lines.size() >= batch_size) {
       absl::Status status = dispatch(std::exchange(batch, Batch()));
       if (!status.ok()) return status;

@@ -3,7 +3,7 @@
 // per input line, what became of it.
 //
 // Data flow: the calling thread reads and parses lines (model::ParseRecordJson)
-// into a batch; a full batch is handed to a second thread that sends it
+// into a batch; a full batch (by count or by bytes) is handed to a second thread that sends it
 // while the next one is parsed. At most one batch is in flight, and batches
 // go in file order, so a record may refer to any record on an earlier line.
 // Lines that do not parse are rejected here, with their line number, and
@@ -53,6 +53,10 @@ class Importer {
 
   struct Options {
     int batch_size = 1000;  // records per ImportRecords call, 1..5000
+    // Serialized records per call: a batch is sent early rather than grow
+    // past this (the server takes requests of up to 4 MiB). A record bigger
+    // than this alone goes in a batch of its own.
+    size_t max_batch_bytes = size_t{3} << 20;
   };
 
   Importer(const Options& options, SendBatchFn send_batch);

@@ -4,26 +4,26 @@
 #include <thread>
 #include <utility>
 
-#include "absl/strings/escaping.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "absl/types/optional.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
+#include "server/domain/freshness.h"
+#include "server/domain/idempotency.h"
+#include "server/domain/record_pages.h"
 #include "server/domain/record_validator.h"
+#include "server/domain/update_mask.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
 
 namespace sofdir::domain {
 namespace {
 
-using ::google::protobuf::util::FieldMaskUtil;
 using ::sof::directory::v1::Change;
 using ::sof::directory::v1::ChangeType;
 using ::sof::directory::v1::Record;
@@ -31,46 +31,6 @@ using ::sof::directory::v1::RecordKind;
 using storage::ColumnFamily;
 
 constexpr int kMaxReferrersNamed = 5;
-constexpr int kMaxUnitDepth = 1000;
-
-// The "parent" relation of ListRecordsRequest.parent.
-bool IsParentField(absl::string_view field) {
-  return field == "parent_id" || field == "unit_id" || field == "host_unit_id" ||
-         field == "related_unit_ids";
-}
-
-absl::StatusOr<Record> ParseStored(absl::string_view bytes, absl::string_view key) {
-  Record record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("stored record ", key, " cannot be parsed"));
-  }
-  record.set_etag(absl::StrCat(record.update_sequence()));
-  return record;
-}
-
-// Page tokens are opaque to clients: base64 of "<query fingerprint>\n<last key>".
-std::string EncodePageToken(absl::string_view fingerprint, absl::string_view last_key) {
-  return absl::WebSafeBase64Escape(absl::StrCat(fingerprint, "\n", last_key));
-}
-
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            absl::string_view fingerprint) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
-    return absl::InvalidArgumentError("page_token: not a token this server issued");
-  }
-  std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 1));
-  if (parts.first != fingerprint) {
-    return absl::InvalidArgumentError(
-        "page_token: belongs to a different query; repeat the same kind and parent");
-  }
-  return parts.second;
-}
-
-int PageSize(int requested, int default_size, int max_size, absl::string_view field) {
-  if (requested <= 0) return default_size;
-  return std::min(requested, max_size);
-}
 
 google::protobuf::Timestamp Now() {
   google::protobuf::Timestamp ts;
@@ -83,33 +43,9 @@ google::protobuf::Timestamp Now() {
 
 absl::Status CheckEtag(absl::string_view given, const Record& stored) {
   if (given.empty() || given == stored.etag()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("etag: \"", given, "\" is stale, the record ",
-                                         model::RecordId(stored), " is now at \"", stored.etag(),
-                                         "\"; read it again and retry"));
-}
-
-// A record's own updated_at (YYYY-MM-DD), as a time, when it has one.
-absl::optional<absl::Time> UpdatedAt(const Record& record) {
-  const std::string* text = nullptr;
-  switch (record.kind_case()) {
-    case Record::kUnit:
-      text = &record.unit().updated_at();
-      break;
-    case Record::kTilbud:
-      text = &record.tilbud().updated_at();
-      break;
-    case Record::kPartner:
-      text = &record.partner().updated_at();
-      break;
-    case Record::kPraktik:
-      text = &record.praktik().updated_at();
-      break;
-    default:
-      return absl::nullopt;
-  }
-  absl::CivilDay day;
-  if (text->empty() || !absl::ParseCivilTime(*text, &day)) return absl::nullopt;
-  return absl::FromCivil(day, absl::UTCTimeZone());
+  return absl::AbortedError(absl::StrCat(
+      "etag: \"", common::Echo(given), "\" is stale, the record ", model::RecordId(stored),
+      " is now at \"", stored.etag(), "\"; read it again and retry"));
 }
 
 // The top-level fields of `after` that differ from `before` (all set fields
@@ -151,7 +87,11 @@ absl::StatusOr<std::unique_ptr<Directory>> Directory::Open(storage::Storage& sto
 }
 
 Directory::Directory(storage::Storage& storage, uint64_t last_sequence)
-    : storage_(storage), next_sequence_(last_sequence + 1), durable_sequence_(last_sequence) {}
+    : storage_(storage),
+      audit_log_(storage),
+      pages_(storage),
+      next_sequence_(last_sequence + 1),
+      durable_sequence_(last_sequence) {}
 
 void Directory::AddListener(ChangeListener* listener) {
   absl::MutexLock lock(&deliver_mu_);
@@ -171,7 +111,7 @@ absl::StatusOr<std::vector<Record>> Directory::LoadAllRecords(int threads) const
   std::vector<absl::Status> statuses(std::max(threads, 1));
   auto parse = [&](int worker) {
     for (size_t i = worker; i < raw.size(); i += statuses.size()) {
-      absl::StatusOr<Record> record = ParseStored(raw[i].second, raw[i].first);
+      absl::StatusOr<Record> record = ParseStoredRecord(raw[i].second, raw[i].first);
       if (!record.ok()) {
         statuses[worker] = record.status();
         return;
@@ -188,11 +128,7 @@ absl::StatusOr<std::vector<Record>> Directory::LoadAllRecords(int threads) const
 }
 
 absl::StatusOr<std::optional<Record>> Directory::LoadCommitted(absl::string_view id) const {
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                          storage_.Get(ColumnFamily::kRecords, id));
-  if (!bytes) return std::optional<Record>();
-  SOFDIR_ASSIGN_OR_RETURN(Record record, ParseStored(*bytes, id));
-  return std::optional<Record>(std::move(record));
+  return LoadStoredRecord(storage_, id);
 }
 
 absl::StatusOr<std::optional<Record>> Directory::Transaction::Load(absl::string_view id) const {
@@ -269,89 +205,7 @@ absl::StatusOr<Record> Directory::Get(absl::string_view id) const {
 
 absl::StatusOr<sof::directory::v1::ListRecordsResponse> Directory::List(
     const sof::directory::v1::ListRecordsRequest& request, const common::StopCheck& stop) const {
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 50)");
-  }
-  const int page_size =
-      PageSize(request.page_size(), kDefaultListPageSize, kMaxListPageSize, "page_size");
-  std::string kind_prefix;
-  if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED) {
-    absl::string_view name = model::KindName(request.kind());
-    if (name.empty()) {
-      return absl::InvalidArgumentError(
-          "kind: unknown; valid: unit, tilbud, partner, praktik, person");
-    }
-    kind_prefix = absl::StrCat(name, "-");
-  }
-  if (!request.parent().empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("parent", request.parent()));
-  const std::string fingerprint = absl::StrCat("list/", request.kind(), "/", request.parent());
-  std::string after;
-  if (!request.page_token().empty()) {
-    SOFDIR_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token(), fingerprint));
-  }
-
-  sof::directory::v1::ListRecordsResponse response;
-  std::string last_id;
-  bool more = false;
-  absl::Status inner;
-  common::ScanStop scan(stop, [&](int64_t) {
-    return absl::StrCat("ListRecords stopped after ", response.records_size(),
-                        " records, before the page was complete, and returned none; "
-                        "retry with a smaller page_size or a longer deadline");
-  });
-  if (request.parent().empty()) {
-    std::string start = after.empty() ? kind_prefix : absl::StrCat(after, std::string(1, '\0'));
-    SOFDIR_RETURN_IF_ERROR(storage_.Scan(ColumnFamily::kRecords, kind_prefix, start,
-                                         [&](absl::string_view key, absl::string_view value) {
-                                           if (!scan.GoOn()) return false;
-                                           if (response.records_size() == page_size) {
-                                             more = true;
-                                             return false;
-                                           }
-                                           absl::StatusOr<Record> record = ParseStored(value, key);
-                                           if (!record.ok()) {
-                                             inner = record.status();
-                                             return false;
-                                           }
-                                           *response.add_records() = *std::move(record);
-                                           last_id = std::string(key);
-                                           return true;
-                                         }));
-  } else {
-    std::string prefix = storage::RefPrefix(request.parent());
-    std::string start = after.empty() ? prefix
-                                      : absl::StrCat(storage::RefKey(request.parent(), after),
-                                                     std::string(1, '\0'));
-    std::string previous_source;
-    SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-        ColumnFamily::kRefs, prefix, start, [&](absl::string_view key, absl::string_view field) {
-          if (!scan.GoOn()) return false;
-          absl::string_view source = storage::RefSource(key);
-          if (!IsParentField(field) || !absl::StartsWith(source, kind_prefix) ||
-              source == previous_source) {
-            return true;
-          }
-          if (response.records_size() == page_size) {
-            more = true;
-            return false;
-          }
-          previous_source = std::string(source);
-          absl::StatusOr<std::optional<Record>> record = LoadCommitted(source);
-          if (!record.ok()) {
-            inner = record.status();
-            return false;
-          }
-          if (*record) {
-            *response.add_records() = **std::move(record);
-            last_id = std::string(source);
-          }
-          return true;
-        }));
-  }
-  SOFDIR_RETURN_IF_ERROR(scan.status());
-  SOFDIR_RETURN_IF_ERROR(inner);
-  if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_id));
-  return response;
+  return pages_.List(request, stop);
 }
 
 absl::Status Directory::CheckReferences(const Record& record,
@@ -360,24 +214,31 @@ absl::Status Directory::CheckReferences(const Record& record,
   for (const model::Reference& ref : model::References(record)) {
     std::string field = absl::StrCat(kind_name, ".", ref.field);
     if (model::KindFromId(ref.target) != ref.target_kind) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": \"", ref.target, "\" is not a ",
+      return absl::InvalidArgumentError(absl::StrCat(field, ": \"", common::Echo(ref.target),
+                                                     "\" is not a ",
                                                      model::KindName(ref.target_kind), " id"));
     }
     SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> target, transaction.Load(ref.target));
     if (!target) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": ", ref.target, " does not exist; valid: the id of an existing ",
-                       model::KindName(ref.target_kind)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": ", common::Echo(ref.target), " does not exist; valid: the id of an existing ",
+          model::KindName(ref.target_kind)));
     }
   }
-  // A unit must not end up below itself.
+  // A unit must not end up below itself, however deep the chain: walk up
+  // to the root. The visited set ends the walk should the stored data hold
+  // a cycle already (which --verify reports); the new parent is then left to
+  // that check rather than looping here.
   if (record.has_unit() && record.unit().has_parent_id()) {
+    const std::string& id = record.unit().id();
+    absl::flat_hash_set<std::string> visited;
     std::string current = record.unit().parent_id();
-    for (int depth = 0; depth < kMaxUnitDepth && !current.empty(); ++depth) {
-      if (current == record.unit().id()) {
+    while (!current.empty() && visited.insert(current).second) {
+      if (current == id) {
         return absl::InvalidArgumentError(
-            absl::StrCat("unit.parent_id: ", record.unit().parent_id(), " is below ",
-                         record.unit().id(), "; a unit cannot be moved below itself"));
+            absl::StrCat("unit.parent_id: ", common::Echo(record.unit().parent_id()), " is below ",
+                         common::Echo(id), " (", visited.size() - 1,
+                         " level(s) down); a unit cannot be moved below itself"));
       }
       SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> parent, transaction.Load(current));
       if (!parent || !parent->has_unit() || !parent->unit().has_parent_id()) break;
@@ -399,7 +260,7 @@ void Directory::StageUpsert(Transaction& transaction, Record record,
   *record.mutable_verified_time() = Now();
   record.set_verified_by(transaction.actor_.principal);
   if (transaction.actor_.method.empty() || transaction.actor_.method == "ImportRecords") {
-    absl::optional<absl::Time> day = UpdatedAt(record);
+    std::optional<absl::Time> day = UpdatedAt(record);
     if (day) {
       record.mutable_verified_time()->set_seconds(absl::ToUnixSeconds(*day));
       record.mutable_verified_time()->set_nanos(0);
@@ -506,10 +367,13 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(record));
   const std::string& id = model::RecordId(record);
 
+  const uint64_t fingerprint = RequestFingerprint(record);
+
   absl::ReleasableMutexLock lock(&write_mu_);
+  Transaction transaction = Begin(actor);
   if (!request_id.empty()) {
     SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
-                            storage_.Get(ColumnFamily::kMeta, storage::RequestKey(request_id)));
+                            FindEarlierRequest(transaction, actor, request_id, fingerprint));
     if (earlier) {
       SOFDIR_ASSIGN_OR_RETURN(Record replayed, Get(*earlier));
       const Ticket ticket = LatestTicket();
@@ -520,13 +384,10 @@ absl::StatusOr<Record> Directory::Create(const Record& input, absl::string_view 
   }
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> existing, LoadCommitted(id));
   if (existing) return absl::AlreadyExistsError(absl::StrCat(id, " already exists"));
-  Transaction transaction = Begin(actor);
   SOFDIR_RETURN_IF_ERROR(CheckReferences(record, transaction));
   SOFDIR_RETURN_IF_ERROR(Guard(transaction, nullptr, &record));
   StageUpsert(transaction, record, std::nullopt);
-  if (!request_id.empty()) {
-    transaction.Put(ColumnFamily::kMeta, storage::RequestKey(request_id), id);
-  }
+  if (!request_id.empty()) StageRequest(transaction, actor, request_id, fingerprint, id);
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
@@ -539,33 +400,19 @@ absl::StatusOr<Record> Directory::Update(const Record& input,
   const google::protobuf::Message* source = model::KindMessage(input);
   if (source == nullptr) {
     return absl::InvalidArgumentError(
-        "record: no kind set; valid: unit, tilbud, partner, praktik or person");
+        absl::StrCat("record: no kind set; valid: ", model::ValidKindsText()));
   }
   const std::string& id = model::RecordId(input);
   SOFDIR_RETURN_IF_ERROR(
       ValidateId(absl::StrCat(model::KindName(model::KindOf(input)), ".id"), id));
-  for (const std::string& path : mask.paths()) {
-    if (!FieldMaskUtil::GetFieldDescriptors(source->GetDescriptor(), path, nullptr)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: \"", path, "\" is not a field of ", source->GetDescriptor()->name()));
-    }
-    if (path == "id") return absl::InvalidArgumentError("update_mask: id cannot be changed");
-  }
+  SOFDIR_RETURN_IF_ERROR(ValidateUpdateMask(*source->GetDescriptor(), mask));
 
   absl::ReleasableMutexLock lock(&write_mu_);
   SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
   if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
   SOFDIR_RETURN_IF_ERROR(CheckEtag(input.etag(), *current));
 
-  Record updated = model::WithoutMetadata(*current);
-  if (mask.paths().empty()) {
-    updated = model::WithoutMetadata(input);
-  } else {
-    FieldMaskUtil::MergeOptions options;
-    options.set_replace_message_fields(true);
-    options.set_replace_repeated_fields(true);
-    FieldMaskUtil::MergeMessageTo(*source, mask, options, model::MutableKindMessage(updated));
-  }
+  SOFDIR_ASSIGN_OR_RETURN(Record updated, ApplyUpdateMask(*current, input, mask));
   SOFDIR_RETURN_IF_ERROR(ValidateRecord(updated));
   if (google::protobuf::util::MessageDifferencer::Equals(updated,
                                                          model::WithoutMetadata(*current))) {
@@ -692,274 +539,46 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
 
 absl::StatusOr<sof::directory::v1::ExportRecordsResponse> Directory::Export(
     const sof::directory::v1::ExportRecordsRequest& request, const common::StopCheck& stop) const {
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
-  }
-  const int page_size =
-      PageSize(request.page_size(), kDefaultExportPageSize, kMaxExportPageSize, "page_size");
-  const std::string fingerprint = absl::StrCat("export/", request.kind());
-  std::string start;
-  if (!request.page_token().empty()) {
-    SOFDIR_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fingerprint));
-    std::optional<uint64_t> sequence = storage::DecodeSequence(after);
-    if (!sequence) return absl::InvalidArgumentError("page_token: not a token this server issued");
-    start = storage::EncodeSequence(*sequence + 1);
-  }
-  sof::directory::v1::ExportRecordsResponse response;
-  std::string last_key;
-  bool more = false;
-  absl::Status inner;
-  common::ScanStop scan(stop, [&](int64_t) {
-    return absl::StrCat("ExportRecords stopped after ", response.records_size(),
-                        " records, before the page was complete, and returned none; "
-                        "retry with a smaller page_size or a longer deadline");
-  });
-  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-      ColumnFamily::kOrder, "", start, [&](absl::string_view key, absl::string_view id) {
-        if (!scan.GoOn()) return false;
-        if (request.kind() != RecordKind::RECORD_KIND_UNSPECIFIED &&
-            model::KindFromId(id) != request.kind()) {
-          return true;
-        }
-        if (response.records_size() == page_size) {
-          more = true;
-          return false;
-        }
-        absl::StatusOr<std::optional<Record>> record = LoadCommitted(id);
-        if (!record.ok()) {
-          inner = record.status();
-          return false;
-        }
-        if (*record) *response.add_records() = **std::move(record);
-        last_key = std::string(key);
-        return true;
-      }));
-  SOFDIR_RETURN_IF_ERROR(scan.status());
-  SOFDIR_RETURN_IF_ERROR(inner);
-  if (more) response.set_next_page_token(EncodePageToken(fingerprint, last_key));
-  return response;
+  return pages_.Export(request, stop);
 }
 
 absl::StatusOr<Record> Directory::Verify(absl::string_view id, const Actor& actor) {
-  SOFDIR_RETURN_IF_ERROR(ValidateId("id", id));
-  absl::ReleasableMutexLock lock(&write_mu_);
-  SOFDIR_ASSIGN_OR_RETURN(std::optional<Record> current, LoadCommitted(id));
-  if (!current) return absl::NotFoundError(absl::StrCat(id, " does not exist"));
-  Transaction transaction = Begin(actor);
-  Record record = *current;
-  const uint64_t sequence = transaction.NextSequence();
-  record.clear_etag();
-  record.set_update_sequence(sequence);
-  *record.mutable_verified_time() = Now();
-  record.set_verified_by(actor.principal);
-  transaction.Put(ColumnFamily::kRecords, id, record.SerializeAsString());
-  record.set_etag(absl::StrCat(sequence));
-  Change change;
-  change.set_id(std::string(id));
-  change.set_kind(model::KindOf(record));
-  change.set_type(ChangeType::CHANGE_UPDATED);
-  change.add_changed_fields("verified_time");
-  *change.mutable_record() = record;
-  transaction.overlay_[std::string(id)] = record;
-  transaction.AddChange(std::move(change));
-  SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
-  lock.Release();
-  SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
-  return record;
+  return VerifyRecord(*this, id, actor);
 }
 
 absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> Directory::ListStale(
     absl::Time cutoff, absl::string_view unit, int page_size, const common::StopCheck& stop) const {
-  if (page_size < 0) return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
-  const size_t limit = static_cast<size_t>(PageSize(page_size, 100, 1000, "page_size"));
-  if (!unit.empty()) SOFDIR_RETURN_IF_ERROR(ValidateId("unit", unit));
-  SOFDIR_ASSIGN_OR_RETURN(std::vector<Record> all, LoadAllRecords());
-  if (absl::Status stopped = stop.Check(); !stopped.ok()) {
-    return common::StoppedWith(
-        stopped, absl::StrCat("ListStaleRecords stopped after reading all ", all.size(),
-                              " records, before filtering them; retry with a longer deadline"));
-  }
-  // Units in the subtree of `unit` (all records when empty).
-  absl::flat_hash_map<std::string, std::string> parent;
-  for (const Record& r : all) {
-    if (r.has_unit() && r.unit().has_parent_id()) parent[r.unit().id()] = r.unit().parent_id();
-  }
-  auto below = [&](const std::string& unit_id) {
-    std::string current = unit_id;
-    for (int depth = 0; depth < kMaxUnitDepth; ++depth) {
-      if (current == unit) return true;
-      auto it = parent.find(current);
-      if (it == parent.end()) return false;
-      current = it->second;
-    }
-    return false;
-  };
-  const int64_t cutoff_seconds = absl::ToUnixSeconds(cutoff);
-  std::vector<Record> stale;
-  for (Record& r : all) {
-    if (r.verified_time().seconds() >= cutoff_seconds) continue;
-    if (!unit.empty()) {
-      bool mine = false;
-      if (r.has_unit()) mine = below(r.unit().id());
-      for (const model::Reference& ref : model::References(r)) {
-        if (ref.is_parent && below(std::string(ref.target))) mine = true;
-      }
-      if (!mine) continue;
-    }
-    stale.push_back(std::move(r));
-  }
-  std::stable_sort(stale.begin(), stale.end(), [](const Record& a, const Record& b) {
-    return a.verified_time().seconds() < b.verified_time().seconds();
-  });
-  sof::directory::v1::ListStaleRecordsResponse response;
-  response.set_total_size(static_cast<int64_t>(stale.size()));
-  for (size_t i = 0; i < stale.size() && i < limit; ++i) {
-    *response.add_records() = std::move(stale[i]);
-  }
-  return response;
+  return ListStaleRecords(*this, cutoff, unit, page_size, stop);
 }
 
 absl::Status Directory::LogPersonRead(absl::string_view person_id, absl::string_view principal,
                                       absl::string_view method) {
-  storage::WriteBatch batch = storage_.NewWriteBatch();
-  batch.Put(ColumnFamily::kReads,
-            storage::ReadLogKey(person_id, absl::ToUnixMicros(absl::Now()), principal), method);
-  return storage_.Write(batch).status();
+  return audit_log_.LogReads({std::string(person_id)}, principal, method);
 }
 
 absl::Status Directory::LogPersonReads(const google::protobuf::RepeatedPtrField<Record>& records,
                                        absl::string_view principal, absl::string_view method) {
-  std::vector<std::string> person_ids;
-  for (const Record& record : records) {
-    if (record.has_person()) person_ids.push_back(record.person().id());
-  }
-  return LogPersonReads(person_ids, principal, method);
+  return audit_log_.LogReads(AuditLog::PersonsIn(records), principal, method);
 }
 
-absl::Status Directory::LogPersonReads(const std::vector<std::string>& person_ids,
+absl::Status Directory::LogPersonReads(const std::vector<std::string>& ids,
                                        absl::string_view principal, absl::string_view method) {
-  if (person_ids.empty()) return absl::OkStatus();
-  storage::WriteBatch batch = storage_.NewWriteBatch();
-  const int64_t now = absl::ToUnixMicros(absl::Now());
-  for (const std::string& id : person_ids) {
-    batch.Put(ColumnFamily::kReads, storage::ReadLogKey(id, now, principal), method);
-  }
-  return storage_.Write(batch).status();
+  return audit_log_.LogReads(ids, principal, method);
 }
 
 std::vector<std::string> Directory::PersonsIn(
     const google::protobuf::RepeatedPtrField<Change>& changes) {
-  std::vector<std::string> ids;
-  for (const Change& change : changes) {
-    if (change.has_record() && change.record().has_person()) {
-      ids.push_back(change.record().person().id());
-    }
-  }
-  return ids;
+  return AuditLog::PersonsIn(changes);
 }
 
 absl::StatusOr<sof::directory::v1::ListAuditResponse> Directory::ListAudit(
     const sof::directory::v1::ListAuditRequest& request, const common::StopCheck& stop) const {
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
-  }
-  const size_t limit = static_cast<size_t>(PageSize(request.page_size(), 100, 1000, "page_size"));
-  const int64_t since_micros =
-      request.has_since() ? request.since().seconds() * 1000000 + request.since().nanos() / 1000
-                          : 0;
-  auto micros = [](const google::protobuf::Timestamp& t) {
-    return t.seconds() * 1000000 + t.nanos() / 1000;
-  };
-  std::vector<sof::directory::v1::AuditEntry> entries;
-  absl::Status inner;
-  common::ScanStop scan(stop, [](int64_t visited) {
-    return absl::StrCat("ListAudit stopped after scanning ", visited,
-                        " change-log and read-log entries, and returned none; retry with "
-                        "a longer deadline");
-  });
-  SOFDIR_RETURN_IF_ERROR(
-      storage_.ScanAll(ColumnFamily::kChanges, [&](absl::string_view key, absl::string_view value) {
-        if (!scan.GoOn()) return false;
-        Change change;
-        if (!change.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          inner = absl::DataLossError("a change-log entry cannot be parsed");
-          return false;
-        }
-        if (!request.resource().empty() && change.id() != request.resource()) return true;
-        if (!request.principal().empty() && change.principal() != request.principal()) return true;
-        if (micros(change.change_time()) < since_micros) return true;
-        sof::directory::v1::AuditEntry& entry = entries.emplace_back();
-        *entry.mutable_time() = change.change_time();
-        entry.set_principal(change.principal());
-        entry.set_method(change.method());
-        entry.set_resource(change.id());
-        *entry.mutable_changed_fields() = change.changed_fields();
-        entry.set_sequence(change.sequence());
-        return true;
-      }));
-  SOFDIR_RETURN_IF_ERROR(scan.status());
-  SOFDIR_RETURN_IF_ERROR(inner);
-  const std::string prefix =
-      request.resource().empty() ? std::string() : storage::ReadLogPrefix(request.resource());
-  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-      ColumnFamily::kReads, prefix, "", [&](absl::string_view key, absl::string_view method) {
-        if (!scan.GoOn()) return false;
-        std::optional<storage::ReadLogEntry> read = storage::DecodeReadLogKey(key);
-        if (!read) return true;
-        if (!request.principal().empty() && read->principal != request.principal()) return true;
-        if (read->micros < since_micros) return true;
-        sof::directory::v1::AuditEntry& entry = entries.emplace_back();
-        entry.mutable_time()->set_seconds(read->micros / 1000000);
-        entry.mutable_time()->set_nanos(static_cast<int32_t>(read->micros % 1000000) * 1000);
-        entry.set_principal(read->principal);
-        entry.set_method(std::string(method));
-        entry.set_resource(read->person_id);
-        return true;
-      }));
-  SOFDIR_RETURN_IF_ERROR(scan.status());
-  SOFDIR_RETURN_IF_ERROR(inner);
-  std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-    return micros(a.time()) > micros(b.time());
-  });
-  sof::directory::v1::ListAuditResponse response;
-  for (size_t i = 0; i < entries.size() && i < limit; ++i) {
-    *response.add_entries() = std::move(entries[i]);
-  }
-  return response;
+  return audit_log_.List(request, stop);
 }
 
 absl::StatusOr<sof::directory::v1::ListChangesResponse> Directory::ListChanges(
     const sof::directory::v1::ListChangesRequest& request, const common::StopCheck& stop) const {
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 100)");
-  }
-  const int page_size = PageSize(request.page_size(), 100, 1000, "page_size");
-  sof::directory::v1::ListChangesResponse response;
-  const uint64_t durable = LastSequence();
-  response.set_last_sequence(durable);
-  if (request.since_sequence() >= durable) return response;
-  absl::Status inner;
-  common::ScanStop scan(stop, [&](int64_t) {
-    return absl::StrCat("ListChanges stopped after ", response.changes_size(),
-                        " changes, before the page was complete, and returned none; "
-                        "retry with a smaller page_size or a longer deadline");
-  });
-  SOFDIR_RETURN_IF_ERROR(storage_.Scan(
-      ColumnFamily::kChanges, "", storage::EncodeSequence(request.since_sequence() + 1),
-      [&](absl::string_view key, absl::string_view value) {
-        if (response.changes_size() == page_size) return false;
-        if (!scan.GoOn()) return false;
-        if (storage::DecodeSequence(key).value_or(0) > durable) return false;
-        Change* change = response.add_changes();
-        if (!change->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          inner = absl::DataLossError("a change-log entry cannot be parsed");
-          return false;
-        }
-        return true;
-      }));
-  SOFDIR_RETURN_IF_ERROR(scan.status());
-  SOFDIR_RETURN_IF_ERROR(inner);
-  return response;
+  return pages_.ListChanges(request, LastSequence(), stop);
 }
 
 }  // namespace sofdir::domain

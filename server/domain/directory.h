@@ -56,16 +56,14 @@
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "server/common/stop_check.h"
+#include "server/domain/audit_log.h"
 #include "server/domain/change_listener.h"
+#include "server/domain/record_pages.h"
 #include "server/storage/storage.h"
 #include "sof/directory/v1/directory_service.pb.h"
 
 namespace sofdir::domain {
 
-inline constexpr int kDefaultListPageSize = 50;
-inline constexpr int kMaxListPageSize = 1000;
-inline constexpr int kDefaultExportPageSize = 1000;
-inline constexpr int kMaxExportPageSize = 5000;
 inline constexpr int kMaxImportBatch = 5000;
 
 // Who makes a write and through which method: recorded with every change
@@ -163,7 +161,7 @@ class Directory {
   // The record with `id` and its etag. NOT_FOUND when absent.
   [[nodiscard]] absl::StatusOr<Record> Get(absl::string_view id) const;
 
-  // A page of records in id order; see ListRecordsRequest.
+  // A page of records in id order (RecordPages of record_pages.h).
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListRecordsResponse> List(
       const sof::directory::v1::ListRecordsRequest& request,
       const common::StopCheck& stop = common::StopCheck()) const;
@@ -198,18 +196,15 @@ class Directory {
       const std::vector<Record>& records, const Actor& actor = {},
       const common::StopCheck& stop = common::StopCheck());
 
-  // Marks the record as confirmed now by the actor, without changing its
-  // content (a change-log entry with changed_fields ["verified_time"]).
+  // VerifyRecord and ListStaleRecords of freshness.h.
   [[nodiscard]] absl::StatusOr<Record> Verify(absl::string_view id, const Actor& actor = {});
-
-  // Records whose verified_time is before `cutoff`, oldest first; with a
-  // unit, only records of that unit and the units below it.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListStaleRecordsResponse> ListStale(
       absl::Time cutoff, absl::string_view unit, int page_size,
       const common::StopCheck& stop = common::StopCheck()) const;
 
-  // Notes that `principal` read person `person_id` via `method` (the read
-  // log). Not synced: the last reads before a crash may be lost.
+  // The read log and audit view (AuditLog of audit_log.h): notes that
+  // `principal` read person `person_id` via `method`. Returns once the entry
+  // is durable (group commit with the writes); on error, hand nothing out.
   [[nodiscard]] absl::Status LogPersonRead(absl::string_view person_id, absl::string_view principal,
                                            absl::string_view method);
 
@@ -218,9 +213,9 @@ class Directory {
       const google::protobuf::RepeatedPtrField<Record>& records, absl::string_view principal,
       absl::string_view method);
 
-  // LogPersonRead for each of `person_ids` (ids of person records), in one
-  // write; nothing for an empty list.
-  [[nodiscard]] absl::Status LogPersonReads(const std::vector<std::string>& person_ids,
+  // LogPersonRead for each of `ids` (person or booking ids), in one write;
+  // nothing for an empty list.
+  [[nodiscard]] absl::Status LogPersonReads(const std::vector<std::string>& ids,
                                             absl::string_view principal, absl::string_view method);
 
   // The ids of the person records whose state `changes` carry (deletes and
@@ -292,6 +287,8 @@ class Directory {
   void Deliver(uint64_t sequence) ABSL_LOCKS_EXCLUDED(deliver_mu_, queue_mu_);
 
   storage::Storage& storage_;
+  AuditLog audit_log_;
+  RecordPages pages_;
   absl::Mutex write_mu_;
   uint64_t next_sequence_ ABSL_GUARDED_BY(write_mu_);
   std::vector<WriteGuard*> guards_ ABSL_GUARDED_BY(write_mu_);

@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/domain/page_token.h"
 #include "server/model/record_util.h"
 
 namespace sofdir::domain {
@@ -30,14 +30,16 @@ std::string QueryFingerprint(v1::SearchEntriesRequest request) {
   return absl::StrCat(std::hash<std::string>()(request.SerializeAsString()));
 }
 
+constexpr int kMaxSearchOffset = 1 << 30;
+
 absl::StatusOr<int> DecodeOffset(const v1::SearchEntriesRequest& request) {
   if (request.page_token().empty()) return 0;
-  std::string raw;
+  SOFDIR_ASSIGN_OR_RETURN(std::string offset_text,
+                          DecodePageToken(request.page_token(), QueryFingerprint(request)));
   int offset = 0;
-  std::string expected = absl::StrCat(QueryFingerprint(request), ":");
-  if (!absl::WebSafeBase64Unescape(request.page_token(), &raw) ||
-      raw.compare(0, expected.size(), expected) != 0 ||
-      !absl::SimpleAtoi(raw.substr(expected.size()), &offset) || offset < 0) {
+  // Offsets come from this server's pages of at most a few million hits;
+  // a bound keeps offset + page size far from overflowing an int.
+  if (!absl::SimpleAtoi(offset_text, &offset) || offset < 0 || offset > kMaxSearchOffset) {
     return absl::InvalidArgumentError(
         "page_token: not from a previous response to this same query");
   }
@@ -166,8 +168,7 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
   for (std::string& word : result.unmatched_words) response.add_unmatched_words(std::move(word));
   const size_t next = static_cast<size_t>(query.offset) + result.hits.size();
   if (!result.hits.empty() && next < result.total) {
-    response.set_next_page_token(
-        absl::WebSafeBase64Escape(absl::StrCat(QueryFingerprint(request), ":", next)));
+    response.set_next_page_token(EncodePageToken(QueryFingerprint(request), absl::StrCat(next)));
   }
   return response;
 }

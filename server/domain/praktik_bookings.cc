@@ -8,8 +8,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/idempotency.h"
+#include "server/domain/page_token.h"
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
 #include "server/storage/key_codec.h"
@@ -64,10 +67,12 @@ absl::StatusOr<SlotState> ReadSlot(const ScanFn& scan, absl::string_view offer_i
 
 absl::StatusOr<v1::Booking> ParseBooking(const std::optional<std::string>& bytes,
                                          absl::string_view id) {
-  if (!bytes) return absl::NotFoundError(absl::StrCat("booking ", id, " does not exist"));
+  if (!bytes)
+    return absl::NotFoundError(absl::StrCat("booking ", common::Echo(id), " does not exist"));
   v1::Booking booking;
   if (!booking.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("stored booking ", id, " cannot be parsed"));
+    return absl::DataLossError(
+        absl::StrCat("stored booking ", common::Echo(id), " cannot be parsed"));
   }
   return booking;
 }
@@ -153,7 +158,8 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         absl::StrCat("offer_id: \"", request.offer_id(), "\" is not a praktik id"));
   }
   if (!IsValidDate(request.slot_start())) {
-    return absl::InvalidArgumentError(absl::StrCat("slot_start: \"", request.slot_start(),
+    return absl::InvalidArgumentError(absl::StrCat("slot_start: \"",
+                                                   common::Echo(request.slot_start()),
                                                    "\" is not a date; valid: YYYY-MM-DD"));
   }
   const std::string name(absl::StripAsciiWhitespace(request.name()));
@@ -178,6 +184,9 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
   SOFDIR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   const std::string email = absl::AsciiStrToLower(request.email());
   const absl::CivilDay today = options_.today();
+  v1::BookPraktikRequest content = request;
+  content.clear_request_id();
+  const uint64_t fingerprint = RequestFingerprint(content);
 
   v1::Booking result;
   bool replayed = false;
@@ -185,9 +194,8 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
       [&](Directory::Transaction& tx) -> absl::Status {
         auto scan = [&tx](auto&&... args) { return tx.Scan(args...); };
         if (!request.request_id().empty()) {
-          SOFDIR_ASSIGN_OR_RETURN(
-              std::optional<std::string> earlier,
-              tx.Get(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id())));
+          SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                                  FindEarlierRequest(tx, actor, request.request_id(), fingerprint));
           if (earlier) {
             SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                                     tx.Get(ColumnFamily::kBookings, *earlier));
@@ -234,7 +242,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
           SOFDIR_ASSIGN_OR_RETURN(v1::Booking other, ParseBooking(bytes, id));
           if (other.status() != v1::CANCELLED && other.offer_id() == request.offer_id() &&
               other.slot_start() == slot->start()) {
-            return absl::AlreadyExistsError(absl::StrCat("email: ", request.email(),
+            return absl::AlreadyExistsError(absl::StrCat("email: ", common::Echo(request.email()),
                                                          " already holds ", id, " for the ",
                                                          slot->start(), " slot"));
           }
@@ -266,8 +274,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         tx.Put(ColumnFamily::kBookingIndex, storage::EmailBookingKey(email, result.booking_id()),
                "");
         if (!request.request_id().empty()) {
-          tx.Put(ColumnFamily::kMeta, storage::BookingRequestKey(request.request_id()),
-                 result.booking_id());
+          StageRequest(tx, actor, request.request_id(), fingerprint, result.booking_id());
         }
         v1::Booking stored = result;
         stored.clear_waitlist_position();
@@ -293,7 +300,7 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
         if (result.status() == v1::CANCELLED) return absl::OkStatus();
         if (absl::FormatCivilTime(today) >= result.slot_start()) {
           return absl::FailedPreconditionError(
-              absl::StrCat(booking_id, ": the ", result.slot_start(),
+              absl::StrCat(common::Echo(booking_id), ": the ", result.slot_start(),
                            " slot has started; bookings can be cancelled until a slot starts"));
         }
         SOFDIR_ASSIGN_OR_RETURN(SlotState state,
@@ -389,7 +396,7 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
   if (request.page_size() < 0 || request.page_size() > 500) {
     return absl::InvalidArgumentError("page_size: must be 0..500 (0 means 50)");
   }
-  const int limit = request.page_size() == 0 ? 50 : request.page_size();
+  PageBudget page(request.page_size() == 0 ? 50 : request.page_size());
   // Open slots only: those that start after today.
   std::string from = absl::FormatCivilTime(options_.today() + 1);
   if (request.from_date() > from) from = request.from_date();
@@ -420,7 +427,7 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
   v1::ListPraktikOffersResponse response;
   auto scan = [this](auto&&... args) { return storage_.Scan(args...); };
   for (v1::Record& record : offers) {
-    if (response.offers_size() >= limit) break;
+    if (!page.Fits(0)) break;
     const v1::Praktik& offer = record.praktik();
     v1::PraktikOfferView view;
     for (const v1::PraktikSlot& slot : offer.slots()) {
@@ -443,6 +450,8 @@ absl::StatusOr<v1::ListPraktikOffersResponse> PraktikBookings::ListOffers(
     absl::StatusOr<v1::Record> host = directory_.Get(offer.host_unit_id());
     if (host.ok()) view.set_host_unit_name(host->unit().name());
     *view.mutable_offer() = offer;
+    if (!page.Fits(view.ByteSizeLong())) break;
+    page.Add(view.ByteSizeLong());
     *response.add_offers() = std::move(view);
   }
   return response;

@@ -55,6 +55,8 @@ class PraktikBookings : public Directory::WriteGuard {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Get(absl::string_view booking_id) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBookingsResponse> List(
       const sof::directory::v1::ListBookingsRequest& request) const;
+  // At most page_size offers, fewer when they would exceed kMaxPageBytes
+  // (page_token.h).
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListPraktikOffersResponse> ListOffers(
       const sof::directory::v1::ListPraktikOffersRequest& request) const;
   [[nodiscard]] absl::StatusOr<sof::directory::v1::BookingCalendar> Calendar(

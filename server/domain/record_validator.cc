@@ -333,7 +333,8 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
   if (!ok) {
     return Invalid(field, absl::StrCat("\"", id.substr(0, 80),
                                        "\" is not an id; valid: <kind>-<1-64 of A-Z a-z 0-9 _ ->, "
-                                       "kind one of unit, tilbud, partner, praktik, person"));
+                                       "kind one of ",
+                                       model::ValidKindsText()));
   }
   return absl::OkStatus();
 }
@@ -341,7 +342,7 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
 absl::Status ValidateRecord(const Record& record) {
   const Message* message = model::KindMessage(record);
   if (message == nullptr) {
-    return Invalid("record", "no kind set; valid: unit, tilbud, partner, praktik or person");
+    return Invalid("record", absl::StrCat("no kind set; valid: ", model::ValidKindsText()));
   }
   sof::directory::v1::RecordKind kind = model::KindOf(record);
   std::string kind_name(model::KindName(kind));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/common/echo.h"
 #include "server/model/record_util.h"
 
 namespace sofdir::model {
@@ -46,7 +47,7 @@ class TopLevelScanner {
         std::string value;
         if (!ReadString(&value)) {
           return absl::InvalidArgumentError(
-              "field kind: must be a string: unit, tilbud, partner, praktik or person");
+              absl::StrCat("field kind: must be a string; valid: ", ValidKindsText()));
         }
         found = KindMember{value, member_begin, pos_};
         SkipSpace();
@@ -66,7 +67,7 @@ class TopLevelScanner {
     }
     if (!found) {
       return absl::InvalidArgumentError(
-          "field kind: missing; valid: unit, tilbud, partner, praktik, person");
+          absl::StrCat("field kind: missing; valid: ", ValidKindsText()));
     }
     return *found;
   }
@@ -144,9 +145,9 @@ absl::StatusOr<Record> ParseRecordJson(absl::string_view json) {
   if (!kind_member.ok()) return kind_member.status();
   std::optional<sof::directory::v1::RecordKind> kind = KindFromName(kind_member->value);
   if (!kind) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("field kind: unknown kind \"", kind_member->value,
-                     "\"; valid: unit, tilbud, partner, praktik, person"));
+    return absl::InvalidArgumentError(absl::StrCat("field kind: unknown kind \"",
+                                                   common::Echo(kind_member->value),
+                                                   "\"; valid: ", ValidKindsText()));
   }
   std::string rest =
       absl::StrCat(json.substr(0, kind_member->begin), json.substr(kind_member->end));

@@ -1,6 +1,7 @@
 #include "server/model/record_util.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 
 namespace sofdir::model {
 namespace {
@@ -27,6 +28,18 @@ absl::string_view KindName(RecordKind kind) {
     default:
       return "";
   }
+}
+
+absl::string_view ValidKindsText() {
+  static const std::string* const kText = [] {
+    std::vector<absl::string_view> names;
+    for (int kind = RecordKind::RECORD_KIND_UNSPECIFIED + 1;
+         sof::directory::v1::RecordKind_IsValid(kind); ++kind) {
+      names.push_back(KindName(static_cast<RecordKind>(kind)));
+    }
+    return new std::string(absl::StrJoin(names, ", "));
+  }();
+  return *kText;
 }
 
 std::optional<RecordKind> KindFromName(absl::string_view name) {

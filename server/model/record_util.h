@@ -24,6 +24,10 @@ inline constexpr RecordKind kAllKinds[] = {RecordKind::UNIT, RecordKind::PERSON,
 // "unit", "tilbud", "partner", "praktik", "person"; "" for UNSPECIFIED.
 absl::string_view KindName(RecordKind kind);
 
+// The valid kind names for messages, in RecordKind order:
+// "unit, tilbud, partner, praktik, person".
+absl::string_view ValidKindsText();
+
 // The kind named `name` (as KindName returns it), or nullopt.
 std::optional<RecordKind> KindFromName(absl::string_view name);
 

@@ -68,6 +68,24 @@ namespace {
 constexpr absl::string_view kZero("\0", 1);
 }  // namespace
 
+std::string CallerRequestKey(absl::string_view principal, absl::string_view method,
+                             absl::string_view request_id) {
+  // Length-prefixed, so no principal or method can make two keys equal.
+  return absl::StrCat("caller-request/", EncodeSequence(principal.size()), principal,
+                      EncodeSequence(method.size()), method, request_id);
+}
+
+std::string EncodeCallerRequest(uint64_t fingerprint, absl::string_view result_id) {
+  return absl::StrCat(EncodeSequence(fingerprint), result_id);
+}
+
+std::optional<CallerRequest> DecodeCallerRequest(absl::string_view value) {
+  if (value.size() < 8) return std::nullopt;
+  std::optional<uint64_t> fingerprint = DecodeSequence(value.substr(0, 8));
+  if (!fingerprint) return std::nullopt;
+  return CallerRequest{*fingerprint, std::string(value.substr(8))};
+}
+
 std::string OfferBookingPrefix(absl::string_view offer_id) {
   return absl::StrCat("s", kZero, offer_id, kZero);
 }

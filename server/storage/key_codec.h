@@ -11,6 +11,12 @@
 //                                               by this version have it)
 //             "request/" request_id           -> id created by that request
 //             "booking-request/" request_id   -> booking id made by that request
+//               (both no longer written nor read: keys were global, so
+//               another caller's key returned that caller's result; old
+//               entries stay, unused, in the same format version)
+//             "caller-request/" be64(len) principal be64(len) method request_id
+//                                             -> be64(fingerprint) result id
+//               (an idempotency key, scoped to its caller and method)
 //   bookings  booking_id                      -> Booking (binary proto)
 //   reads     person_id \0 be64(unix micros) \0 principal -> method (read log)
 //   booking_index
@@ -83,6 +89,18 @@ struct ReadLogEntry {
   std::string principal;
 };
 std::optional<ReadLogEntry> DecodeReadLogKey(absl::string_view key);
+
+// The idempotency key `request_id` of `principal` calling `method`, and its
+// value: a fingerprint of the request's content and the id of its result.
+std::string CallerRequestKey(absl::string_view principal, absl::string_view method,
+                             absl::string_view request_id);
+std::string EncodeCallerRequest(uint64_t fingerprint, absl::string_view result_id);
+struct CallerRequest {
+  uint64_t fingerprint;
+  std::string result_id;
+};
+// nullopt when `value` is shorter than a fingerprint.
+std::optional<CallerRequest> DecodeCallerRequest(absl::string_view value);
 
 // Bookings by e-mail (lower-cased by the caller).
 std::string EmailBookingPrefix(absl::string_view email);

@@ -552,5 +552,51 @@ TEST_F(AuthTest, ReloadAddsTokensAndABrokenFileKeepsTheOldOnes) {
   EXPECT_TRUE(stub_->ListRecords(&still, v1::ListRecordsRequest(), &out).ok());
 }
 
+// Issue 11, point 5: a request_id belongs to its caller. Before, any caller
+// who sent another caller's key got that caller's record or booking.
+TEST_F(AuthTest, RequestIdOfAnotherCallerNeverReturnsItsResult) {
+  Start(false);
+  auto create = [&](const std::string& token, const std::string& id, v1::Record* out) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::CreateRecordRequest request;
+    *request.mutable_record() = testing::MakePerson(id, "unit-2");
+    request.set_request_id("shared-key");
+    return stub_->CreateRecord(&context, request, out);
+  };
+  v1::Record editors;
+  ASSERT_TRUE(create(kEditor, "person-e1", &editors).ok());
+  v1::Record admins;
+  grpc::Status status = create(kAdmin, "person-a1", &admins);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(admins.person().id(), "person-a1");
+  v1::Record again;
+  ASSERT_TRUE(create(kEditor, "person-e1", &again).ok());
+  EXPECT_EQ(again.etag(), editors.etag());
+  status = create(kEditor, "person-e2", &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("request_id"));
+
+  auto book = [&](const std::string& token, const std::string& email, v1::Booking* out) {
+    grpc::ClientContext context;
+    Prepare(context, token);
+    v1::BookPraktikRequest request;
+    request.set_offer_id("praktik-1");
+    request.set_slot_start("2027-03-16");
+    request.set_name("Kollega");
+    request.set_email(email);
+    request.set_note("privat note");
+    request.set_request_id("booking-key");
+    return stub_->BookPraktik(&context, request, out);
+  };
+  v1::Booking bookers;
+  ASSERT_TRUE(book(kBooker, "booker@kk.dk", &bookers).ok());
+  v1::Booking other;
+  status = book(kAdmin, "admin@kk.dk", &other);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_NE(other.booking_id(), bookers.booking_id());
+  EXPECT_EQ(other.email(), "admin@kk.dk");
+}
+
 }  // namespace
 }  // namespace sofdir::api

@@ -222,5 +222,32 @@ TEST_F(ServerAppTest, BadSearchInputIsInvalidArgumentNamingTheProblem) {
   EXPECT_THAT(bad_token.error_message(), HasSubstr("page_token"));
 }
 
+// Issue 11, point 1: a record of another kind than the stored one, with an
+// update mask, aborted the server.
+TEST_F(ServerAppTest, UpdateWithARecordOfAnotherKindIsInvalidArgumentAndTheServerLivesOn) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1")).ok());
+  v1::UpdateRecordRequest request;
+  *request.mutable_record() = testing::MakeTilbud("unit-1", "unit-1");
+  request.mutable_update_mask()->add_paths("name");
+  v1::Record response;
+  auto context = Context();
+  grpc::Status status = stub_->UpdateRecord(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("a tilbud cannot update unit-1, which is a unit"));
+
+  request.mutable_update_mask()->set_paths(0, "address.");
+  *request.mutable_record() = testing::MakeUnit("unit-1");
+  auto mask_context = Context();
+  status = stub_->UpdateRecord(mask_context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("update_mask: \"address.\""));
+
+  v1::GetRecordRequest get;
+  get.set_id("unit-1");
+  auto get_context = Context();
+  ASSERT_TRUE(stub_->GetRecord(get_context.get(), get, &response).ok()) << "still serving";
+  EXPECT_EQ(response.unit().name(), "Enhed unit-1");
+}
+
 }  // namespace
 }  // namespace sofdir::api

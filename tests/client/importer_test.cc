@@ -79,6 +79,37 @@ TEST(ImporterTest, SendsRecordsInFileOrderInBatchesOfTheGivenSize) {
             "created 5, updated 0, unchanged 0, rejected 0 (");
 }
 
+// Issue 11, point 8: 1,000 records of 20 kB made one 20 MB request, which
+// the server refuses (it takes 4 MiB).
+TEST(ImporterTest, SplitsBatchesByBytesAsWellAsByCount) {
+  std::string input;
+  const std::string description(20000, 'd');
+  for (int i = 1; i <= 400; ++i) {
+    absl::StrAppend(&input, R"({"kind":"tilbud","id":"tilbud-)", i,
+                    R"(","name":"T","unit_id":"unit-1","description":")", description, "\"}\n");
+  }
+  std::vector<size_t> request_bytes;
+  std::vector<std::string> ids;
+  Importer importer({1000}, [&](const v1::ImportRecordsRequest& request) {
+    request_bytes.push_back(request.ByteSizeLong());
+    v1::ImportRecordsResponse response;
+    for (const v1::Record& record : request.records()) {
+      ids.push_back(model::RecordId(record));
+      response.add_results()->set_outcome(v1::CREATED);
+    }
+    return absl::StatusOr<v1::ImportRecordsResponse>(response);
+  });
+  std::istringstream in(input);
+  absl::StatusOr<ImportSummary> summary = importer.Import(in, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->created, 400);
+  ASSERT_EQ(ids.size(), 400u);
+  EXPECT_EQ(ids.front(), "tilbud-1");
+  EXPECT_EQ(ids.back(), "tilbud-400");
+  EXPECT_GE(request_bytes.size(), 3u);
+  for (size_t bytes : request_bytes) EXPECT_LE(bytes, size_t{3} << 20);
+}
+
 TEST(ImporterTest, ReportsEachRejectedLineByItsLineNumberInTheFile) {
   std::string input = absl::StrCat(
       PersonLine(1), "\n",  // 1

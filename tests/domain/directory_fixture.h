@@ -28,6 +28,12 @@ class DirectoryFixture : public ::testing::Test {
     directory_ = *std::move(directory);
   }
 
+  // Creates `record` or fails the test.
+  void MustCreate(const sof::directory::v1::Record& record) {
+    auto created = directory_->Create(record);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<Directory> directory_;

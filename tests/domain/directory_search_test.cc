@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/page_token.h"
 #include "server/search/search_index.h"
 #include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
@@ -110,6 +112,35 @@ TEST_F(DirectorySearchTest, FreshSearchCountsFacetsAndPagesOnlyFreshRecords) {
   auto negative = search_->Search(request);
   EXPECT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(negative.status().message(), HasSubstr("fresh_days"));
+}
+
+// A page token names an offset into the ranking; one far beyond any
+// ranking (an int about to overflow) is refused, not computed with.
+TEST_F(DirectorySearchTest, OffsetBeyondAnyRankingIsRefusedNamingPageToken) {
+  std::vector<v1::Record> records = {testing::MakeUnit("unit-1")};
+  for (int i = 0; i < 3; ++i) {
+    records.push_back(testing::MakeTilbud("tilbud-" + std::to_string(i), "unit-1"));
+  }
+  ASSERT_TRUE(directory_->Import(records).ok());
+  v1::SearchEntriesRequest request;
+  request.set_query("tilbud");
+  request.set_page_size(1);
+  auto first = search_->Search(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token().empty());
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(first->next_page_token(), &raw));
+  const std::string fingerprint = raw.substr(0, raw.find('\n'));
+  for (const std::string& offset : {"2147483600", "99999999999", "-1", "1x"}) {
+    request.set_page_token(EncodePageToken(fingerprint, offset));
+    auto page = search_->Search(request);
+    EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << offset;
+    EXPECT_THAT(page.status().message(), HasSubstr("page_token")) << offset;
+  }
+  request.set_page_token(EncodePageToken(fingerprint, "1"));
+  auto second = search_->Search(request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->results_size(), 1);
 }
 
 }  // namespace

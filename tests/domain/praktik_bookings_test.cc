@@ -2,10 +2,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/record_validator.h"
 #include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
@@ -28,14 +30,15 @@ class PraktikBookingsTest : public DirectoryFixture {
     ASSERT_TRUE(directory_->Create(offer).ok());
   }
 
-  absl::StatusOr<v1::Booking> Book(const std::string& who, const std::string& request_id = "") {
+  absl::StatusOr<v1::Booking> Book(const std::string& who, const std::string& request_id = "",
+                                   const Actor& actor = {}) {
     v1::BookPraktikRequest request;
     request.set_offer_id("praktik-1");
     request.set_slot_start("2027-03-16");
     request.set_name(who);
     request.set_email(who + "@sof.example.dk");
     request.set_request_id(request_id);
-    return bookings_->Book(request);
+    return bookings_->Book(request, actor);
   }
 
   absl::CivilDay today_{2027, 1, 4};
@@ -73,6 +76,22 @@ TEST_F(PraktikBookingsTest, OnePersonHoldsAtMostOneBookingPerSlot) {
   EXPECT_THAT(std::string(again.status().message()), HasSubstr("email"));
 }
 
+TEST_F(PraktikBookingsTest, LongInputsAreCutShortInMessages) {
+  const std::string huge(100000, 'x');
+  auto cancelled = bookings_->Cancel(huge);
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(cancelled.status().message().size(), 200u);
+  EXPECT_EQ(bookings_->Get("booking-\n" + huge).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(bookings_->Get(huge).status().message().size(), 200u);
+  v1::BookPraktikRequest request;
+  request.set_offer_id("praktik-1");
+  request.set_slot_start(huge);
+  auto booked = bookings_->Book(request);
+  EXPECT_EQ(booked.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(booked.status().message()), HasSubstr("slot_start: \"xxxx"));
+  EXPECT_LT(booked.status().message().size(), 200u);
+}
+
 TEST_F(PraktikBookingsTest, SameRequestIdReturnsTheSameBookingNeverASecond) {
   auto first = Book("anna", "req-1");
   auto retry = Book("anna", "req-1");
@@ -81,6 +100,31 @@ TEST_F(PraktikBookingsTest, SameRequestIdReturnsTheSameBookingNeverASecond) {
   v1::ListBookingsRequest mine;
   mine.set_email("anna@sof.example.dk");
   EXPECT_EQ(bookings_->List(mine)->bookings_size(), 1);
+}
+
+// Issue 11, point 5: request ids were global, so a caller reusing another
+// caller's key got that caller's booking (name, e-mail, note).
+TEST_F(PraktikBookingsTest, RequestIdBelongsToItsCaller) {
+  const Actor anna_desk{"anna@kk.dk", "BookPraktik"};
+  const Actor bo_desk{"bo@kk.dk", "BookPraktik"};
+  auto first = Book("anna", "req-1", anna_desk);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Another caller's same key is a new request of its own.
+  auto other = Book("bo", "req-1", bo_desk);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->booking_id(), first->booking_id());
+  EXPECT_EQ(other->email(), "bo@sof.example.dk");
+  // The same caller repeating the same request gets the same booking.
+  auto retry = Book("anna", "req-1", anna_desk);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->booking_id(), first->booking_id());
+  // The same caller's key reused for another request is refused.
+  auto reused = Book("carl", "req-1", anna_desk);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(reused.status().message()), HasSubstr("request_id: \"req-1\""));
+  v1::ListBookingsRequest carls;
+  carls.set_email("carl@sof.example.dk");
+  EXPECT_EQ(bookings_->List(carls)->bookings_size(), 0) << "nothing stored";
 }
 
 TEST_F(PraktikBookingsTest, BookingsOfAnOfferThatDoesNotExistIsNotFoundNotAnEmptyList) {
@@ -203,6 +247,23 @@ TEST(BookingCalendarTest, TextIsEscapedAndLongLinesFoldedWithoutSplittingUtf8) {
     unfolded += folded[i];
   }
   EXPECT_EQ(unfolded, line);
+}
+
+TEST_F(PraktikBookingsTest, OffersOfTheLongestDescriptionsStayUnderTheMessageLimit) {
+  std::vector<v1::Record> batch;
+  for (int i = 0; i < 250; ++i) {
+    v1::Record offer = testing::MakePraktik("praktik-big" + std::to_string(i), "unit-1");
+    offer.mutable_praktik()->set_description(std::string(kMaxTextBytes, 'p'));
+    batch.push_back(std::move(offer));
+  }
+  auto imported = directory_->Import(batch);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  v1::ListPraktikOffersRequest request;
+  request.set_page_size(500);
+  auto offers = bookings_->ListOffers(request);
+  ASSERT_TRUE(offers.ok()) << offers.status();
+  EXPECT_LE(offers->ByteSizeLong(), size_t{4} << 20);
+  EXPECT_GT(offers->offers_size(), 100);
 }
 
 }  // namespace
