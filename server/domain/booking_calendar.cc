@@ -5,7 +5,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "server/domain/record_validator.h"
 
 namespace sofdir::domain {
 namespace {
@@ -17,13 +19,14 @@ constexpr absl::string_view kReplacementCharacter = "\xef\xbf\xbd";  // U+FFFD
 constexpr size_t kMaxLineOctets = 75;  // RFC 5545 3.1, without the CRLF
 
 // "2027-03-16" -> "20270316"; with `plus_days` for the exclusive DTEND.
+// "" when `iso` is not YYYY-MM-DD or the day after 9999-12-31 is asked for
+// (RFC 5545 DATE has four-digit years).
 std::string IcsDate(const std::string& iso, int plus_days) {
   absl::CivilDay day;
-  if (!absl::ParseCivilTime(iso, &day)) return "";
+  if (!IsValidDate(iso) || !absl::ParseCivilTime(iso, &day)) return "";
   day += plus_days;
-  return absl::StrCat(absl::FormatCivilTime(day).substr(0, 4),
-                      absl::FormatCivilTime(day).substr(5, 2),
-                      absl::FormatCivilTime(day).substr(8, 2));
+  if (day.year() > 9999) return "";
+  return absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
 }
 
 // The length of the valid UTF-8 sequence `text` starts with, or 0 when it

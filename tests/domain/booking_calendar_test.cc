@@ -207,6 +207,30 @@ TEST(BookingCalendarTest, FoldingKeepsFourOctetCharactersWholeAndUnfoldsToTheLin
   }
 }
 
+// Found by tests/fuzz (regressions/booking_calendar): a year below 1000
+// threw std::out_of_range, which ends the server.
+TEST(BookingCalendarTest, DatesAreWrittenWithFourDigitYearsOrNotAtAll) {
+  struct Case {
+    std::string start, end, dtstart, dtend;
+  };
+  for (const Case& c : std::vector<Case>{{"2027-03-16", "", "20270316", "20270317"},
+                                         {"2027-03-16", "2027-03-18", "20270316", "20270319"},
+                                         {"0027-03-17", "", "00270317", "00270318"},
+                                         {"27-03-17", "", "", ""},
+                                         {"9999-12-31", "", "99991231", ""},
+                                         {"10000-01-01", "", "", ""},
+                                         {"-2027-03-16", "", "", ""},
+                                         {"not a date", "", "", ""}}) {
+    v1::Booking booking = MakeBooking();
+    booking.set_slot_start(c.start);
+    booking.set_slot_end(c.end);
+    const std::string ics = Ics(booking, MakePlace());
+    EXPECT_EQ(IcsValue(OnlyLine(ics, "DTSTART")), c.dtstart) << c.start;
+    EXPECT_EQ(IcsValue(OnlyLine(ics, "DTEND")), c.dtend) << c.start;
+    EXPECT_EQ(IcsLineProblems(ics), "") << c.start;
+  }
+}
+
 TEST(BookingCalendarTest, WithoutAnOrganizerNameTheCommonNameIsLeftOut) {
   CalendarPlace place;
   const std::string ics = Ics(MakeBooking(), place);
