@@ -46,7 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int i = 0; i < paths; ++i) mask.add_paths(provider.ConsumeRandomLengthString(40));
 
   const absl::Status valid = sofdir::domain::ValidateUpdateMask(*kind, mask);
-  if (!valid.ok()) CheckRefused(valid);
+  if (!valid.ok()) {
+    sofdir::fuzz::CheckRefusal(valid, absl::StatusCode::kInvalidArgument);
+    FUZZ_CHECK(valid.message().find("update_mask") != absl::string_view::npos,
+               "the refusal does not name update_mask: " + valid.ToString());
+  }
 
   absl::StatusOr<v1::Record> merged = sofdir::domain::ApplyUpdateMask(stored, input, mask);
   if (!merged.ok()) {
