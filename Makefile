@@ -6,14 +6,18 @@
 #
 # Variables: BUILD_DIR (default build), DATA_DIR (default var/data),
 # LISTEN (default 127.0.0.1:50051), JOBS (default 2).
+#
+#   make test-asan   the same tests built with ASan+UBSan (-DSOFDIR_SANITIZE=ON)
+#                    in ASAN_BUILD_DIR (default build-asan); slow, not run by CI
 
 BUILD_DIR ?= build
 DATA_DIR ?= var/data
 LISTEN ?= 127.0.0.1:50051
 JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
+ASAN_BUILD_DIR ?= build-asan
 
-.PHONY: run test build deps clean bench
+.PHONY: run test build deps clean bench test-asan
 
 deps:
 	bash deploy/install-deps.sh
@@ -38,6 +42,15 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# halt_on_error: the first finding ends the test that hit it, with the report.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSOFDIR_SANITIZE=ON
+	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
+	cd $(ASAN_BUILD_DIR) && \
+	  ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS) --timeout 1800
 
 clean:
 	rm -rf $(BUILD_DIR)

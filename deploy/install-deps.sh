@@ -15,6 +15,7 @@ packages=(
   libcli11-dev
   python3-grpcio python3-protobuf
   openssl
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

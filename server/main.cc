@@ -5,7 +5,9 @@
 #include <iostream>
 #include <string>
 
+#ifdef SOFDIR_WITH_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#endif
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -23,9 +25,12 @@
 // lower (about 390 instead of 414 MB at 100,000 records); then the usual
 // 10 s decay applies (see KeepFreedPagesAWhile), and a background thread
 // returns them also while the server is idle.
+// Without jemalloc (a sanitizer build, see CMakeLists.txt) neither applies.
+#ifdef SOFDIR_WITH_JEMALLOC
 extern "C" {
 const char* malloc_conf = "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0";
 }
+#endif
 
 namespace {
 
@@ -33,6 +38,7 @@ namespace {
 // pages are reused for 10 s before they go back to the system, so a busy
 // server does not hand pages back and fault them in again.
 void KeepFreedPagesAWhile() {
+#ifdef SOFDIR_WITH_JEMALLOC
   ssize_t decay_ms = 10000;
   unsigned arenas = 0;
   size_t size = sizeof(arenas);
@@ -44,6 +50,7 @@ void KeepFreedPagesAWhile() {
     mallctl(name.c_str(), nullptr, nullptr, &decay_ms, sizeof(decay_ms));
   }
   if (!ok) sofdir::common::LogWarning("cannot set jemalloc's decay; freed pages return at once");
+#endif
 }
 
 // sofdir-server --verify: checks the data directory without serving or

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/echo.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search {
@@ -38,6 +39,12 @@ struct FilterExpression::Node {
 namespace {
 
 using Node = FilterExpression::Node;
+using ::sofdir::common::Echo;
+
+// Parentheses nest at most this deep: parsing, matching and freeing a
+// filter recurse once per level, and a 4096-byte filter of '(' overflowed
+// the stack (found by tests/fuzz).
+constexpr int kMaxNesting = 32;
 
 struct FieldInfo {
   const char* name;
@@ -67,7 +74,9 @@ class Parser {
     auto node = ParseExpression();
     if (!node.ok()) return node;
     SkipSpace();
-    if (pos_ < s_.size()) return Error(absl::StrCat("unexpected '", s_.substr(pos_, 1), "'"));
+    if (pos_ < s_.size()) {
+      return Error(absl::StrCat("unexpected '", Echo(s_.substr(pos_, 1)), "'"));
+    }
     return node;
   }
 
@@ -155,8 +164,13 @@ class Parser {
     SkipSpace();
     if (pos_ >= s_.size()) return Error("expected a comparison such as kind = tilbud");
     if (s_[pos_] == '(') {
+      if (depth_ == kMaxNesting) {
+        return Error(absl::StrCat("parentheses nested deeper than ", kMaxNesting));
+      }
       ++pos_;
+      ++depth_;
       auto inner = ParseExpression();
+      --depth_;
       if (!inner.ok()) return inner;
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ')') return Error("missing ')'");
@@ -176,7 +190,7 @@ class Parser {
     }
     if (info == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter: unknown field '", name,
+          "filter: unknown field '", Echo(name),
           "'; valid fields are id, kind, area, district, legal_basis, service_type, unit_type, "
           "unit_id, age, free_places, capacity, has_free_places"));
     }
@@ -207,7 +221,7 @@ class Parser {
       pos_ += 1;
     } else {
       return Error(
-          absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", name, "'"));
+          absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", Echo(name), "'"));
     }
     SkipSpace();
     std::string value;
@@ -224,16 +238,16 @@ class Parser {
              s_[pos_] != '(' && s_[pos_] != ')' && s_[pos_] != '"') {
         value += s_[pos_++];
       }
-      if (value.empty()) return Error(absl::StrCat("missing value for '", name, "'"));
+      if (value.empty()) return Error(absl::StrCat("missing value for '", Echo(name), "'"));
     }
     if (info->numeric) {
       if (!absl::SimpleAtoi(value, &node->number)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("filter: '", name, "' needs a whole number, got '", value, "'"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "filter: '", Echo(name), "' needs a whole number, got '", Echo(value), "'"));
       }
       if (node->op == Op::kHas) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("filter: ':' does not apply to '", name, "'; use =, !=, <, <=, > or >="));
+        return absl::InvalidArgumentError(absl::StrCat("filter: ':' does not apply to '",
+                                                       Echo(name), "'; use =, !=, <, <=, > or >="));
       }
     } else if (info->field == Field::kHasFreePlaces) {
       const std::string lower = absl::AsciiStrToLower(value);
@@ -245,7 +259,7 @@ class Parser {
     } else {
       if (node->op != Op::kEq && node->op != Op::kNe && node->op != Op::kHas) {
         return absl::InvalidArgumentError(
-            absl::StrCat("filter: '", name, "' is text; use =, != or :"));
+            absl::StrCat("filter: '", Echo(name), "' is text; use =, != or :"));
       }
       // Ids are compared as written; other text as folded words.
       const bool is_id = info->field == Field::kId || info->field == Field::kUnitId;
@@ -256,6 +270,7 @@ class Parser {
 
   absl::string_view s_;
   size_t pos_ = 0;
+  int depth_ = 0;  // parentheses open at pos_
 };
 
 bool Compare(int have, Op op, int want) {

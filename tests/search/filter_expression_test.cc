@@ -80,5 +80,40 @@ INSTANTIATE_TEST_SUITE_P(Aip160Subset, FilterErrorTest,
                                          ErrorCase{"name = \"open", "unknown field"},
                                          ErrorCase{"kind = \"open", "unterminated"}));
 
+// Found by tests/fuzz (regressions/filter_expression): 2,000 '(' overflowed
+// the stack, since parsing recursed once per level.
+TEST(FilterExpressionTest, ParenthesesNestUpTo32Deep) {
+  auto nested = [](int depth) {
+    return std::string(depth, '(') + "kind = tilbud" + std::string(depth, ')');
+  };
+  auto ok = FilterExpression::Parse(nested(32));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_TRUE(ok->Matches(Tilbud()));
+  for (int depth : {33, 2000}) {
+    auto refused = FilterExpression::Parse(nested(depth));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << depth;
+    EXPECT_NE(refused.status().message().find("parentheses nested deeper than 32"),
+              std::string::npos)
+        << refused.status().message();
+  }
+}
+
+TEST(FilterExpressionTest, MessagesQuoteAtMost64BytesOfTheFilter) {
+  const std::string long_name(3000, 'x');
+  for (const std::string& filter :
+       {long_name + " = 1", "kind " + long_name, "age = " + long_name, long_name + ")"}) {
+    auto refused = FilterExpression::Parse(filter);
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_LT(refused.status().message().size(), 250u) << refused.status().message();
+  }
+  auto unknown = FilterExpression::Parse(long_name + " = 1");
+  EXPECT_NE(unknown.status().message().find("unknown field '" + std::string(64, 'x') + "...'"),
+            std::string::npos)
+      << unknown.status().message();
+  auto stray = FilterExpression::Parse("kind = unit)");
+  EXPECT_NE(stray.status().message().find("unexpected ')'"), std::string::npos)
+      << stray.status().message();
+}
+
 }  // namespace
 }  // namespace sofdir::search
