@@ -73,7 +73,9 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
         bookings_(bookings),
         feed_(feed),
         pool_(pool),
-        limits_(limits) {}
+        limits_(limits) {
+    DecodeRequests();
+  }
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -139,6 +141,10 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
                                                v1::BookingCalendar* response) override;
 
  private:
+  // Makes every method decode its own request (decoding_handler.h), so that
+  // one that does not parse gets INVALID_ARGUMENT naming the field.
+  void DecodeRequests();
+
   using Work = std::function<absl::Status(const Principal&)>;
   // Work that checks `stop` as it goes (the long calls).
   using StoppableWork = std::function<absl::Status(const Principal&, const common::StopCheck&)>;
