@@ -8,6 +8,7 @@
 namespace sofdir::api::internal_decoding {
 
 grpc::Status Serialize(const Message& message, grpc::ByteBuffer* out) {
+  out->Clear();  // the writer appends only to an empty buffer
   bool own_buffer = false;
   grpc::Status serialized =
       grpc::SerializationTraits<Message>::Serialize(message, out, &own_buffer);

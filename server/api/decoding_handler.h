@@ -30,7 +30,8 @@ namespace internal_decoding {
 
 using ::google::protobuf::Message;
 
-// Serializes `message` into `out`; INTERNAL when it cannot be (over 2 GB).
+// Serializes `message` into `out`, replacing what it held; INTERNAL when it
+// cannot be (over 2 GB).
 grpc::Status Serialize(const Message& message, grpc::ByteBuffer* out);
 
 // Decodes `bytes` into `request`; the status of a request that does not.
