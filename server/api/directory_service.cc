@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/api/change_visibility.h"
 #include "server/api/change_watch_reactor.h"
 #include "server/api/decoding_handler.h"
@@ -154,6 +155,20 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
              [slot = std::move(slot), work = std::move(work)](const Principal& principal) {
                return work(principal);
              });
+}
+
+absl::Status DirectoryService::CheckTimestamp(absl::string_view field,
+                                              const google::protobuf::Timestamp& time) {
+  using google::protobuf::util::TimeUtil;
+  if (time.seconds() >= TimeUtil::kTimestampMinSeconds &&
+      time.seconds() <= TimeUtil::kTimestampMaxSeconds && time.nanos() >= 0 &&
+      time.nanos() <= 999999999) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(field,
+                   ": not a valid timestamp; valid: 0001-01-01T00:00:00Z to "
+                   "9999-12-31T23:59:59.999999999Z, nanos 0 to 999999999"));
 }
 
 absl::Status DirectoryService::CheckOwnBooking(const Principal& principal,
@@ -328,6 +343,7 @@ grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContex
   return Run(context, Permission::kAudit,
              [this, request, response](const Principal& principal,
                                        const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckTimestamp("since", request->since()));
                SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListAudit(*request, stop));
                return absl::OkStatus();
              });

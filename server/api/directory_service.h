@@ -187,6 +187,10 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   // When the work of a call that arrived at `arrived` must stop: its
   // deadline or the server's cap, whichever is first, or its cancellation.
   common::StopCheck StopFor(grpc::CallbackServerContext* context, absl::Time arrived) const;
+  // OK for a google.protobuf.Timestamp in its documented range; else
+  // INVALID_ARGUMENT naming `field`.
+  static absl::Status CheckTimestamp(absl::string_view field,
+                                     const google::protobuf::Timestamp& time);
   // Bookers see and change only their own bookings (admins any).
   static absl::Status CheckOwnBooking(const Principal& principal, absl::string_view email);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/echo.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search {
@@ -59,6 +60,10 @@ constexpr FieldInfo kFields[] = {
     {"has_free_places", Field::kHasFreePlaces, false},
 };
 
+// Parentheses nest at most this deep: the parser recurses per level, and
+// no real filter needs more than a few.
+constexpr int kMaxNesting = 32;
+
 class Parser {
  public:
   explicit Parser(absl::string_view s) : s_(s) {}
@@ -67,7 +72,9 @@ class Parser {
     auto node = ParseExpression();
     if (!node.ok()) return node;
     SkipSpace();
-    if (pos_ < s_.size()) return Error(absl::StrCat("unexpected '", s_.substr(pos_, 1), "'"));
+    if (pos_ < s_.size()) {
+      return Error(absl::StrCat("unexpected '", common::Echo(s_.substr(pos_, 1)), "'"));
+    }
     return node;
   }
 
@@ -155,8 +162,13 @@ class Parser {
     SkipSpace();
     if (pos_ >= s_.size()) return Error("expected a comparison such as kind = tilbud");
     if (s_[pos_] == '(') {
+      if (depth_ == kMaxNesting) {
+        return Error(absl::StrCat("nested deeper than ", kMaxNesting, " parentheses"));
+      }
       ++pos_;
+      ++depth_;
       auto inner = ParseExpression();
+      --depth_;
       if (!inner.ok()) return inner;
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ')') return Error("missing ')'");
@@ -176,7 +188,7 @@ class Parser {
     }
     if (info == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter: unknown field '", name,
+          "filter: unknown field '", common::Echo(name),
           "'; valid fields are id, kind, area, district, legal_basis, service_type, unit_type, "
           "unit_id, age, free_places, capacity, has_free_places"));
     }
@@ -206,8 +218,8 @@ class Parser {
       node->op = Op::kHas;
       pos_ += 1;
     } else {
-      return Error(
-          absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", name, "'"));
+      return Error(absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '",
+                                common::Echo(name), "'"));
     }
     SkipSpace();
     std::string value;
@@ -224,16 +236,19 @@ class Parser {
              s_[pos_] != '(' && s_[pos_] != ')' && s_[pos_] != '"') {
         value += s_[pos_++];
       }
-      if (value.empty()) return Error(absl::StrCat("missing value for '", name, "'"));
+      if (value.empty()) {
+        return Error(absl::StrCat("missing value for '", common::Echo(name), "'"));
+      }
     }
     if (info->numeric) {
       if (!absl::SimpleAtoi(value, &node->number)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("filter: '", name, "' needs a whole number, got '", value, "'"));
+        return absl::InvalidArgumentError(absl::StrCat("filter: '", common::Echo(name),
+                                                       "' needs a whole number, got '",
+                                                       common::Echo(value), "'"));
       }
       if (node->op == Op::kHas) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("filter: ':' does not apply to '", name, "'; use =, !=, <, <=, > or >="));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "filter: ':' does not apply to '", common::Echo(name), "'; use =, !=, <, <=, > or >="));
       }
     } else if (info->field == Field::kHasFreePlaces) {
       const std::string lower = absl::AsciiStrToLower(value);
@@ -245,7 +260,7 @@ class Parser {
     } else {
       if (node->op != Op::kEq && node->op != Op::kNe && node->op != Op::kHas) {
         return absl::InvalidArgumentError(
-            absl::StrCat("filter: '", name, "' is text; use =, != or :"));
+            absl::StrCat("filter: '", common::Echo(name), "' is text; use =, != or :"));
       }
       // Ids are compared as written; other text as folded words.
       const bool is_id = info->field == Field::kId || info->field == Field::kUnitId;
@@ -256,6 +271,7 @@ class Parser {
 
   absl::string_view s_;
   size_t pos_ = 0;
+  int depth_ = 0;  // parentheses open around pos_
 };
 
 bool Compare(int have, Op op, int want) {
