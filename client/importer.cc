@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
@@ -28,6 +29,19 @@ struct Batch {
   std::vector<int64_t> lines;  // input line of each request record
   size_t bytes = 0;            // serialized size of `request`
 };
+
+// "line N: " when `message` (a refusal of the whole batch) names one of
+// its records, as "records[i]...", else "".
+std::string LineOfRecord(const Batch& batch, absl::string_view message) {
+  size_t index = 0;
+  if (!absl::ConsumePrefix(&message, "records[")) return "";
+  const size_t end = message.find(']');
+  if (end == absl::string_view::npos || !absl::SimpleAtoi(message.substr(0, end), &index) ||
+      index >= batch.lines.size()) {
+    return "";
+  }
+  return absl::StrCat("line ", batch.lines[index], ": ");
+}
 
 // `message` as one line of plain text: cut at its first line break, with
 // control characters and bytes that are not UTF-8 written as \xNN (the
@@ -76,10 +90,11 @@ absl::StatusOr<ImportSummary> Importer::Import(std::istream& in, const ProgressF
   auto send = [this, &summary, &records_done](const Batch& batch) -> absl::Status {
     absl::StatusOr<v1::ImportRecordsResponse> response = send_batch_(batch.request);
     if (!response.ok()) {
-      return absl::Status(
-          response.status().code(),
-          absl::StrCat("import stopped at line ", batch.lines.front(),
-                       " (earlier lines were imported): ", response.status().message()));
+      return absl::Status(response.status().code(),
+                          absl::StrCat("import stopped at line ", batch.lines.front(),
+                                       " (earlier lines were imported): ",
+                                       LineOfRecord(batch, response.status().message()),
+                                       response.status().message()));
     }
     if (response->results_size() != batch.request.records_size()) {
       return absl::InternalError(absl::StrCat(

@@ -67,7 +67,9 @@ class Importer {
   // Imports every line of `in`. Rejected lines are part of the summary, not
   // an error. Returns the status of the first batch call that failed as a
   // whole (e.g. UNAVAILABLE), its message saying from which line on the
-  // input was not imported; batches before it stay imported.
+  // input was not imported, and which line the server refused when it names
+  // a record of the batch ("records[i]..."); batches before it stay
+  // imported.
   [[nodiscard]] absl::StatusOr<ImportSummary> Import(std::istream& in, const ProgressFn& progress);
 
  private:

@@ -202,6 +202,21 @@ TEST(ImporterTest, StopsAtAFailedBatchAndSaysFromWhichLine) {
   EXPECT_EQ(server.batches.size(), 2u);  // nothing sent after the failure
 }
 
+TEST(ImporterTest, ABatchRefusedForOneRecordNamesThatRecordsLine) {
+  std::string input;
+  for (int i = 1; i <= 4; ++i) absl::StrAppend(&input, PersonLine(i), "\n");
+  Importer importer({/*batch_size=*/10}, [](const v1::ImportRecordsRequest&) {
+    return absl::StatusOr<v1::ImportRecordsResponse>(
+        absl::InvalidArgumentError("records[2].person.name: not valid UTF-8 (byte 3)"));
+  });
+  std::istringstream in(input);
+  absl::StatusOr<ImportSummary> summary = importer.Import(in, nullptr);
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(summary.status().message(),
+            "import stopped at line 1 (earlier lines were imported): line 3: "
+            "records[2].person.name: not valid UTF-8 (byte 3)");
+}
+
 TEST(ImportReportTest, JsonHasCountsAndRejections) {
   ImportSummary summary;
   summary.created = 2;
