@@ -384,6 +384,8 @@ absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& optio
       request.set_page_size(1000);
       SOFDIR_ASSIGN_OR_RETURN(v1::ListChangesResponse page, client->ListChanges(request));
       for (const v1::Change& change : page.changes()) print(change);
+      // Past changes this caller may not see (older servers send 0).
+      last = std::max(last, page.next_since_sequence());
       if (page.changes().empty() || last >= page.last_sequence()) return absl::OkStatus();
     }
   }

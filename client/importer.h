@@ -3,16 +3,20 @@
 // per input line, what became of it.
 //
 // Data flow: the calling thread reads and parses lines (model::ParseRecordJson)
-// into a batch; a full batch (by count or by bytes) is handed to a second thread that sends it
-// while the next one is parsed. At most one batch is in flight, and batches
-// go in file order, so a record may refer to any record on an earlier line.
-// Lines that do not parse are rejected here, with their line number, and
-// never sent; blank lines are skipped.
+// into a batch; a full batch (batch_size records, or batch_bytes serialized,
+// whichever comes first) is handed to a second thread that sends it while
+// the next one is parsed. At most one batch is in flight, and batches go in
+// file order, so a record may refer to any record on an earlier line.
+// Lines that are not valid UTF-8, do not parse, or hold a record larger
+// than batch_bytes are rejected here, with their line number, and never
+// sent (one such line would otherwise fail its whole batch); blank lines
+// are skipped.
 //
 // Not thread-safe: one Import at a time per Importer.
 #ifndef SOFDIR_CLIENT_IMPORTER_H_
 #define SOFDIR_CLIENT_IMPORTER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -53,10 +57,9 @@ class Importer {
 
   struct Options {
     int batch_size = 1000;  // records per ImportRecords call, 1..5000
-    // Serialized records per call: a batch is sent early rather than grow
-    // past this (the server takes requests of up to 4 MiB). A record bigger
-    // than this alone goes in a batch of its own.
-    size_t max_batch_bytes = size_t{3} << 20;
+    // Serialized bytes per call at most: well under the server's message
+    // limit (4 MiB unless configured). A valid record is far smaller.
+    size_t batch_bytes = 2 << 20;
   };
 
   Importer(const Options& options, SendBatchFn send_batch);
@@ -64,7 +67,9 @@ class Importer {
   // Imports every line of `in`. Rejected lines are part of the summary, not
   // an error. Returns the status of the first batch call that failed as a
   // whole (e.g. UNAVAILABLE), its message saying from which line on the
-  // input was not imported; batches before it stay imported.
+  // input was not imported, and which line the server refused when it names
+  // a record of the batch ("records[i]..."); batches before it stay
+  // imported.
   [[nodiscard]] absl::StatusOr<ImportSummary> Import(std::istream& in, const ProgressFn& progress);
 
  private:

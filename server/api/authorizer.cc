@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
 
 namespace sofdir::api {
@@ -52,11 +53,14 @@ absl::StatusOr<std::shared_ptr<const Authorizer::Config>> Authorizer::Read(
         principal.booker = true;
       } else if (role == "editor") {
         principal.editor = true;
+      } else if (role == "sync") {
+        principal.sync = true;
       } else if (role == "admin") {
         principal.admin = true;
       } else {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ".roles: \"", role, "\" is not a role; valid: reader, booker, editor, admin"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ".roles: \"", common::Echo(role),
+                         "\" is not a role; valid: reader, booker, editor, sync, admin"));
       }
     }
     if (principal.editor && principal.units.empty()) {
@@ -151,7 +155,7 @@ absl::Status Authorizer::Authorize(const Principal& p, Permission permission) co
     return absl::UnauthenticatedError(
         "authorization: this call needs a token (\"authorization: Bearer <token>\")");
   }
-  const bool any_role = p.reader || p.booker || p.editor;
+  const bool any_role = p.reader || p.booker || p.editor || p.sync;
   bool allowed = false;
   switch (permission) {
     case Permission::kSearch:
@@ -190,7 +194,8 @@ absl::Status Authorizer::CheckUnitScope(
     current = parent_of(*current);
   }
   return absl::PermissionDeniedError(absl::StrCat(principal.name, " may not change records of ",
-                                                  unit_id, "; it edits only its own units"));
+                                                  common::Echo(unit_id),
+                                                  "; it edits only its own units"));
 }
 
 }  // namespace sofdir::api

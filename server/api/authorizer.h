@@ -6,8 +6,8 @@
 //   permission   methods                                  roles
 //   kSearch      SearchEntries SuggestEntries WhoKnows    anyone with a token;
 //                                                         anonymous if allowed
-//   kRead        Get List Export ListChanges WatchChanges reader booker editor admin
-//                ListPraktikOffers ListStaleRecords
+//   kRead        Get List Export ListChanges WatchChanges reader booker editor
+//                ListPraktikOffers ListStaleRecords       sync admin
 //   kBook        BookPraktik CancelBooking GetBooking     booker editor admin
 //                ListBookings GetBookingCalendar          (own bookings unless admin)
 //   kWrite       Create Update Delete VerifyRecord        editor (own units), admin
@@ -16,6 +16,11 @@
 //
 // No or unknown token: UNAUTHENTICATED. A known token without the role:
 // PERMISSION_DENIED.
+//
+// The change feed (ListChanges, WatchChanges) carries booking changes, with
+// the booker's personal data, only to admins and sync (SeesBookingChanges):
+// sync is the role of systems that keep a copy of the directory and its
+// bookings; it may read, and nothing else.
 //
 // Calls are admitted when they start. Long-lived calls (WatchChanges)
 // subscribe to reloads (OnReload) and check their caller again after each.
@@ -49,9 +54,15 @@ struct Principal {
   bool reader = false;
   bool booker = false;
   bool editor = false;
+  bool sync = false;
   bool admin = false;
   std::vector<std::string> units;  // editor scope
 };
+
+// Whether `principal` gets the booking changes of the change feed.
+inline bool SeesBookingChanges(const Principal& principal) {
+  return principal.admin || principal.sync;
+}
 
 class Authorizer {
  public:

@@ -1,16 +1,21 @@
 #include "server/api/change_watch_reactor.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/change_visibility.h"
 #include "server/api/grpc_status.h"
 
 namespace sofdir::api {
 namespace {
 
 constexpr int kPageSize = 200;
+// Pages of the log read at most per fetch while every change is one the
+// caller may not see; the next fetch goes on from there.
+constexpr int kMaxReadsPerFetch = 10;
 
 }  // namespace
 
@@ -61,6 +66,7 @@ absl::Status ChangeWatchReactor::CheckCaller(Core& core, const Authorizer& autho
   }
   core.caller.auth_generation = generation;
   core.caller.principal = principal->name;
+  core.caller.bookings = SeesBookingChanges(*principal);
   return absl::OkStatus();
 }
 
@@ -76,19 +82,22 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
                                domain::ChangeFeed& feed, common::WorkerPool& pool,
                                Authorizer& authorizer) {
   uint64_t cursor;
+  bool bookings;
   {
     absl::MutexLock lock(&core->mu);
     if (core->reactor == nullptr || core->finished) return;
     core->wait_handle = 0;
     cursor = core->cursor;
+    bookings = core->caller.bookings;
   }
   sof::directory::v1::ListChangesRequest request;
   request.set_since_sequence(cursor);
   request.set_page_size(kPageSize);
-  absl::StatusOr<sof::directory::v1::ListChangesResponse> page = directory.ListChanges(request);
+  absl::StatusOr<sof::directory::v1::ListChangesResponse> page =
+      ReadVisibleChanges(directory, request, bookings, kMaxReadsPerFetch);
 
-  // Only a caller that may still watch gets the page, and its persons are
-  // in the read log before it leaves.
+  // Only a caller that may still watch gets the page, only what it may see
+  // now, and its persons and bookings are in the read log before it leaves.
   std::string principal;
   {
     absl::MutexLock lock(&core->mu);
@@ -99,10 +108,11 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
       reactor->FinishOnce(*core, ToGrpcStatus(allowed));
       return;
     }
+    if (!core->caller.bookings) DropBookingChanges(*page->mutable_changes());
     principal = core->caller.principal;
   }
-  absl::Status logged = directory.LogPersonReads(domain::Directory::PersonsIn(page->changes()),
-                                                 principal, "WatchChanges");
+  absl::Status logged =
+      directory.LogPersonReads(PersonalDataIn(page->changes()), principal, "WatchChanges");
 
   absl::MutexLock lock(&core->mu);
   ChangeWatchReactor* reactor = core->reactor;
@@ -112,9 +122,9 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
     return;
   }
   for (sof::directory::v1::Change& change : *page->mutable_changes()) {
-    core->cursor = change.sequence();
     core->queue.push_back(std::move(change));
   }
+  core->cursor = std::max(core->cursor, page->next_since_sequence());
   if (!core->queue.empty()) {
     if (!core->writing) {
       core->writing = true;
@@ -123,10 +133,9 @@ void ChangeWatchReactor::Fetch(const std::shared_ptr<Core>& core, domain::Direct
     return;
   }
   if (feed.closed()) {
-    reactor->FinishOnce(*core, grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                            absl::StrCat("server is shutting down; reconnect "
-                                                         "with since_sequence=",
-                                                         core->cursor)));
+    reactor->FinishOnce(
+        *core, ToGrpcStatus(absl::UnavailableError(absl::StrCat(
+                   "server is shutting down; reconnect with since_sequence=", core->cursor))));
     return;
   }
   // Caught up: wait for the next durable change. The wake only queues work,
@@ -143,7 +152,7 @@ void ChangeWatchReactor::OnWriteDone(bool ok) {
   core_->writing = false;
   if (!core_->queue.empty()) core_->queue.pop_front();
   if (!ok) {  // the client has gone
-    FinishOnce(*core_, grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    FinishOnce(*core_, ToGrpcStatus(absl::CancelledError("client went away")));
     return;
   }
   if (core_->finished) return;
@@ -158,7 +167,7 @@ void ChangeWatchReactor::OnWriteDone(bool ok) {
 
 void ChangeWatchReactor::OnCancel() {
   absl::MutexLock lock(&core_->mu);
-  FinishOnce(*core_, grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+  FinishOnce(*core_, ToGrpcStatus(absl::CancelledError("call cancelled")));
 }
 
 void ChangeWatchReactor::OnDone() {

@@ -12,8 +12,11 @@
 // looked up again. A token that is gone ends the call with UNAUTHENTICATED,
 // one that lost the reader role with PERMISSION_DENIED.
 //
-// Each page that carries the state of person records is written to the
-// read log (method "WatchChanges") before it is sent.
+// Booking changes reach only callers who see them (SeesBookingChanges,
+// checked again after a reload); others get the record changes, with gaps in
+// the sequence numbers (change_visibility.h). The persons and bookings of
+// each page are written to the read log (method "WatchChanges") before it
+// is sent.
 #ifndef SOFDIR_SERVER_API_CHANGE_WATCH_REACTOR_H_
 #define SOFDIR_SERVER_API_CHANGE_WATCH_REACTOR_H_
 
@@ -40,6 +43,7 @@ class ChangeWatchReactor : public grpc::ServerWriteReactor<sof::directory::v1::C
   struct Caller {
     std::string authorization;  // the "authorization" header value, "" when absent
     std::string principal;      // Principal::name, for the read log
+    bool bookings;              // SeesBookingChanges
     uint64_t auth_generation;   // Authorizer::generation() read before admitting it
   };
 

@@ -1,5 +1,6 @@
 #include "server/api/directory_service.h"
 
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -7,12 +8,53 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/api/change_visibility.h"
 #include "server/api/change_watch_reactor.h"
+#include "server/api/decoding_handler.h"
 #include "server/api/grpc_status.h"
+#include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/model/record_util.h"
 
 namespace sofdir::api {
+
+void DirectoryService::DecodeRequests() {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::DirectoryService::service_full_name());
+  auto decode = [this, service](const std::string& name, grpc::internal::MethodHandler* handler) {
+    const google::protobuf::MethodDescriptor* method =
+        service == nullptr ? nullptr : service->FindMethodByName(name);
+    if (method == nullptr) {  // a typo here; every test would fail
+      common::LogError(absl::StrCat("DirectoryService has no method ", name));
+      std::abort();
+    }
+    MarkMethodRawCallback(method->index(), handler);
+  };
+  decode("GetRecord", DecodingHandler(this, &DirectoryService::GetRecord));
+  decode("ListRecords", DecodingHandler(this, &DirectoryService::ListRecords));
+  decode("CreateRecord", DecodingHandler(this, &DirectoryService::CreateRecord));
+  decode("UpdateRecord", DecodingHandler(this, &DirectoryService::UpdateRecord));
+  decode("DeleteRecord", DecodingHandler(this, &DirectoryService::DeleteRecord));
+  decode("ImportRecords", DecodingHandler(this, &DirectoryService::ImportRecords));
+  decode("ExportRecords", DecodingHandler(this, &DirectoryService::ExportRecords));
+  decode("ListChanges", DecodingHandler(this, &DirectoryService::ListChanges));
+  decode("WatchChanges", DecodingHandler(this, &DirectoryService::WatchChanges));
+  decode("SearchEntries", DecodingHandler(this, &DirectoryService::SearchEntries));
+  decode("SuggestEntries", DecodingHandler(this, &DirectoryService::SuggestEntries));
+  decode("WhoKnows", DecodingHandler(this, &DirectoryService::WhoKnows));
+  decode("VerifyRecord", DecodingHandler(this, &DirectoryService::VerifyRecord));
+  decode("ListStaleRecords", DecodingHandler(this, &DirectoryService::ListStaleRecords));
+  decode("ListAudit", DecodingHandler(this, &DirectoryService::ListAudit));
+  decode("ListPraktikOffers", DecodingHandler(this, &DirectoryService::ListPraktikOffers));
+  decode("BookPraktik", DecodingHandler(this, &DirectoryService::BookPraktik));
+  decode("CancelBooking", DecodingHandler(this, &DirectoryService::CancelBooking));
+  decode("GetBooking", DecodingHandler(this, &DirectoryService::GetBooking));
+  decode("ListBookings", DecodingHandler(this, &DirectoryService::ListBookings));
+  decode("GetBookingCalendar", DecodingHandler(this, &DirectoryService::GetBookingCalendar));
+}
 
 std::string DirectoryService::Authorization(grpc::CallbackServerContext* context) {
   const auto& metadata = context->client_metadata();
@@ -82,8 +124,8 @@ void DirectoryService::Execute(grpc::CallbackServerContext* context,
     return;
   }
   if (absl::Now() - arrived > limits_.max_queue_wait) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "server overloaded: the call waited too long; retry later"));
+    reactor->Finish(ToGrpcStatus(
+        absl::UnavailableError("server overloaded: the call waited too long; retry later")));
     return;
   }
   reactor->Finish(ToGrpcStatus(work(principal, stop)));
@@ -94,9 +136,8 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
   if (searches_in_progress_.fetch_add(1) >= limits_.max_concurrent_searches) {
     searches_in_progress_.fetch_sub(1);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 absl::StrCat("more than ", limits_.max_concurrent_searches,
-                                              " searches in progress; retry shortly")));
+    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
+        "more than ", limits_.max_concurrent_searches, " searches in progress; retry shortly"))));
     return reactor;
   }
   if (in_memory && searches_inline_.fetch_add(1) < limits_.max_inline_searches) {
@@ -116,45 +157,18 @@ grpc::ServerUnaryReactor* DirectoryService::RunSearch(grpc::CallbackServerContex
              });
 }
 
-absl::Status DirectoryService::CheckRecordScope(const Principal& principal,
-                                                const v1::Record& record) const {
-  if (principal.admin) return absl::OkStatus();
-  auto parent_of = [this](const std::string& unit_id) -> std::optional<std::string> {
-    absl::StatusOr<v1::Record> unit = directory_.Get(unit_id);
-    if (!unit.ok() || !unit->has_unit() || !unit->unit().has_parent_id()) return std::nullopt;
-    return unit->unit().parent_id();
-  };
-  std::vector<std::string> homes;
-  switch (record.kind_case()) {
-    case v1::Record::kUnit:
-      for (const std::string& allowed : principal.units) {
-        if (allowed == record.unit().id()) return absl::OkStatus();
-      }
-      if (record.unit().has_parent_id()) homes.push_back(record.unit().parent_id());
-      break;
-    case v1::Record::kTilbud:
-      homes.push_back(record.tilbud().unit_id());
-      break;
-    case v1::Record::kPerson:
-      homes.push_back(record.person().unit_id());
-      break;
-    case v1::Record::kPraktik:
-      homes.push_back(record.praktik().host_unit_id());
-      break;
-    case v1::Record::kPartner:
-      homes.assign(record.partner().related_unit_ids().begin(),
-                   record.partner().related_unit_ids().end());
-      break;
-    default:
-      break;
+absl::Status DirectoryService::CheckTimestamp(absl::string_view field,
+                                              const google::protobuf::Timestamp& time) {
+  using google::protobuf::util::TimeUtil;
+  if (time.seconds() >= TimeUtil::kTimestampMinSeconds &&
+      time.seconds() <= TimeUtil::kTimestampMaxSeconds && time.nanos() >= 0 &&
+      time.nanos() <= 999999999) {
+    return absl::OkStatus();
   }
-  absl::Status last = absl::PermissionDeniedError(
-      absl::StrCat(principal.name, " may not change this record; it edits only its own units"));
-  for (const std::string& home : homes) {
-    last = Authorizer::CheckUnitScope(principal, home, parent_of);
-    if (last.ok()) return last;
-  }
-  return last;
+  return absl::InvalidArgumentError(
+      absl::StrCat(field,
+                   ": not a valid timestamp; valid: 0001-01-01T00:00:00Z to "
+                   "9999-12-31T23:59:59.999999999Z, nanos 0 to 999999999"));
 }
 
 absl::Status DirectoryService::CheckOwnBooking(const Principal& principal,
@@ -196,7 +210,7 @@ grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerCon
                                                          v1::Record* response) {
   return Run(context, Permission::kWrite,
              [this, request, response](const Principal& principal) -> absl::Status {
-               SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
+               SOFDIR_RETURN_IF_ERROR(scope_.CheckWrite(principal, request->record(), nullptr));
                SOFDIR_ASSIGN_OR_RETURN(*response,
                                        directory_.Create(request->record(), request->request_id(),
                                                          {principal.name, "CreateRecord"}));
@@ -213,8 +227,11 @@ grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerCon
                  // Both where the record is and where it would go must be the editor's.
                  SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,
                                          directory_.Get(model::RecordId(request->record())));
-                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
-                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, request->record()));
+                 SOFDIR_RETURN_IF_ERROR(scope_.CheckStored(principal, stored));
+                 SOFDIR_RETURN_IF_ERROR(scope_.CheckWrite(
+                     principal,
+                     RecordScope::AfterUpdate(stored, request->record(), request->update_mask()),
+                     &stored));
                }
                SOFDIR_ASSIGN_OR_RETURN(*response,
                                        directory_.Update(request->record(), request->update_mask(),
@@ -230,7 +247,7 @@ grpc::ServerUnaryReactor* DirectoryService::DeleteRecord(grpc::CallbackServerCon
       context, Permission::kWrite, [this, request](const Principal& principal) -> absl::Status {
         if (!principal.admin) {
           SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
-          SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+          SOFDIR_RETURN_IF_ERROR(scope_.CheckStored(principal, stored));
         }
         return directory_.Delete(request->id(), request->etag(), {principal.name, "DeleteRecord"});
       });
@@ -269,10 +286,12 @@ grpc::ServerUnaryReactor* DirectoryService::ListChanges(grpc::CallbackServerCont
   return Run(context, Permission::kRead,
              [this, request, response](const Principal& principal,
                                        const common::StopCheck& stop) -> absl::Status {
-               SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListChanges(*request, stop));
-               // The changes carry the new state of person records.
-               return directory_.LogPersonReads(domain::Directory::PersonsIn(response->changes()),
-                                                principal.name, "ListChanges");
+               SOFDIR_ASSIGN_OR_RETURN(
+                   *response,
+                   ReadVisibleChanges(directory_, *request, SeesBookingChanges(principal),
+                                      /*max_reads=*/std::numeric_limits<int>::max(), stop));
+               return directory_.LogPersonReads(PersonalDataIn(response->changes()), principal.name,
+                                                "ListChanges");
              });
 }
 
@@ -293,7 +312,7 @@ grpc::ServerUnaryReactor* DirectoryService::VerifyRecord(grpc::CallbackServerCon
   return Run(context, Permission::kWrite,
              [this, request, response](const Principal& principal) -> absl::Status {
                SOFDIR_ASSIGN_OR_RETURN(v1::Record stored, directory_.Get(request->id()));
-               SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, stored));
+               SOFDIR_RETURN_IF_ERROR(scope_.CheckStored(principal, stored));
                SOFDIR_ASSIGN_OR_RETURN(
                    *response, directory_.Verify(request->id(), {principal.name, "VerifyRecord"}));
                return absl::OkStatus();
@@ -324,6 +343,7 @@ grpc::ServerUnaryReactor* DirectoryService::ListAudit(grpc::CallbackServerContex
   return Run(context, Permission::kAudit,
              [this, request, response](const Principal& principal,
                                        const common::StopCheck& stop) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckTimestamp("since", request->since()));
                SOFDIR_ASSIGN_OR_RETURN(*response, directory_.ListAudit(*request, stop));
                return absl::OkStatus();
              });
@@ -337,7 +357,8 @@ grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
   if (!principal.ok()) return new RefusedWatch(ToGrpcStatus(principal.status()));
   return new ChangeWatchReactor(
       directory_, feed_, pool_, authorizer_,
-      ChangeWatchReactor::Caller{Authorization(context), principal->name, generation},
+      ChangeWatchReactor::Caller{Authorization(context), principal->name,
+                                 SeesBookingChanges(*principal), generation},
       request->since_sequence());
 }
 
@@ -424,7 +445,8 @@ grpc::ServerUnaryReactor* DirectoryService::GetBooking(grpc::CallbackServerConte
              [this, request, response](const Principal& principal) -> absl::Status {
                SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Get(request->booking_id()));
                SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, response->email()));
-               return absl::OkStatus();
+               return directory_.LogPersonReads({response->booking_id()}, principal.name,
+                                                "GetBooking");
              });
 }
 
@@ -438,10 +460,14 @@ grpc::ServerUnaryReactor* DirectoryService::ListBookings(grpc::CallbackServerCon
                } else if (!principal.admin) {
                  // The host's view: editors of the host unit.
                  SOFDIR_ASSIGN_OR_RETURN(v1::Record offer, directory_.Get(request->offer_id()));
-                 SOFDIR_RETURN_IF_ERROR(CheckRecordScope(principal, offer));
+                 SOFDIR_RETURN_IF_ERROR(scope_.CheckStored(principal, offer));
                }
                SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.List(*request));
-               return absl::OkStatus();
+               std::vector<std::string> handed_out;
+               for (const v1::Booking& booking : response->bookings()) {
+                 handed_out.push_back(booking.booking_id());
+               }
+               return directory_.LogPersonReads(handed_out, principal.name, "ListBookings");
              });
 }
 
@@ -455,7 +481,8 @@ grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(
                  SOFDIR_RETURN_IF_ERROR(CheckOwnBooking(principal, booking.email()));
                }
                SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
-               return absl::OkStatus();
+               return directory_.LogPersonReads({request->booking_id()}, principal.name,
+                                                "GetBookingCalendar");
              });
 }
 

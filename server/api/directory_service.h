@@ -19,8 +19,14 @@
 // records to an authenticated caller (GetRecord, ListRecords, ExportRecords,
 // ListStaleRecords, ListChanges, WatchChanges, and WhoKnows for persons)
 // writes one entry per person (principal, time, method), one write per
-// answer, before the answer is sent. Anonymous callers never get contact
+// answer, before the answer is sent. So does every answer that hands out
+// bookings (GetBooking, ListBookings, GetBookingCalendar, and booking
+// changes in ListChanges and WatchChanges, which go only to admins and the
+// sync role: change_visibility.h). Anonymous callers never get contact
 // details and leave no entries.
+//
+// Requests are decoded here, not by gRPC (decoding_handler.h), so that one
+// that does not parse gets INVALID_ARGUMENT naming the field.
 //
 // Thread-safe; holds non-owning references that must outlive it.
 #ifndef SOFDIR_SERVER_API_DIRECTORY_SERVICE_H_
@@ -33,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/api/authorizer.h"
+#include "server/api/record_scope.h"
 #include "server/common/stop_check.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
@@ -69,11 +76,14 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
                    common::WorkerPool& pool, Authorizer& authorizer, Limits limits)
       : directory_(directory),
         authorizer_(authorizer),
+        scope_(directory),
         search_(search),
         bookings_(bookings),
         feed_(feed),
         pool_(pool),
-        limits_(limits) {}
+        limits_(limits) {
+    DecodeRequests();
+  }
 
   grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* context,
                                       const v1::GetRecordRequest* request,
@@ -139,6 +149,10 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
                                                v1::BookingCalendar* response) override;
 
  private:
+  // Makes every method decode its own request (decoding_handler.h), so that
+  // one that does not parse gets INVALID_ARGUMENT naming the field.
+  void DecodeRequests();
+
   using Work = std::function<absl::Status(const Principal&)>;
   // Work that checks `stop` as it goes (the long calls).
   using StoppableWork = std::function<absl::Status(const Principal&, const common::StopCheck&)>;
@@ -173,13 +187,16 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   // When the work of a call that arrived at `arrived` must stop: its
   // deadline or the server's cap, whichever is first, or its cancellation.
   common::StopCheck StopFor(grpc::CallbackServerContext* context, absl::Time arrived) const;
-  // Editors may write only records of their units (admins anything).
-  absl::Status CheckRecordScope(const Principal& principal, const v1::Record& record) const;
+  // OK for a google.protobuf.Timestamp in its documented range; else
+  // INVALID_ARGUMENT naming `field`.
+  static absl::Status CheckTimestamp(absl::string_view field,
+                                     const google::protobuf::Timestamp& time);
   // Bookers see and change only their own bookings (admins any).
   static absl::Status CheckOwnBooking(const Principal& principal, absl::string_view email);
 
   domain::Directory& directory_;
   Authorizer& authorizer_;
+  const RecordScope scope_;  // editors write only records of their units
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
   domain::ChangeFeed& feed_;

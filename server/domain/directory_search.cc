@@ -115,6 +115,15 @@ absl::StatusOr<v1::SearchEntriesResponse> DirectorySearch::Search(
     return absl::InvalidArgumentError("near: give a point or near_district, not both");
   }
   if (request.has_near()) {
+    // NaN would pass a plain range test and leave the ranking unordered.
+    if (!(request.near().lat() >= -90 && request.near().lat() <= 90)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("near.lat: ", request.near().lat(), " is not a latitude; valid: -90..90"));
+    }
+    if (!(request.near().lon() >= -180 && request.near().lon() <= 180)) {
+      return absl::InvalidArgumentError(absl::StrCat("near.lon: ", request.near().lon(),
+                                                     " is not a longitude; valid: -180..180"));
+    }
     query.near = search::GeoPoint{request.near().lat(), request.near().lon()};
   } else if (!request.near_district().empty()) {
     absl::StatusOr<search::GeoPoint> point = search::Geo::Resolve(request.near_district());

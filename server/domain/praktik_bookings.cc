@@ -152,6 +152,7 @@ absl::Status PraktikBookings::FillPosition(v1::Booking& booking) const {
 
 absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& request,
                                                   const Actor& actor) {
+  SOFDIR_RETURN_IF_ERROR(ValidateBookingText(request));
   SOFDIR_RETURN_IF_ERROR(ValidateId("offer_id", request.offer_id()));
   if (model::KindFromId(request.offer_id()) != v1::PRAKTIK) {
     return absl::InvalidArgumentError(

@@ -7,11 +7,14 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "server/common/echo.h"
 #include "server/common/status_macros.h"
+#include "server/common/utf8.h"
 #include "server/model/record_util.h"
 
 namespace sofdir::domain {
@@ -54,9 +57,10 @@ absl::Status OneOf(absl::string_view field, const std::string& value,
   for (absl::string_view v : valid) {
     if (v == value) return absl::OkStatus();
   }
-  return Invalid(
-      field, absl::StrCat(value.empty() ? "required" : absl::StrCat("\"", value, "\" is not valid"),
-                          "; valid: ", absl::StrJoin(valid, ", ")));
+  return Invalid(field, absl::StrCat(value.empty() ? "required"
+                                                   : absl::StrCat("\"", common::Echo(value),
+                                                                  "\" is not valid"),
+                                     "; valid: ", absl::StrJoin(valid, ", ")));
 }
 
 absl::Status Required(absl::string_view field, const std::string& value) {
@@ -67,13 +71,21 @@ absl::Status Required(absl::string_view field, const std::string& value) {
 absl::Status Date(absl::string_view field, const std::string& value, bool required) {
   if (value.empty() && !required) return absl::OkStatus();
   if (!IsValidDate(value)) {
-    return Invalid(field, absl::StrCat("\"", value, "\" is not a date; valid: YYYY-MM-DD"));
+    return Invalid(field,
+                   absl::StrCat("\"", common::Echo(value), "\" is not a date; valid: YYYY-MM-DD"));
   }
   return absl::OkStatus();
 }
 
-// Checks UTF-8 and length of every string in the message, recursively, so no
-// field can slip past the limits.
+bool IsMultiLine(const FieldDescriptor& field) {
+  for (absl::string_view name : kMultiLineFields) {
+    if (field.name() == name) return true;
+  }
+  return false;
+}
+
+// Checks UTF-8, control characters and length of every string in the
+// message, recursively, so no field can slip past the limits.
 absl::Status CheckStrings(const Message& message, const std::string& path) {
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -103,8 +115,7 @@ absl::Status CheckStrings(const Message& message, const std::string& path) {
           return Invalid(item_path,
                          absl::StrCat(value.size(), " bytes; at most ", limit, " bytes"));
         }
-        if (!IsValidUtf8(value)) return Invalid(item_path, "not valid UTF-8");
-        if (value.find('\0') != std::string::npos) return Invalid(item_path, "contains NUL");
+        SOFDIR_RETURN_IF_ERROR(ValidateText(item_path, value, IsMultiLine(*field)));
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         const Message& child = field->is_repeated()
                                    ? reflection->GetRepeatedMessage(message, field, i)
@@ -125,7 +136,8 @@ absl::Status CheckAddressAndGeo(absl::string_view kind, const sof::directory::v1
        !std::all_of(address.postcode().begin(), address.postcode().end(),
                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }))) {
     return Invalid(absl::StrCat(kind, ".address.postcode"),
-                   absl::StrCat("\"", address.postcode(), "\" is not valid; valid: four digits"));
+                   absl::StrCat("\"", common::Echo(address.postcode()),
+                                "\" is not valid; valid: four digits"));
   }
   if (has_geo) {
     if (!(geo.lat() >= -90 && geo.lat() <= 90)) {
@@ -255,8 +267,51 @@ absl::Status ValidateEmail(absl::string_view field, absl::string_view value) {
   bool ok = at != absl::string_view::npos && at > 0 &&
             value.find('@', at + 1) == absl::string_view::npos &&
             value.find('.', at) != absl::string_view::npos && value.back() != '.' &&
-            value.find(' ') == absl::string_view::npos && value.size() <= 254;
-  if (!ok) return Invalid(field, absl::StrCat("\"", value, "\" is not an e-mail address"));
+            value.size() <= 254 && std::none_of(value.begin(), value.end(), [](char c) {
+              return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+            });
+  if (!ok) {
+    return Invalid(field, absl::StrCat("\"", common::Echo(value),
+                                       "\" is not an e-mail address; valid: name@example.dk"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateText(absl::string_view field, absl::string_view text, bool multi_line) {
+  size_t i = 0;
+  while (i < text.size()) {
+    std::optional<common::Utf8Char> c = common::DecodeUtf8(text, i);
+    if (!c) return Invalid(field, absl::StrCat("not valid UTF-8 (byte ", i, ")"));
+    const uint32_t cp = c->code_point;
+    const bool control = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+    const bool separator = cp == 0x2028 || cp == 0x2029;
+    const bool allowed = multi_line && (cp == '\n' || cp == '\t');
+    if ((control || separator) && !allowed) {
+      return Invalid(
+          field,
+          absl::StrCat("contains ", separator ? "a line separator" : "a control character", " (",
+                       cp < 0x80 ? absl::StrFormat("\\x%02X", cp) : absl::StrFormat("U+%04X", cp),
+                       ") at byte ", i, "; ",
+                       multi_line ? "only line feeds (\\n) and tabs may break this text"
+                                  : "this is one line of text: no line breaks, tabs or other "
+                                    "control characters"));
+    }
+    i += c->length;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateBookingText(const sof::directory::v1::BookPraktikRequest& request) {
+  const Reflection* reflection = request.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(request, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_STRING || field->is_repeated()) continue;
+    std::string scratch;
+    SOFDIR_RETURN_IF_ERROR(ValidateText(field->name(),
+                                        reflection->GetStringReference(request, field, &scratch),
+                                        IsMultiLine(*field)));
+  }
   return absl::OkStatus();
 }
 
@@ -331,7 +386,7 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
               return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
             });
   if (!ok) {
-    return Invalid(field, absl::StrCat("\"", id.substr(0, 80),
+    return Invalid(field, absl::StrCat("\"", common::Echo(id),
                                        "\" is not an id; valid: <kind>-<1-64 of A-Z a-z 0-9 _ ->, "
                                        "kind one of ",
                                        model::ValidKindsText()));
@@ -350,8 +405,9 @@ absl::Status ValidateRecord(const Record& record) {
   if (id.empty()) return Invalid(absl::StrCat(kind_name, ".id"), "required");
   SOFDIR_RETURN_IF_ERROR(ValidateId(absl::StrCat(kind_name, ".id"), id));
   if (model::KindFromId(id) != kind) {
-    return Invalid(absl::StrCat(kind_name, ".id"),
-                   absl::StrCat("\"", id, "\" names another kind; valid: ", kind_name, "-..."));
+    return Invalid(
+        absl::StrCat(kind_name, ".id"),
+        absl::StrCat("\"", common::Echo(id), "\" names another kind; valid: ", kind_name, "-..."));
   }
   SOFDIR_RETURN_IF_ERROR(CheckStrings(*message, kind_name));
   switch (record.kind_case()) {

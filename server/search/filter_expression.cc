@@ -39,12 +39,6 @@ struct FilterExpression::Node {
 namespace {
 
 using Node = FilterExpression::Node;
-using ::sofdir::common::Echo;
-
-// Parentheses nest at most this deep: parsing, matching and freeing a
-// filter recurse once per level, and a 4096-byte filter of '(' overflowed
-// the stack (found by tests/fuzz).
-constexpr int kMaxNesting = 32;
 
 struct FieldInfo {
   const char* name;
@@ -66,6 +60,10 @@ constexpr FieldInfo kFields[] = {
     {"has_free_places", Field::kHasFreePlaces, false},
 };
 
+// Parentheses nest at most this deep: the parser recurses per level, and
+// no real filter needs more than a few.
+constexpr int kMaxNesting = 32;
+
 class Parser {
  public:
   explicit Parser(absl::string_view s) : s_(s) {}
@@ -75,7 +73,7 @@ class Parser {
     if (!node.ok()) return node;
     SkipSpace();
     if (pos_ < s_.size()) {
-      return Error(absl::StrCat("unexpected '", Echo(s_.substr(pos_, 1)), "'"));
+      return Error(absl::StrCat("unexpected '", common::Echo(s_.substr(pos_, 1)), "'"));
     }
     return node;
   }
@@ -165,7 +163,7 @@ class Parser {
     if (pos_ >= s_.size()) return Error("expected a comparison such as kind = tilbud");
     if (s_[pos_] == '(') {
       if (depth_ == kMaxNesting) {
-        return Error(absl::StrCat("parentheses nested deeper than ", kMaxNesting));
+        return Error(absl::StrCat("nested deeper than ", kMaxNesting, " parentheses"));
       }
       ++pos_;
       ++depth_;
@@ -190,7 +188,7 @@ class Parser {
     }
     if (info == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter: unknown field '", Echo(name),
+          "filter: unknown field '", common::Echo(name),
           "'; valid fields are id, kind, area, district, legal_basis, service_type, unit_type, "
           "unit_id, age, free_places, capacity, has_free_places"));
     }
@@ -220,8 +218,8 @@ class Parser {
       node->op = Op::kHas;
       pos_ += 1;
     } else {
-      return Error(
-          absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '", Echo(name), "'"));
+      return Error(absl::StrCat("expected an operator (=, !=, <, <=, >, >=, :) after '",
+                                common::Echo(name), "'"));
     }
     SkipSpace();
     std::string value;
@@ -238,16 +236,19 @@ class Parser {
              s_[pos_] != '(' && s_[pos_] != ')' && s_[pos_] != '"') {
         value += s_[pos_++];
       }
-      if (value.empty()) return Error(absl::StrCat("missing value for '", Echo(name), "'"));
+      if (value.empty()) {
+        return Error(absl::StrCat("missing value for '", common::Echo(name), "'"));
+      }
     }
     if (info->numeric) {
       if (!absl::SimpleAtoi(value, &node->number)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "filter: '", Echo(name), "' needs a whole number, got '", Echo(value), "'"));
+        return absl::InvalidArgumentError(absl::StrCat("filter: '", common::Echo(name),
+                                                       "' needs a whole number, got '",
+                                                       common::Echo(value), "'"));
       }
       if (node->op == Op::kHas) {
-        return absl::InvalidArgumentError(absl::StrCat("filter: ':' does not apply to '",
-                                                       Echo(name), "'; use =, !=, <, <=, > or >="));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "filter: ':' does not apply to '", common::Echo(name), "'; use =, !=, <, <=, > or >="));
       }
     } else if (info->field == Field::kHasFreePlaces) {
       const std::string lower = absl::AsciiStrToLower(value);
@@ -259,7 +260,7 @@ class Parser {
     } else {
       if (node->op != Op::kEq && node->op != Op::kNe && node->op != Op::kHas) {
         return absl::InvalidArgumentError(
-            absl::StrCat("filter: '", Echo(name), "' is text; use =, != or :"));
+            absl::StrCat("filter: '", common::Echo(name), "' is text; use =, != or :"));
       }
       // Ids are compared as written; other text as folded words.
       const bool is_id = info->field == Field::kId || info->field == Field::kUnitId;
@@ -270,7 +271,7 @@ class Parser {
 
   absl::string_view s_;
   size_t pos_ = 0;
-  int depth_ = 0;  // parentheses open at pos_
+  int depth_ = 0;  // parentheses open around pos_
 };
 
 bool Compare(int have, Op op, int want) {

@@ -52,10 +52,10 @@ class FilterExpression {
   FilterExpression& operator=(FilterExpression&&) noexcept;
 
   // Returns INVALID_ARGUMENT naming the problem (unknown field, bad operator,
-  // missing value, unbalanced parenthesis, parentheses nested deeper than
-  // 32, non-numeric value for a number field, more than 4096 bytes); what it
-  // quotes of the filter is cut at 64 bytes. An empty or blank string gives
-  // the filter that matches all.
+  // missing value, unbalanced parenthesis, parentheses nested more than 32
+  // deep, non-numeric value for a number field); input it quotes is cut
+  // short (common::Echo). An empty or blank string gives the filter that
+  // matches all.
   static absl::StatusOr<FilterExpression> Parse(absl::string_view filter);
 
   bool Matches(const FilterValues& values) const;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "server/common/echo.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search {
@@ -77,9 +78,9 @@ absl::StatusOr<GeoPoint> Geo::Resolve(absl::string_view place) {
     GeoPoint p;
     if (absl::SimpleAtod(absl::StripAsciiWhitespace(parts[0]), &p.lat) &&
         absl::SimpleAtod(absl::StripAsciiWhitespace(parts[1]), &p.lon)) {
-      if (p.lat < -90 || p.lat > 90 || p.lon < -180 || p.lon > 180) {
+      if (!(p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180)) {  // NaN too
         return absl::InvalidArgumentError(
-            absl::StrCat("near: '", place, "' is outside -90..90, -180..180"));
+            absl::StrCat("near: '", common::Echo(place), "' is outside -90..90, -180..180"));
       }
       return p;
     }
@@ -90,8 +91,9 @@ absl::StatusOr<GeoPoint> Geo::Resolve(absl::string_view place) {
       if (TextFolder::FoldJoined(p.name) == folded) return GeoPoint{p.lat, p.lon};
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "near: '", place, "' is neither LAT,LON nor a Copenhagen district such as Nørrebro"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("near: '", common::Echo(place),
+                   "' is neither LAT,LON nor a Copenhagen district such as Nørrebro"));
 }
 
 }  // namespace sofdir::search

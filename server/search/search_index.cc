@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "server/common/echo.h"
 #include "server/search/decompounder.h"
 #include "server/search/filter_expression.h"
 #include "server/search/posting_list.h"
@@ -2182,8 +2183,9 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   for (const std::string& k : query.kinds) {
     std::optional<Kind> kind = ParseKind(k);
     if (!kind) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "kinds: unknown kind '", k, "'; valid are unit, tilbud, partner, praktik, person"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("kinds: unknown kind '", common::Echo(k),
+                       "'; valid are unit, tilbud, partner, praktik, person"));
     }
     kind_mask |= static_cast<uint8_t>(1u << static_cast<int>(*kind));
   }
@@ -2288,7 +2290,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     fill("service_type", services);
     fill("legal_basis", legal);
   }
-  const size_t want = std::min(matches.size(), static_cast<size_t>(query.offset + query.limit));
+  const size_t want = std::min(
+      matches.size(), static_cast<size_t>(query.offset) + static_cast<size_t>(query.limit));
   auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
     if (a.first != b.first) return a.first > b.first;
     const uint64_t px = st.sort_prefix[a.second], py = st.sort_prefix[b.second];

@@ -294,6 +294,63 @@ TEST_F(AuthTest, EditorWritesOnlyBelowItsUnitsAndBookerOnlyForItself) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AuthTest, EditorPutsUnitsOnlyUnderUnitsOfItsScope) {
+  Start(false);  // unit-2 (the editor's) hangs under unit-1; unit-3 is another root
+  ASSERT_TRUE(app_->directory().Create(testing::MakeTilbud("tilbud-1", "unit-2")).ok());
+  auto update = [this](const v1::Record& record, std::vector<std::string> mask = {}) {
+    grpc::ClientContext context;
+    Prepare(context, kEditor);
+    v1::UpdateRecordRequest request;
+    *request.mutable_record() = record;
+    for (const std::string& path : mask) request.mutable_update_mask()->add_paths(path);
+    v1::Record out;
+    return stub_->UpdateRecord(&context, request, &out);
+  };
+  auto create = [this](const v1::Record& record) {
+    grpc::ClientContext context;
+    Prepare(context, kEditor);
+    v1::CreateRecordRequest request;
+    *request.mutable_record() = record;
+    v1::Record out;
+    return stub_->CreateRecord(&context, request, &out);
+  };
+
+  // Its own unit moves nowhere outside the scope, nor becomes a root ...
+  grpc::Status moved = update(testing::MakeUnit("unit-2", "unit-3"));
+  EXPECT_EQ(moved.error_code(), grpc::StatusCode::PERMISSION_DENIED) << moved.error_message();
+  EXPECT_THAT(moved.error_message(), ::testing::HasSubstr("may not put a unit under unit-3"));
+  EXPECT_EQ(update(testing::MakeUnit("unit-2")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(update(testing::MakeUnit("unit-2", "unit-3"), {"parent_id"}).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(app_->directory().Get("unit-2")->unit().parent_id(), "unit-1");
+  // ... but it may change it where it stands, under a unit outside the scope.
+  grpc::Status renamed = update(testing::MakeUnit("unit-2", "unit-1", "Nyt navn"));
+  EXPECT_TRUE(renamed.ok()) << renamed.error_message();
+  grpc::Status masked = update(testing::MakeUnit("unit-2", "", "Navn igen"), {"name"});
+  EXPECT_TRUE(masked.ok()) << masked.error_message();
+
+  // New units go under units of the scope only; so do moves of units below.
+  EXPECT_EQ(create(testing::MakeUnit("unit-9", "unit-3")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(create(testing::MakeUnit("unit-9")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(create(testing::MakeUnit("unit-9", "unit-2")).ok());
+  EXPECT_EQ(update(testing::MakeUnit("unit-9", "unit-3")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(create(testing::MakeUnit("unit-10", "unit-2")).ok());
+  grpc::Status within = update(testing::MakeUnit("unit-9", "unit-10"), {"parent_id"});
+  EXPECT_TRUE(within.ok()) << within.error_message();
+
+  // Other kinds: both homes count, and a mask without the home keeps it.
+  EXPECT_EQ(update(testing::MakeTilbud("tilbud-1", "unit-3")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::Record rename;
+  rename.mutable_tilbud()->set_id("tilbud-1");
+  rename.mutable_tilbud()->set_name("Nyt bosted");
+  grpc::Status tilbud_renamed = update(rename, {"name"});
+  EXPECT_TRUE(tilbud_renamed.ok()) << tilbud_renamed.error_message();
+  EXPECT_EQ(app_->directory().Get("tilbud-1")->tilbud().unit_id(), "unit-2");
+}
+
 TEST_F(AuthTest, AnonymousSearchWhenAllowedButNoContactDetailsAndNoReads) {
   Start(/*anonymous_search=*/true);
   ASSERT_TRUE(app_->directory()

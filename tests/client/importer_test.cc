@@ -27,6 +27,7 @@ std::string PersonLine(int n) {
 // is rejected, an id seen before is UNCHANGED, others are CREATED.
 struct FakeServer {
   std::vector<std::vector<std::string>> batches;
+  std::vector<size_t> batch_bytes;  // serialized size of each request
   std::vector<std::string> seen;
   int fail_on_batch = -1;
 
@@ -35,6 +36,7 @@ struct FakeServer {
       batches.emplace_back();
       return absl::UnavailableError("connection reset");
     }
+    batch_bytes.push_back(request.ByteSizeLong());
     v1::ImportRecordsResponse response;
     std::vector<std::string> ids;
     for (const v1::Record& record : request.records()) {
@@ -58,8 +60,8 @@ struct FakeServer {
 };
 
 absl::StatusOr<ImportSummary> RunImport(FakeServer& server, const std::string& input,
-                                        int batch_size) {
-  Importer importer({batch_size}, [&server](const v1::ImportRecordsRequest& request) {
+                                        int batch_size, size_t batch_bytes = 2 << 20) {
+  Importer importer({batch_size, batch_bytes}, [&server](const v1::ImportRecordsRequest& request) {
     return server.Import(request);
   });
   std::istringstream in(input);
@@ -141,6 +143,73 @@ TEST(ImporterTest, ReportsEachRejectedLineByItsLineNumberInTheFile) {
                                           ElementsAre("person-4", "person-5")));
 }
 
+TEST(ImporterTest, LinesThatAreNotUtf8AreRejectedByLineNumberAndTheRestImported) {
+  const std::string latin1 =  // "Møller" as Latin-1
+      absl::StrCat(R"({"kind":"person","id":"person-2","name":"M)", "\xF8",
+                   R"(ller","unit_id":"unit-0001"})");
+  const std::string cut_short = absl::StrCat(R"({"kind":"person","id":"person-3","name":"Bad)",
+                                             "\xC3", R"(","unit_id":"unit-0001"})");
+  const std::string ends_early = R"({"kind":"person","id":"person-4","name":"broken)";
+  std::string input = absl::StrCat(PersonLine(1), "\n", latin1, "\n", cut_short, "\n", ends_early,
+                                   "\n", PersonLine(5), "\n");
+  FakeServer server;
+  absl::StatusOr<ImportSummary> summary = RunImport(server, input, 1000);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->created, 2);
+  EXPECT_EQ(summary->rejected, 3);
+  std::string report = FormatImportSummary(*summary);
+  EXPECT_THAT(report, ::testing::HasSubstr(
+                          "line 2: not valid UTF-8 (byte 43 of the line); save the file as UTF-8\n"
+                          "line 3: not valid UTF-8 (byte 45 of the line)"));
+  EXPECT_THAT(report, ::testing::HasSubstr("line 4: "));
+  // One line of plain text per rejection, whatever the parser quoted back.
+  std::string details = report.substr(report.find('\n') + 1);
+  EXPECT_EQ(std::count(details.begin(), details.end(), '\n'), 3) << report;
+  EXPECT_EQ(report.find('\xC3'), std::string::npos);
+  EXPECT_THAT(server.batches, ElementsAre(ElementsAre("person-1", "person-5")));
+}
+
+TEST(ImporterTest, SplitsBatchesBySizeAsWellAsCount) {
+  // 19 kB descriptions: 400 of them are 7.6 MB, more than a server takes
+  // in one message (4 MiB by default).
+  std::string input;
+  const std::string description(19000, 'd');
+  for (int i = 1; i <= 400; ++i) {
+    absl::StrAppend(&input, R"({"kind":"tilbud","id":"tilbud-)", i,
+                    R"(","name":"Bosted","unit_id":"unit-0001","description":")", description,
+                    "\"}\n");
+  }
+  FakeServer server;
+  absl::StatusOr<ImportSummary> summary = RunImport(server, input, 1000);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->created, 400);
+  ASSERT_GE(server.batches.size(), 4u);
+  size_t records = 0;
+  for (size_t i = 0; i < server.batches.size(); ++i) {
+    EXPECT_LE(server.batch_bytes[i], size_t{2} << 20) << "batch " << i;
+    records += server.batches[i].size();
+  }
+  EXPECT_EQ(records, 400u);
+  EXPECT_EQ(server.batches.front().front(), "tilbud-1");
+  EXPECT_EQ(server.batches.back().back(), "tilbud-400");
+}
+
+TEST(ImporterTest, ARecordLargerThanABatchIsRejectedByLineNumberNotSent) {
+  std::string input = absl::StrCat(
+      PersonLine(1), "\n",
+      R"({"kind":"tilbud","id":"tilbud-1","name":"x","unit_id":"unit-0001","description":")",
+      std::string(5000, 'd'), "\"}\n", PersonLine(2), "\n");
+  FakeServer server;
+  absl::StatusOr<ImportSummary> summary = RunImport(server, input, 1000, /*batch_bytes=*/4000);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->created, 2);
+  ASSERT_EQ(summary->rejections.size(), 1u);
+  EXPECT_EQ(summary->rejections[0].line, 2);
+  EXPECT_EQ(summary->rejections[0].id, "tilbud-1");
+  EXPECT_THAT(summary->rejections[0].error, ::testing::HasSubstr("at most 4000"));
+  EXPECT_THAT(server.batches, ElementsAre(ElementsAre("person-1", "person-2")));
+}
+
 TEST(ImporterTest, ReimportingTheSameInputChangesNothing) {
   std::string input = absl::StrCat(PersonLine(1), "\n", PersonLine(2), "\n");
   FakeServer server;
@@ -162,6 +231,21 @@ TEST(ImporterTest, StopsAtAFailedBatchAndSaysFromWhichLine) {
   EXPECT_EQ(summary.status().message(),
             "import stopped at line 3 (earlier lines were imported): connection reset");
   EXPECT_EQ(server.batches.size(), 2u);  // nothing sent after the failure
+}
+
+TEST(ImporterTest, ABatchRefusedForOneRecordNamesThatRecordsLine) {
+  std::string input;
+  for (int i = 1; i <= 4; ++i) absl::StrAppend(&input, PersonLine(i), "\n");
+  Importer importer({/*batch_size=*/10}, [](const v1::ImportRecordsRequest&) {
+    return absl::StatusOr<v1::ImportRecordsResponse>(
+        absl::InvalidArgumentError("records[2].person.name: not valid UTF-8 (byte 3)"));
+  });
+  std::istringstream in(input);
+  absl::StatusOr<ImportSummary> summary = importer.Import(in, nullptr);
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(summary.status().message(),
+            "import stopped at line 1 (earlier lines were imported): line 3: "
+            "records[2].person.name: not valid UTF-8 (byte 3)");
 }
 
 TEST(ImportReportTest, JsonHasCountsAndRejections) {

@@ -36,6 +36,10 @@ TEST(GeoTest, UnknownPlaceIsInvalidArgumentNamingIt) {
   EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(p.status().message().find("Atlantis"), std::string::npos);
   EXPECT_EQ(Geo::Resolve("91,12").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Geo::Resolve("nan,12").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Geo::Resolve("55.7,nan").status().code(), absl::StatusCode::kInvalidArgument);
+  auto long_one = Geo::Resolve(std::string(100000, 'x'));
+  EXPECT_LT(long_one.status().message().size(), 200u);
 }
 
 TEST(GeoTest, DistanceAcrossCopenhagenIsAFewKilometres) {
