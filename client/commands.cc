@@ -701,7 +701,14 @@ absl::Status RunPraktikBookings(const CommonOptions& common,
   request.set_offer_id(options.offer_id);
   request.set_include_cancelled(options.include_cancelled);
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::ListBookingsResponse response, client->ListBookings(request));
+  v1::ListBookingsResponse response;
+  do {  // every page: a page ends before the server's message limit
+    SOFDIR_ASSIGN_OR_RETURN(v1::ListBookingsResponse page, client->ListBookings(request));
+    for (v1::Booking& booking : *page.mutable_bookings()) {
+      *response.add_bookings() = std::move(booking);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
   if (common.json) {
     Write(stdout, BookingsToJson(response));
   } else {

@@ -8,22 +8,29 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
 #include "client/search_view.h"
+#include "server/model/record_util.h"
 
 namespace {
 
 using ::sofdir::client::CommonOptions;
 
 constexpr char kDefaultServer[] = "127.0.0.1:50051";
-constexpr char kKindHelp[] = "unit, tilbud, partner, praktik, person, or all";
-const std::vector<std::string> kKinds = {"unit", "tilbud", "partner", "praktik", "person", "all"};
-const std::vector<std::string> kSearchKinds = {"unit", "tilbud", "partner", "praktik", "person"};
+const std::string kKindHelp = absl::StrCat(sofdir::model::ValidKindsText(), ", or all");
+const std::vector<std::string> kSearchKinds = absl::StrSplit(sofdir::model::ValidKindsText(), ", ");
+const std::vector<std::string> kKinds = [] {
+  std::vector<std::string> kinds = kSearchKinds;
+  kinds.push_back("all");
+  return kinds;
+}();
 
 // --server, --json, --timeout and TLS (--ca, --cert, --key), on every
 // subcommand so that each one's --help lists them.
@@ -347,8 +354,8 @@ int Main(int argc, char** argv) {
                              "a filter is given");
   search_command
       ->add_option("--kind", search_options.kinds,
-                   "only these kinds; repeat or separate with commas: unit, tilbud, partner, "
-                   "praktik, person")
+                   absl::StrCat("only these kinds; repeat or separate with commas: ",
+                                sofdir::model::ValidKindsText()))
       ->check(CLI::IsMember(kSearchKinds))
       ->delimiter(',')
       ->allow_extra_args(false);

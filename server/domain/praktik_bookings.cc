@@ -24,6 +24,8 @@ namespace v1 = ::sof::directory::v1;
 using storage::ColumnFamily;
 
 constexpr size_t kMaxNoteBytes = 1000;
+constexpr int kDefaultBookingsPageSize = 1000;
+constexpr int kMaxBookingsPageSize = 5000;
 constexpr char kConfirmedMark = 'C';
 constexpr char kWaitingMark = 'W';
 
@@ -340,6 +342,16 @@ absl::StatusOr<v1::ListBookingsResponse> PraktikBookings::List(
   if (request.email().empty() == request.offer_id().empty()) {
     return absl::InvalidArgumentError("email, offer_id: give exactly one of them");
   }
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError("page_size: must be >= 0 (0 means 1000)");
+  }
+  const std::string fingerprint =
+      absl::StrCat("bookings/", absl::AsciiStrToLower(request.email()), "/", request.offer_id(),
+                   "/", request.include_cancelled() ? 1 : 0);
+  std::string after;
+  if (!request.page_token().empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token(), fingerprint));
+  }
   std::vector<std::string> ids;
   if (!request.email().empty()) {
     SOFDIR_RETURN_IF_ERROR(ValidateEmail("email", request.email()));
@@ -368,20 +380,35 @@ absl::StatusOr<v1::ListBookingsResponse> PraktikBookings::List(
       if (!offer.ok()) return offer.status();
     }
   }
-  std::vector<v1::Booking> bookings;
+  // Bookings sort by slot, then booking order; a page token holds the
+  // last one's key.
+  auto order_key = [](const v1::Booking& booking) {
+    return absl::StrCat(booking.slot_start(), std::string(1, '\0'),
+                        storage::EncodeSequence(booking.create_sequence()));
+  };
+  std::vector<std::pair<std::string, v1::Booking>> bookings;
   for (const std::string& id : ids) {
     SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, Load(id));
     if (booking.status() == v1::CANCELLED && !request.include_cancelled()) continue;
-    SOFDIR_RETURN_IF_ERROR(FillPosition(booking));
-    bookings.push_back(std::move(booking));
+    std::string key = order_key(booking);
+    if (!after.empty() && key <= after) continue;
+    bookings.emplace_back(std::move(key), std::move(booking));
   }
-  std::stable_sort(bookings.begin(), bookings.end(),
-                   [](const v1::Booking& a, const v1::Booking& b) {
-                     return std::make_pair(a.slot_start(), a.create_sequence()) <
-                            std::make_pair(b.slot_start(), b.create_sequence());
-                   });
+  std::sort(bookings.begin(), bookings.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   v1::ListBookingsResponse response;
-  for (v1::Booking& booking : bookings) *response.add_bookings() = std::move(booking);
+  PageBudget page(PageSize(request.page_size(), kDefaultBookingsPageSize, kMaxBookingsPageSize));
+  std::string last_key;
+  for (auto& [key, booking] : bookings) {
+    SOFDIR_RETURN_IF_ERROR(FillPosition(booking));
+    if (!page.Fits(booking.ByteSizeLong())) {
+      response.set_next_page_token(EncodePageToken(fingerprint, last_key));
+      break;
+    }
+    page.Add(booking.ByteSizeLong());
+    last_key = key;
+    *response.add_bookings() = std::move(booking);
+  }
   return response;
 }
 

@@ -53,6 +53,8 @@ class PraktikBookings : public Directory::WriteGuard {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Cancel(absl::string_view booking_id,
                                                                    const Actor& actor = {});
   [[nodiscard]] absl::StatusOr<sof::directory::v1::Booking> Get(absl::string_view booking_id) const;
+  // A page of bookings by slot, then booking order: at most page_size and
+  // at most kMaxPageBytes (page_token.h); next_page_token continues it.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBookingsResponse> List(
       const sof::directory::v1::ListBookingsRequest& request) const;
   // At most page_size offers, fewer when they would exceed kMaxPageBytes

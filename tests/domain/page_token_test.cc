@@ -49,5 +49,26 @@ TEST(PageTokenTest, PageSizeDefaultsAndCaps) {
   EXPECT_EQ(PageSize(2147483647, 50, 1000), 1000);
 }
 
+TEST(PageBudgetTest, EndsAPageByCountOrBytesButAlwaysTakesTheFirstItem) {
+  PageBudget by_count(2, 1000);
+  EXPECT_TRUE(by_count.Fits(10));
+  by_count.Add(10);
+  EXPECT_TRUE(by_count.Fits(10));
+  by_count.Add(10);
+  EXPECT_FALSE(by_count.Fits(0));
+
+  PageBudget by_bytes(100, 1000);
+  EXPECT_TRUE(by_bytes.Fits(5000)) << "a first item too big alone still goes";
+  by_bytes.Add(500);
+  EXPECT_TRUE(by_bytes.Fits(400));
+  EXPECT_FALSE(by_bytes.Fits(600));
+  by_bytes.Add(400);
+  EXPECT_FALSE(by_bytes.Fits(100));
+  EXPECT_EQ(by_bytes.items(), 2);
+  EXPECT_LE(by_bytes.bytes(), 1000u);
+
+  EXPECT_LT(kMaxPageBytes, size_t{4} << 20) << "below the server's message limit";
+}
+
 }  // namespace
 }  // namespace sofdir::domain

@@ -127,6 +127,42 @@ TEST_F(PraktikBookingsTest, RequestIdBelongsToItsCaller) {
   EXPECT_EQ(bookings_->List(carls)->bookings_size(), 0) << "nothing stored";
 }
 
+TEST_F(PraktikBookingsTest, BookingsPageInSlotAndBookingOrderEachOnce) {
+  std::vector<std::string> booked;
+  for (int i = 0; i < 30; ++i) {
+    auto booking = Book("person" + std::to_string(i));
+    ASSERT_TRUE(booking.ok()) << booking.status();
+    booked.push_back(booking->booking_id());
+  }
+  v1::ListBookingsRequest request;
+  request.set_offer_id("praktik-1");
+  request.set_page_size(7);
+  std::vector<std::string> listed;
+  int pages = 0;
+  do {
+    auto page = bookings_->List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->bookings_size(), 7);
+    for (const v1::Booking& booking : page->bookings()) listed.push_back(booking.booking_id());
+    request.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!request.page_token().empty() && pages < 100);
+  EXPECT_EQ(listed, booked);
+  EXPECT_EQ(pages, 5);
+
+  v1::ListBookingsRequest first_page;
+  first_page.set_offer_id("praktik-1");
+  first_page.set_page_size(7);
+  auto page = bookings_->List(first_page);
+  ASSERT_TRUE(page.ok());
+  v1::ListBookingsRequest other;
+  other.set_email("person1@sof.example.dk");
+  other.set_page_token(page->next_page_token());
+  EXPECT_EQ(bookings_->List(other).status().code(), absl::StatusCode::kInvalidArgument);
+  first_page.set_page_size(-1);
+  EXPECT_EQ(bookings_->List(first_page).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(PraktikBookingsTest, BookingsOfAnOfferThatDoesNotExistIsNotFoundNotAnEmptyList) {
   v1::ListBookingsRequest request;
   request.set_offer_id("praktik-9999");

@@ -112,6 +112,19 @@ TEST_F(RecordPagesTest, ExportTokenAtTheLastSequenceEndsInsteadOfStartingOver) {
   EXPECT_THAT(directory_->Export(request).status().message(), HasSubstr("page_token"));
 }
 
+TEST_F(RecordPagesTest, ChangesSinceTheLargestSequencesAreEmptyNotWrappedAround) {
+  MustCreate(testing::MakeUnit("unit-1"));
+  for (uint64_t since : {std::numeric_limits<uint64_t>::max(),
+                         std::numeric_limits<uint64_t>::max() - 1, uint64_t{1}}) {
+    sof::directory::v1::ListChangesRequest request;
+    request.set_since_sequence(since);
+    auto changes = directory_->ListChanges(request);
+    ASSERT_TRUE(changes.ok()) << changes.status();
+    EXPECT_EQ(changes->changes_size(), 0) << since;
+    EXPECT_EQ(changes->last_sequence(), 1u);
+  }
+}
+
 TEST_F(RecordPagesTest, UnknownKindIsRefusedNamingKind) {
   sof::directory::v1::ExportRecordsRequest export_request;
   export_request.set_kind(static_cast<sof::directory::v1::RecordKind>(99));
