@@ -2109,25 +2109,63 @@ struct SearchIndex::State {
 
 // ---------------------------------------------------------------------------
 
-SearchIndex::SearchIndex(std::unique_ptr<Analyzer> analyzer, SynonymMap synonyms)
+struct SearchIndex::Vocabulary {
+  std::string synonyms_path;
+  SynonymMap synonyms;
+  std::string query_rules_path;
+};
+
+SearchIndex::SearchIndex(std::unique_ptr<Analyzer> analyzer,
+                         std::shared_ptr<const Vocabulary> vocabulary)
     : analyzer_(std::move(analyzer)),
-      synonyms_(std::move(synonyms)),
+      vocabulary_(std::move(vocabulary)),
       state_(std::make_unique<State>()) {
   state_->analyzer = analyzer_.get();
 }
 
 SearchIndex::~SearchIndex() = default;
 
+absl::StatusOr<std::shared_ptr<const SearchIndex::Vocabulary>> SearchIndex::LoadVocabulary(
+    const Options& options, const Analyzer& analyzer) {
+  auto vocabulary = std::make_shared<Vocabulary>();
+  vocabulary->synonyms_path = options.synonyms_path;
+  vocabulary->query_rules_path = options.query_rules_path;
+  if (!options.synonyms_path.empty()) {
+    auto loaded = SynonymMap::Load(options.synonyms_path, analyzer);
+    if (!loaded.ok()) return loaded.status();
+    vocabulary->synonyms = std::move(*loaded);
+  }
+  return std::shared_ptr<const Vocabulary>(std::move(vocabulary));
+}
+
+std::shared_ptr<const SearchIndex::Vocabulary> SearchIndex::CurrentVocabulary() const {
+  absl::MutexLock lock(&vocabulary_mu_);
+  return vocabulary_;
+}
+
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Create(const Options& options) {
   auto analyzer = Analyzer::Create(options.stopwords_path);
   if (!analyzer.ok()) return analyzer.status();
-  SynonymMap synonyms;
-  if (!options.synonyms_path.empty()) {
-    auto loaded = SynonymMap::Load(options.synonyms_path, **analyzer);
-    if (!loaded.ok()) return loaded.status();
-    synonyms = std::move(*loaded);
-  }
-  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(*analyzer), std::move(synonyms)));
+  auto vocabulary = LoadVocabulary(options, **analyzer);
+  if (!vocabulary.ok()) return vocabulary.status();
+  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(*analyzer), std::move(*vocabulary)));
+}
+
+SearchIndex::VocabularyInfo SearchIndex::vocabulary() const {
+  std::shared_ptr<const Vocabulary> v = CurrentVocabulary();
+  VocabularyInfo info;
+  info.synonyms_path = v->synonyms_path;
+  info.synonym_entries = v->synonyms.size();
+  info.query_rules_path = v->query_rules_path;
+  return info;
+}
+
+absl::Status SearchIndex::ReloadVocabulary(const Options& options) {
+  auto vocabulary = LoadVocabulary(options, *analyzer_);
+  if (!vocabulary.ok()) return vocabulary.status();
+  absl::MutexLock lock(&vocabulary_mu_);
+  vocabulary_ = std::move(*vocabulary);
+  return absl::OkStatus();
 }
 
 absl::Status SearchIndex::BulkLoad(const std::vector<Record>& records) {
@@ -2230,7 +2268,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   };
 
   SearchResult result;
-  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, synonyms_);
+  const std::shared_ptr<const Vocabulary> vocabulary = CurrentVocabulary();
+  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, vocabulary->synonyms);
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
   for (const Slot& slot : plan.slots) {
@@ -2399,7 +2438,8 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, 
   absl::ReaderMutexLock lock(&mu_);
   const State& st = *state_;
   WhoKnowsResult result;
-  Plan plan = st.MakePlan(topic, /*allow_prefix=*/false, synonyms_);
+  const std::shared_ptr<const Vocabulary> vocabulary = CurrentVocabulary();
+  Plan plan = st.MakePlan(topic, /*allow_prefix=*/false, vocabulary->synonyms);
   if (plan.slots.empty()) return result;
   Scratch& s = LocalScratch();
   float total_weight = 0;

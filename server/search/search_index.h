@@ -64,11 +64,29 @@ class SearchIndex {
     std::string synonyms_path;
     // Stop words file (see Analyzer::Create); empty means the built-in list.
     std::string stopwords_path;
+    // Query rules file (see QueryRules); empty means no query understanding.
+    std::string query_rules_path;
   };
 
   // Returns NOT_FOUND when a configured file cannot be read and
   // INVALID_ARGUMENT when the synonyms file is malformed.
   static absl::StatusOr<std::unique_ptr<SearchIndex>> Create(const Options& options);
+
+  // What the query-time vocabulary holds, for the server's log.
+  struct VocabularyInfo {
+    std::string synonyms_path;
+    size_t synonym_entries = 0;
+    std::string query_rules_path;
+    size_t query_rule_entries = 0;
+  };
+  VocabularyInfo vocabulary() const;
+
+  // Re-reads the synonyms (thesaurus) and query rules files named in
+  // `options` (stopwords_path is ignored) and swaps them in atomically:
+  // searches running keep the vocabulary they started with. On any error
+  // (NOT_FOUND, INVALID_ARGUMENT naming file and line) the old vocabulary
+  // stays in use.
+  absl::Status ReloadVocabulary(const Options& options);
 
   ~SearchIndex();
   SearchIndex(const SearchIndex&) = delete;
@@ -112,10 +130,18 @@ class SearchIndex {
  private:
   struct State;
 
-  SearchIndex(std::unique_ptr<Analyzer> analyzer, SynonymMap synonyms);
+  // Everything a query is read with, besides the analyzer; immutable, so a
+  // search holds a shared_ptr to the one it started with.
+  struct Vocabulary;
+  static absl::StatusOr<std::shared_ptr<const Vocabulary>> LoadVocabulary(const Options& options,
+                                                                          const Analyzer& analyzer);
+  std::shared_ptr<const Vocabulary> CurrentVocabulary() const;
+
+  SearchIndex(std::unique_ptr<Analyzer> analyzer, std::shared_ptr<const Vocabulary> vocabulary);
 
   const std::unique_ptr<Analyzer> analyzer_;
-  const SynonymMap synonyms_;
+  mutable absl::Mutex vocabulary_mu_;
+  std::shared_ptr<const Vocabulary> vocabulary_ ABSL_GUARDED_BY(vocabulary_mu_);
   mutable absl::Mutex mu_;
   std::unique_ptr<State> state_ ABSL_GUARDED_BY(mu_);
 };

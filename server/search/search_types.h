@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/search/geo.h"
@@ -39,6 +40,35 @@ struct SearchQuery {
   int limit = 10;  // 1..100
   int offset = 0;  // >= 0; for paging
   bool explain = false;
+
+  // Query understanding (QueryUnderstanding, rules from QueryRules) reads
+  // `text` first and may set the fields below; false searches the words
+  // literally. The fields below may also be set by a caller directly.
+  bool interpret = true;
+  // "YYYY-MM-DD" that relative dates ("inden jul", "i oktober") count from;
+  // empty means the server's date in Copenhagen.
+  std::string today;
+  // Preferences: they change scores, never which records match.
+  std::vector<std::string> preferred_kinds;      // rank these kinds higher
+  std::vector<std::string> preferred_districts;  // rank records in these districts higher
+  std::optional<std::pair<int, int>> preferred_ages;  // tilbud whose range overlaps [first, second]
+  bool expertise = false;  // "hvem ved noget om X": rank persons and units by their evidence
+  // Filters (ANDed with the others):
+  std::vector<std::string> districts;  // any of these (a place expanded to its districts)
+  // Praktik offers with a slot starting in [slot_from, slot_to] ("YYYY-MM-DD",
+  // either may be empty = open); records of other kinds are not affected.
+  std::string slot_from;
+  std::string slot_to;
+};
+
+// One thing query understanding read in the text, and what it did.
+struct InterpretationStep {
+  // The rule that fired, e.g. "kind", "question", "expertise", "free_places",
+  // "legal_basis", "slot_date", "age", "place", "district", "conflict",
+  // "missing".
+  std::string rule;
+  std::vector<std::string> words;  // the words it took, as typed
+  std::string effect;              // for the user, in Danish: "viser kun tilbud med ledige pladser"
 };
 
 struct SearchHit {
@@ -65,6 +95,9 @@ struct SearchResult {
   // Query words no record has, not even with a typo or as a prefix: left
   // out of the search, so the results are for the other words.
   std::vector<std::string> unmatched_words;
+  // What query understanding read in the text and did (empty when
+  // SearchQuery::interpret is false or nothing fired).
+  std::vector<InterpretationStep> interpretation;
 };
 
 struct Suggestion {
