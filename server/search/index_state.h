@@ -1,0 +1,535 @@
+#ifndef SOFDIR_SERVER_SEARCH_INDEX_STATE_H_
+#define SOFDIR_SERVER_SEARCH_INDEX_STATE_H_
+
+// Internal to server/search: the data of the in-memory index and the stages
+// that build and read it. Only SearchIndex and its stage files include this;
+// the public contract is search_index.h. Which stage lives in which file is
+// told in README.md; each group of members below names its file.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "server/search/analyzer.h"
+#include "server/search/filter_expression.h"
+#include "server/search/posting_list.h"
+#include "server/search/search_index.h"
+#include "server/search/search_types.h"
+#include "server/search/synonym_map.h"
+#include "sof/directory/v1/records.pb.h"
+
+namespace sofdir::search::internal {
+
+enum class Kind : uint8_t { kUnit = 0, kTilbud, kPartner, kPraktik, kPerson };
+constexpr int kNumKinds = 5;
+constexpr const char* kKindNames[kNumKinds] = {"unit", "tilbud", "partner", "praktik", "person"};
+// Danish words for each kind, indexed so that e.g. "praktik" or
+// "samarbejdspartner" finds records of that kind.
+constexpr const char* kKindWords[kNumKinds] = {"enhed", "tilbud", "samarbejdspartner samarbejde",
+                                               "praktik praktikophold", "medarbejder"};
+
+enum Field : uint8_t {
+  kName,
+  kAlias,
+  kExpertise,
+  kTopic,
+  kTarget,
+  kType,
+  kTitle,
+  kPlace,
+  kUnitCtx,
+  kAncestorCtx,
+  kArea,
+  kDescription,
+  kDetails,
+  kNumFields
+};
+
+struct FieldSpec {
+  const char* name;
+  float weight;
+  float b;        // length normalisation strength
+  float avg_len;  // typical length in words
+};
+constexpr FieldSpec kFieldSpecs[kNumFields] = {
+    {"name", 6.0f, 0.5f, 4},          {"alias", 5.0f, 0.3f, 2},
+    {"expertise", 5.0f, 0.2f, 4},     {"topics", 3.0f, 0.2f, 4},
+    {"target groups", 3.0f, 0.2f, 6}, {"type", 3.0f, 0.0f, 3},
+    {"title", 4.0f, 0.0f, 2},         {"place", 2.0f, 0.0f, 3},
+    {"unit", 2.0f, 0.0f, 3},          {"units above", 1.0f, 0.0f, 6},
+    {"area", 1.5f, 0.0f, 2},          {"description", 1.0f, 0.75f, 50},
+    {"details", 0.6f, 0.3f, 8},
+};
+constexpr uint16_t kNameFields = (1u << kName) | (1u << kAlias);
+
+constexpr float kImpactScale = 1000.0f;
+constexpr size_t kMaxTokenBytes = 48;
+
+// A word found in several fields counts its best field fully and the others
+// by kFieldOverlap, so repeating a word across fields does not outweigh one
+// strong field (as BM25F saturates fields together).
+constexpr float kFieldOverlap = 0.3f;
+inline float Combine(float best, float rest) { return best + kFieldOverlap * rest; }
+
+struct Term {
+  std::string text;
+  PostingList postings;      // impacts * kImpactScale, fields a bit per Field
+  uint32_t occurrences = 0;  // in all text analysed so far
+};
+
+struct Surface {
+  std::string text;
+  uint32_t term = 0;
+  uint32_t count = 0;
+  bool stop = false;  // a stop word: never indexed
+  bool split_done = false;
+  std::vector<uint32_t> parts;  // term ids of compound parts, all levels
+};
+
+struct WeightedTerm {
+  uint32_t term;
+  uint16_t fields;
+  uint16_t impact;  // * kImpactScale
+};
+
+struct Occurrence {
+  uint32_t surface;
+  uint8_t field;
+};
+
+struct Analysis {
+  std::vector<Occurrence> occurrences;
+  std::array<uint16_t, kNumFields> length{};
+};
+
+struct Doc {
+  bool alive = false;
+  Kind kind = Kind::kUnit;
+  std::string id, name, description, title, email, phone;
+  std::string sort_key;  // folded name, for listing by name
+  std::vector<std::string> aliases, labels;
+  std::string parent_id;             // unit: parent; others: the unit they belong to
+  std::vector<std::string> related;  // partner: all related unit ids
+  std::string contact_person_id;
+  uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0, unit_type = 0;
+  uint16_t eff_area = 0, eff_district = 0;  // own, else the unit's
+  bool own_place = false;
+  bool has_geo = false, eff_geo = false;
+  int16_t age_min = -1, age_max = -1, free_places = -1, capacity = -1;
+  float lat = 0, lon = 0, eff_lat = 0, eff_lon = 0;
+  int64_t verified = 0;  // Record.verified_time, unix seconds; 0 = never
+  std::vector<WeightedTerm> own;
+  // Units: what records below them inherit.
+  std::vector<uint32_t> name_terms, place_terms, area_terms, type_terms;
+  std::vector<uint32_t> ctx_terms;  // inherited terms posted for this doc
+};
+
+struct SuggestEntry {
+  std::string display;
+  uint32_t count = 0;
+};
+
+// Per-doc accumulator of one query; one cache line holds four docs.
+struct Acc {
+  float score;
+  float covered;    // idf weight of the query words matched
+  float slot_best;  // best match of the slot being evaluated
+  uint16_t slot_fields;
+  uint8_t name_slots;  // words matched in name or alias
+  uint8_t exact;       // the query is this doc's name or alias
+};
+
+// Per-thread scratch arrays, indexed by doc slot or by rank among a query's
+// candidates, so a query allocates little; the doc-indexed ones are reset
+// through the touched list.
+struct Scratch {
+  std::vector<Acc> acc;
+  std::vector<float> part_best;
+  std::vector<uint32_t> touched, slot_touched, candidates;
+  std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
+  // After EvaluateAll the scores are in `cacc` (for `candidates`), after
+  // Evaluate in `acc` (for `touched`).
+  bool compact = false;
+  std::vector<uint64_t> candidate_bits;   // the bits of `candidates`
+  std::vector<uint32_t> candidate_rank;   // candidates in the words before each word
+  std::vector<Acc> cacc;                  // parallel to candidates
+  std::vector<float> cpart_best;          // parallel to candidates
+  std::vector<uint32_t> part_docs;        // docs holding a clause's parts so far
+  std::vector<uint32_t> part_index;       // their accumulators' indexes
+  std::vector<float> part_sum, part_max;  // parallel to part_docs
+  std::vector<const Posting*> found;      // PostingList::Gather's answer
+  // A query's (score, doc) matches and its facet counts per value id; kept
+  // here so that their memory is reused, not allocated per query.
+  std::vector<std::pair<float, uint32_t>> matches;
+  std::vector<size_t> areas, districts, services, legal;
+
+  void Reserve(size_t n) {
+    if (acc.size() >= n) return;
+    acc.resize(n, Acc{});
+    part_best.resize(n);
+  }
+  void Clear() {
+    for (uint32_t d : touched) acc[d] = Acc{};
+    touched.clear();
+  }
+};
+
+// The calling thread's scratch (search_index.cc).
+Scratch& LocalScratch();
+
+// Where ScoreSlot accumulates. AllDocs: s.acc, indexed by doc, for every
+// doc in the postings. Candidates: s.cacc, indexed by position in
+// s.candidates, for those docs only; a candidate's position is its bit's
+// rank in s.candidate_bits. A few thousand candidates' accumulators then
+// share a few dozen kilobytes instead of being scattered over the index's
+// doc slots, so updating them does not miss the cache.
+struct AllDocs {
+  Scratch& s;
+  static constexpr bool kAll = true;
+  bool In(uint32_t) const { return true; }
+  uint32_t Index(uint32_t d) const { return d; }
+  uint32_t Doc(uint32_t i) const { return i; }
+  Acc& At(uint32_t i) const { return s.acc[i]; }
+  float& PartBest(uint32_t i) const { return s.part_best[i]; }
+  void FirstTouch(uint32_t i) const { s.touched.push_back(i); }
+};
+struct Candidates {
+  Scratch& s;
+  static constexpr bool kAll = false;
+  bool In(uint32_t d) const { return (s.candidate_bits[d >> 6] >> (d & 63) & 1) != 0; }
+  uint32_t Index(uint32_t d) const {
+    const uint64_t below = (uint64_t{1} << (d & 63)) - 1;
+    return s.candidate_rank[d >> 6] +
+           static_cast<uint32_t>(PopCount(s.candidate_bits[d >> 6] & below));
+  }
+  uint32_t Doc(uint32_t i) const { return s.candidates[i]; }
+  Acc& At(uint32_t i) const { return s.cacc[i]; }
+  float& PartBest(uint32_t i) const { return s.cpart_best[i]; }
+  void FirstTouch(uint32_t) const {}
+};
+
+// What filters and facets need of a doc, packed for scanning.
+struct Meta {
+  uint8_t alive = 0;
+  uint8_t kind = 0;
+  uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
+  int16_t age_min = -1, age_max = -1, free_places = -1;
+};
+
+// A search's filters, resolved against the index's values so that the scan
+// compares small integers. The default keeps every live doc.
+struct DocFilter {
+  uint8_t kind_mask = 0xFF;  // bit per Kind
+  // Per value id, whether the effective value passes; empty: any value.
+  std::vector<uint8_t> area_ok, district_ok, legal_ok, service_ok;
+  std::optional<int> age;
+  bool only_free = false;
+  std::optional<int64_t> verified_since;
+  const FilterExpression* expression = nullptr;  // not owned; nullptr: none
+};
+
+// One way a query word can match: a term and what that is worth.
+struct Alt {
+  uint32_t term;
+  float factor;
+  const char* label;              // for explanations: "word", "typo of", "prefix of" ...
+  uint32_t surface = UINT32_MAX;  // the corrected or completed word, if any
+};
+struct Part {
+  std::vector<Alt> alts;  // any of these
+};
+struct Clause {
+  std::vector<Part> parts;  // all of these (a phrase or compound parts)
+  float factor = 1.0f;
+  std::string label;
+};
+// A query word, or a span of words that a synonym covers.
+struct Slot {
+  std::string text;             // folded, for explanations
+  std::string typed;            // as the user typed it (NFC), to name it back
+  std::vector<Clause> clauses;  // the best matching clause counts
+  float weight = 0;             // importance (idf) for coverage
+  bool optional = false;        // scores where it matches; never required
+};
+struct Plan {
+  std::vector<Slot> slots;
+  bool who = false;         // "hvem ..." asks for people
+  uint8_t kinds_asked = 0;  // bit per Kind named by a query word
+  std::string name_key;
+  absl::flat_hash_set<uint32_t> terms;  // every term that may match, for snippets
+  int age = -1;                         // an age the text names ("14 årig"), else -1
+};
+
+// INVALID_ARGUMENT naming `what` when `text` is longer than `max` bytes or
+// not valid UTF-8 (search_index.cc).
+absl::Status CheckText(absl::string_view text, absl::string_view what, size_t max);
+
+// The index: records as docs in slots, the vocabulary, posting lists and the
+// suggestion keys. Not thread-safe: SearchIndex holds it under its mutex
+// (writes exclusive, reads shared); only the suggest cache has its own lock.
+struct IndexState {
+  const Analyzer* analyzer = nullptr;
+
+  std::vector<Doc> docs;
+  std::vector<Meta> meta;             // parallel to docs
+  std::vector<int64_t> verified;      // parallel to docs: Doc::verified, apart to keep Meta small
+  std::vector<uint64_t> sort_prefix;  // parallel to docs: start of Doc::sort_key, for ties
+  std::vector<uint32_t> free_slots;
+  size_t live = 0;
+  absl::flat_hash_map<std::string, uint32_t> slot_by_id;
+  // Unit id -> slots that refer to it (children, tilbud, persons, praktik,
+  // partners), whether or not the unit exists yet.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> dependents;
+
+  std::vector<Term> terms;
+  absl::flat_hash_map<std::string, uint32_t> term_ids;
+  std::vector<Surface> surfaces;
+  absl::flat_hash_map<std::string, uint32_t> surface_ids;
+  absl::btree_set<std::string> sorted_surfaces;
+  // [length][first byte] -> surfaces, for typo candidates.
+  std::vector<std::array<std::vector<uint32_t>, 256>> surfaces_by_shape;
+
+  std::vector<std::string> values{""};
+  std::vector<std::string> folded_values{""};
+  absl::flat_hash_map<std::string, uint16_t> value_ids{{"", 0}};
+
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> name_keys;
+  absl::btree_map<std::string, SuggestEntry> suggest;
+  // Best completions of very short prefixes; cleared by every write.
+  mutable absl::Mutex suggest_cache_mu;
+  mutable absl::flat_hash_map<std::string, std::vector<Suggestion>> suggest_cache
+      ABSL_GUARDED_BY(suggest_cache_mu);
+  // While set (bulk load), phrases are only counted here and keyed at the end.
+  absl::flat_hash_map<std::string, uint32_t>* suggest_batch = nullptr;
+  std::string unit_type_text_;  // set by Fill for units, read by Upsert/BulkLoad
+
+  // ---- record analysis (record_analysis.cc)
+
+  // Id of a stem / folded word / controlled value, added when new. Values
+  // beyond 65535 distinct ones map to 0 ("").
+  uint32_t InternTerm(const std::string& stem);
+  uint32_t InternSurface(const std::string& text);
+  uint16_t InternValue(const std::string& value);
+  // True when `part` is a word of the index, for compound splitting.
+  bool IsWord(absl::string_view part) const;
+  // The parts `word` splits into against the index's words (Decompounder).
+  std::vector<std::string> SplitCompound(absl::string_view word) const;
+  // The term ids of surface `sid`'s compound parts, all levels, split once
+  // and kept in the surface.
+  const std::vector<uint32_t>& EnsureSplit(uint32_t sid, int depth = 0);
+  // Counts `text`'s words as occurrences in `field` (digits skipped on
+  // request), interning their surfaces.
+  void AddText(absl::string_view text, Field field, Analysis* a, bool skip_digits = false);
+  void AddAddress(const sof::directory::v1::Address& address, Doc* doc, Analysis* a);
+  void SetGeo(const sof::directory::v1::GeoPoint& geo, Doc* doc);
+  // Fills `doc` from `record` and analyses its own text. Returns false for a
+  // record without kind or id.
+  bool Fill(const sof::directory::v1::Record& record, Doc* doc, Analysis* a);
+  // The distinct term ids of `text`, ascending.
+  std::vector<uint32_t> TermsOf(absl::string_view text);
+  // Keys under which a query equal to the doc's name or an alias finds it.
+  std::vector<std::string> NameKeys(const Doc& d) const;
+  std::string NameKey(absl::string_view text) const;
+  // Turns the analysed occurrences into the doc's own weighted terms.
+  void BuildOwnTerms(const Analysis& a, Doc* doc);
+
+  // ---- the write path: postings, links, suggestions (index_writer.cc)
+
+  // The live doc with this id, or nullptr.
+  const Doc* LiveDoc(const std::string& id) const {
+    if (id.empty()) return nullptr;
+    auto it = slot_by_id.find(id);
+    if (it == slot_by_id.end()) return nullptr;
+    return &docs[it->second];
+  }
+  // Posts doc `slot` under its own and inherited terms and sets its Meta,
+  // verified time and sort prefix.
+  void Post(uint32_t slot);
+  // The terms doc `slot` has postings in, ascending.
+  std::vector<uint32_t> PostedTerms(uint32_t slot) const;
+  // Posts doc `slot` again after a change, given the terms it was posted
+  // under before: postings of terms it keeps are replaced in place, and only
+  // those of terms it lost are removed, so an update does not shift every
+  // long posting list twice.
+  void Repost(uint32_t slot, const std::vector<uint32_t>& before);
+  // Removes all postings of doc `slot`.
+  void Unpost(uint32_t slot);
+  // Adds / drops doc `slot`'s links to its units, name keys and suggestions.
+  void Register(uint32_t slot);
+  void Unregister(uint32_t slot);
+  // Re-posts everything that inherits from unit `id`, recursively.
+  void RefreshDependents(const std::string& id, absl::flat_hash_set<uint32_t>* seen);
+  void ClearSuggestCache();
+  // Counts `display` as a completion `delta` times more (or fewer); during
+  // a bulk load only in suggest_batch.
+  void SuggestPhrase(const std::string& display, int delta);
+  void SuggestKeys(const std::string& display, int delta);
+  void SuggestAll(const Doc& d, int delta);
+  // SearchIndex::Upsert, Remove and BulkLoad on the state (contracts in
+  // search_index.h); BulkLoad expects an empty state.
+  absl::Status Upsert(const sof::directory::v1::Record& record);
+  absl::Status Remove(absl::string_view id);
+  absl::Status BulkLoad(const std::vector<sof::directory::v1::Record>& records);
+
+  // ---- query plan and expansion (query_plan.cc)
+
+  // BM25 idf of `term` among the live docs. Inline: read per alternative in
+  // the scoring loops.
+  float Idf(uint32_t term) const {
+    const float n = static_cast<float>(std::max<size_t>(live, 1));
+    const float df = static_cast<float>(terms[term].postings.size());
+    return std::log(1.0f + (n - df + 0.5f) / (df + 0.5f));
+  }
+  // Corrections of `word` within its typo budget, best first; the best
+  // corrected word goes to `*best`.
+  std::vector<Alt> TypoAlts(const std::string& word, uint32_t exclude, std::string* best) const;
+  // Completions of `word` (3+ bytes), most common first.
+  std::vector<Alt> PrefixAlts(const std::string& word, uint32_t exclude) const;
+  // Clause of the compound parts of `word`, if it splits.
+  // With `synonyms`, a part also matches its one-word synonyms, so that
+  // "misbrugskonsulent" finds "rusmiddelkonsulent" when misbrug = rusmiddel.
+  bool CompoundClause(absl::string_view word, float factor, Clause* clause,
+                      const SynonymMap* synonyms = nullptr) const;
+  // The ways query word `w` matches: itself, typos when rare, completions
+  // with `prefix`; a compound clause of its best correction goes to `extra`.
+  Part WordPart(const AnalyzedToken& w, bool prefix, std::vector<Clause>* extra) const;
+  // The plan of query text `typed`: one slot per word or synonym span, with
+  // its clauses and weight, the kinds named, the typed age, the name key.
+  Plan MakePlan(absl::string_view typed, bool allow_prefix, const SynonymMap& synonyms) const;
+  // Sets plan->terms to every term its slots may match.
+  static void SetTerms(Plan* plan);
+  // Leaves out of `plan` the words that no record matches even though each
+  // of their compound parts (or phrase words) exists: no record holds the
+  // parts together. Like a word no record has, such a word does not count
+  // (and is named in `unmatched`), so that "misbrugskonsulent vesterbro"
+  // still finds what is on Vesterbro. Returns whether any was left out.
+  bool DropUnmatchedSlots(Plan* plan, Scratch& s, std::vector<std::string>* unmatched) const;
+
+  // ---- posting evaluation (posting_eval.cc)
+
+  // Adds the slot's best match of every doc `at` takes to its accumulators
+  // (At is AllDocs or Candidates; defined and used in posting_eval.cc only).
+  template <typename At>
+  void ScoreSlot(const Slot& slot, Scratch& s, At at) const;
+  // Sets s.part_docs (ascending), s.part_index (their indexes for `at`) and
+  // s.part_sum to the docs `at` takes that hold every part of `clause` (a
+  // phrase or compound parts), and their scores.
+  template <typename At>
+  void ScoreClauseParts(const Clause& clause, Scratch& s, At at) const;
+  // What an impact of `alt` is worth as a part of a clause (the clause's
+  // factor and norm are applied to the parts' sum).
+  float PartAltWeight(const Alt& alt) const { return Idf(alt.term) * alt.factor / kImpactScale; }
+  // Sets (*best)[k] to the best match of `part` (any of its alternatives) in
+  // doc s.part_docs[k], or 0.
+  void PartBestOf(const Part& part, Scratch& s, std::vector<float>* best) const;
+  // Sorts doc ids ascending through a bitmap: linear, unlike std::sort.
+  void SortDocs(std::vector<uint32_t>* ids, Scratch& s) const;
+  // Scores every doc that can reach `min_coverage` of the query's weight
+  // into s.acc (s.touched); s.compact is false after.
+  void Evaluate(const Plan& plan, Scratch& s, float min_coverage) const;
+  // Sets s.clause_bits to the docs of s.all_bits that hold every part of
+  // `clause` (a phrase or compound parts).
+  void ClauseBits(const Clause& clause, Scratch& s) const;
+  // Work to set a bit for each doc of the slot.
+  size_t BitsCost(const Slot& slot, size_t words) const;
+  // Scores the docs that match every slot of `plan` into s.cacc
+  // (s.candidates); s.compact is true after.
+  void EvaluateAll(const Plan& plan, Scratch& s) const;
+
+  // ---- scoring and collection (scoring.cc)
+
+  // Scores the docs that match `plan` and pass `filter`, like Typesense's
+  // drop_tokens_threshold: records with all the words first; only when they
+  // are few, also records with most of them. Sets `out` to (score, doc)
+  // pairs and `*total_weight` to the weight a doc covers at most.
+  void Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
+               std::vector<std::pair<float, uint32_t>>* out) const;
+  // The accumulator of doc `d` after EvaluateAll or Evaluate, or nullptr
+  // when the doc was not scored.
+  static Acc* AccOf(Scratch& s, uint32_t d) {
+    if (!s.compact) return &s.acc[d];
+    if (s.cacc.empty() || (d >> 6) >= s.candidate_bits.size() || !Candidates{s}.In(d)) {
+      return nullptr;
+    }
+    return &s.cacc[Candidates{s}.Index(d)];
+  }
+  // Why doc `d` scored as it did: a line per query word, then coverage and
+  // boosts. `s` as Collect left it.
+  std::vector<std::string> Explain(const Plan& plan, Scratch& s, uint32_t d,
+                                   float total_weight) const;
+
+  // ---- filters and facets (facets.cc)
+
+  // `query`'s filters resolved against the index's values; `expression`
+  // (not owned) must outlive the result.
+  DocFilter MakeFilter(const SearchQuery& query, uint8_t kind_mask,
+                       const FilterExpression* expression) const;
+  // True when doc `d` is live and passes `filter`. Inline: read per
+  // candidate by Collect.
+  bool Passes(const DocFilter& filter, uint32_t d) const {
+    const Meta& m = meta[d];
+    if (!m.alive || !(filter.kind_mask & (1u << m.kind))) return false;
+    if (!filter.area_ok.empty() && !filter.area_ok[m.area]) return false;
+    if (!filter.district_ok.empty() && !filter.district_ok[m.district]) return false;
+    if (!filter.legal_ok.empty() && !filter.legal_ok[m.legal_basis]) return false;
+    if (!filter.service_ok.empty() && !filter.service_ok[m.service_type]) return false;
+    if (filter.age && (m.age_min < 0 || m.age_min > *filter.age || m.age_max < *filter.age)) {
+      return false;
+    }
+    if (filter.only_free && m.free_places <= 0) return false;
+    if (filter.verified_since && verified[d] < *filter.verified_since) return false;
+    return filter.expression == nullptr || filter.expression->empty() ||
+           filter.expression->Matches(Values(docs[d]));
+  }
+  // What the filter expression sees of `d` (views into the state).
+  FilterValues Values(const Doc& d) const;
+  // Sets (*facets)[name][value] to the number of `matches` per kind, area,
+  // district, service type and legal basis (values held by none left out).
+  void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
+                   std::map<std::string, std::map<std::string, size_t>>* facets) const;
+
+  // ---- snippets and highlighting (snippets.cc)
+
+  // True when the folded word `surface` is no stop word and matches one of
+  // `want` through its stem or a compound part.
+  bool TokenMatches(const std::string& surface, const absl::flat_hash_set<uint32_t>& want) const;
+  // A passage of `text` around its first matched word, or "" if none; in
+  // NFC, since that is the text the tokens' byte ranges refer to.
+  std::string Highlight(absl::string_view stored, const absl::flat_hash_set<uint32_t>& want) const;
+  // True when a word of `plan` occurs in field `f` of doc `slot`.
+  bool FieldMatches(uint32_t slot, const Plan& plan, Field f) const;
+  // The best passage of doc `slot` for `plan` (description, labels, title,
+  // name in that order), or "".
+  std::string Snippet(uint32_t slot, const Plan& plan) const;
+};
+
+}  // namespace sofdir::search::internal
+
+namespace sofdir::search {
+
+// SearchIndex's private parts: the index is the state above.
+struct SearchIndex::State : internal::IndexState {};
+
+struct SearchIndex::Vocabulary {
+  std::string synonyms_path;
+  SynonymMap synonyms;
+  std::string query_rules_path;
+};
+
+}  // namespace sofdir::search
+
+#endif  // SOFDIR_SERVER_SEARCH_INDEX_STATE_H_

@@ -1,0 +1,364 @@
+// Query plan and expansion: the typed text becomes slots (a word, or a
+// span a synonym covers), each with the clauses that match it (the word,
+// typos, completions, compound parts, synonyms) and its idf weight
+// (contracts in index_state.h).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/search/decompounder.h"
+#include "server/search/index_state.h"
+#include "server/search/text_folder.h"
+
+namespace sofdir::search::internal {
+namespace {
+
+constexpr size_t kMaxQueryWords = 24;
+constexpr int kMaxTypoCandidates = 8;
+constexpr int kMaxPrefixCandidates = 10;
+constexpr int kMaxPrefixScan = 400;
+
+// Query-side factors: how much a way of matching a word is worth.
+constexpr float kCompoundFactor = 0.85f;
+constexpr float kSynonymFactor = 0.9f;
+constexpr float kPrefixFactor = 0.8f;
+constexpr float kOneTypoFactor = 0.7f;
+constexpr float kTwoTypoFactor = 0.5f;
+
+int MaxTypos(size_t length) {
+  if (length < 5) return 0;
+  if (length <= 8) return 1;
+  return 2;
+}
+
+// Optimal string alignment distance, or max+1 when it exceeds `max`.
+int BoundedDistance(absl::string_view a, absl::string_view b, int max) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > max) return max + 1;
+  int rows[3][kMaxTokenBytes + 2];
+  int* prev2 = rows[0];
+  int* prev = rows[1];
+  int* cur = rows[2];
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        v = std::min(v, prev2[j - 2] + 1);
+      }
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > max) return max + 1;
+    int* t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+// The age that tokens[i] and tokens[i + 1] name, as in "14 år", "14 årig",
+// "17-årige", or -1. Tokens are folded: "år" is "ar".
+int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
+  if (i + 1 >= tokens.size()) return -1;
+  const std::string& number = tokens[i].surface;
+  if (number.empty() || number.size() > 3 || !absl::c_all_of(number, absl::ascii_isdigit)) {
+    return -1;
+  }
+  const std::string& unit = tokens[i + 1].surface;
+  if (unit != "ar" && unit != "arig" && unit != "arige") return -1;
+  const int age = std::stoi(number);
+  return age <= 120 ? age : -1;
+}
+
+}  // namespace
+
+std::vector<Alt> IndexState::TypoAlts(const std::string& word, uint32_t exclude,
+                                      std::string* best) const {
+  std::vector<Alt> out;
+  const int max = MaxTypos(word.size());
+  if (max == 0 || word.size() > kMaxTokenBytes) return out;
+  struct Cand {
+    int distance;
+    uint32_t count;
+    uint32_t sid;
+  };
+  std::vector<Cand> cands;
+  const size_t lo = word.size() > static_cast<size_t>(max) ? word.size() - max : 1;
+  const size_t hi = std::min(word.size() + max, surfaces_by_shape.size() - 1);
+  const auto first = static_cast<uint8_t>(word[0]);
+  for (size_t len = lo; len <= hi && len < surfaces_by_shape.size(); ++len) {
+    for (uint32_t sid : surfaces_by_shape[len][first]) {
+      const Surface& s = surfaces[sid];
+      if (terms[s.term].postings.empty()) continue;
+      const int d = BoundedDistance(word, s.text, max);
+      if (d <= max && d > 0) cands.push_back({d, s.count, sid});
+    }
+  }
+  std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) {
+    return x.distance != y.distance ? x.distance < y.distance : x.count > y.count;
+  });
+  absl::flat_hash_set<uint32_t> seen{exclude};
+  for (const Cand& c : cands) {
+    const uint32_t term = surfaces[c.sid].term;
+    if (!seen.insert(term).second) continue;
+    if (out.empty()) *best = surfaces[c.sid].text;
+    out.push_back({term, c.distance == 1 ? kOneTypoFactor : kTwoTypoFactor, "typo", c.sid});
+    if (static_cast<int>(out.size()) >= kMaxTypoCandidates) break;
+  }
+  return out;
+}
+
+std::vector<Alt> IndexState::PrefixAlts(const std::string& word, uint32_t exclude) const {
+  std::vector<Alt> out;
+  if (word.size() < 3) return out;
+  struct Cand {
+    size_t df;
+    uint32_t term;
+    uint32_t sid;
+  };
+  std::vector<Cand> cands;
+  absl::flat_hash_set<uint32_t> seen{exclude};
+  int scanned = 0;
+  for (auto it = sorted_surfaces.lower_bound(word);
+       it != sorted_surfaces.end() && absl::StartsWith(*it, word) && scanned < kMaxPrefixScan;
+       ++it, ++scanned) {
+    const uint32_t sid = surface_ids.at(*it);
+    const uint32_t term = surfaces[sid].term;
+    if (!seen.insert(term).second) continue;
+    const size_t df = terms[term].postings.size();
+    if (df > 0) cands.push_back({df, term, sid});
+  }
+  std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) { return x.df > y.df; });
+  for (const Cand& c : cands) {
+    out.push_back({c.term, kPrefixFactor, "prefix", c.sid});
+    if (static_cast<int>(out.size()) >= kMaxPrefixCandidates) break;
+  }
+  return out;
+}
+
+bool IndexState::CompoundClause(absl::string_view word, float factor, Clause* clause,
+                                const SynonymMap* synonyms) const {
+  if (word.size() < Decompounder::kMinWord) return false;
+  std::vector<std::string> parts;
+  auto known = surface_ids.find(word);
+  if (known != surface_ids.end() && surfaces[known->second].split_done) {
+    if (surfaces[known->second].parts.empty()) return false;
+  }
+  parts = SplitCompound(word);
+  if (parts.size() < 2) return false;
+  clause->parts.clear();
+  for (const std::string& p : parts) {
+    const std::string stem = analyzer->Stem(p);
+    auto t = term_ids.find(stem);
+    if (t == term_ids.end() || terms[t->second].postings.empty()) return false;
+    Part part{{Alt{t->second, 1.0f, "part"}}};
+    if (synonyms != nullptr) {
+      for (const SynonymMap::Phrase* phrase : synonyms->LongestMatch({stem}, 0).alternatives) {
+        // One word, and a word: "§ 109" (for krisecenter) is no part.
+        if (phrase->size() != 1 || absl::c_any_of((*phrase)[0], absl::ascii_isdigit)) continue;
+        auto alt = term_ids.find((*phrase)[0]);
+        if (alt == term_ids.end() || alt->second == t->second ||
+            terms[alt->second].postings.empty()) {
+          continue;
+        }
+        part.alts.push_back(Alt{alt->second, kSynonymFactor, "part synonym"});
+      }
+    }
+    clause->parts.push_back(std::move(part));
+  }
+  clause->factor = factor;
+  clause->label = absl::StrCat("compound ", absl::StrJoin(parts, "+"));
+  return true;
+}
+
+Part IndexState::WordPart(const AnalyzedToken& w, bool prefix, std::vector<Clause>* extra) const {
+  Part part;
+  uint32_t exact = UINT32_MAX;
+  size_t df = 0;
+  auto t = term_ids.find(w.stem);
+  if (t != term_ids.end() && !terms[t->second].postings.empty()) {
+    exact = t->second;
+    df = terms[exact].postings.size();
+    part.alts.push_back({exact, 1.0f, "word"});
+  }
+  if (df <= 2) {
+    std::string corrected;
+    std::vector<Alt> typos = TypoAlts(w.surface, exact, &corrected);
+    if (extra != nullptr && !typos.empty()) {
+      // The best correction may itself be a compound whose parts match.
+      Clause c;
+      if (CompoundClause(corrected, kCompoundFactor * typos[0].factor, &c)) {
+        c.label += " (after typo)";
+        extra->push_back(std::move(c));
+      }
+    }
+    for (Alt& a : typos) part.alts.push_back(std::move(a));
+  }
+  if (prefix) {
+    for (Alt& a : PrefixAlts(w.surface, exact)) part.alts.push_back(std::move(a));
+  }
+  return part;
+}
+
+Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
+                          const SynonymMap& synonyms) const {
+  Plan plan;
+  std::string composed;  // token ranges refer to the NFC form
+  const absl::string_view text = TextFolder::Composed(typed, &composed);
+  std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
+  std::vector<AnalyzedToken> words;
+  std::vector<bool> age_word;   // per word: part of the typed age
+  size_t age_token = SIZE_MAX;  // where in `tokens` the age is
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    AnalyzedToken& tok = tokens[i];
+    if (tok.surface == "hvem") plan.who = true;
+    if (plan.age < 0) {
+      if (const int a = TypedAge(tokens, i); a >= 0) {
+        plan.age = a;
+        age_token = i;
+      }
+    }
+    if (tok.stop || tok.surface.size() > kMaxTokenBytes) continue;
+    age_word.push_back(plan.age >= 0 && (i == age_token || i == age_token + 1));
+    words.push_back(std::move(tok));
+    if (words.size() >= kMaxQueryWords) break;
+  }
+  if (words.empty()) return plan;
+  const bool last_prefix = allow_prefix && !tokens.empty() && tokens.back().end == text.size() &&
+                           !tokens.back().stop && words.back().end == tokens.back().end;
+  std::vector<std::string> stems;
+  for (const auto& w : words) {
+    for (int k = 0; k < kNumKinds; ++k) {
+      analyzer->ForEachTerm(kKindWords[k], [&](const std::string&, const std::string& kw) {
+        if (kw == w.stem) plan.kinds_asked |= static_cast<uint8_t>(1u << k);
+      });
+    }
+    stems.push_back(w.stem);
+    if (!plan.name_key.empty()) plan.name_key += ' ';
+    plan.name_key += w.stem;
+  }
+  for (size_t i = 0; i < words.size();) {
+    SynonymMap::Match m = synonyms.LongestMatch(stems, i);
+    const size_t len = std::max<size_t>(1, m.length);
+    Slot slot;
+    std::vector<Clause> extra;
+    Clause main;
+    for (size_t j = i; j < i + len; ++j) {
+      if (!slot.text.empty()) slot.text += ' ';
+      slot.text += words[j].surface;
+      const bool prefix = last_prefix && j + 1 == words.size();
+      main.parts.push_back(WordPart(words[j], prefix, len == 1 ? &extra : nullptr));
+    }
+    slot.typed = std::string(text.substr(words[i].begin, words[i + len - 1].end - words[i].begin));
+    main.label = len == 1 ? "" : "phrase";
+    bool main_ok = true;
+    for (const Part& p : main.parts) main_ok = main_ok && !p.alts.empty();
+    if (main_ok) slot.clauses.push_back(std::move(main));
+    if (len == 1) {
+      Clause c;
+      if (CompoundClause(words[i].surface, kCompoundFactor, &c, &synonyms)) {
+        slot.clauses.push_back(c);
+      }
+    }
+    for (Clause& c : extra) slot.clauses.push_back(std::move(c));
+    for (const SynonymMap::Phrase* phrase : m.alternatives) {
+      // A phrase that contains one of the span's own words finds nothing
+      // that word does not; it would only cost time.
+      bool subsumed = false;
+      for (const std::string& stem : *phrase) {
+        for (size_t j = i; j < i + len; ++j) subsumed = subsumed || stem == stems[j];
+      }
+      if (subsumed && phrase->size() > len) continue;
+      Clause c;
+      c.factor = kSynonymFactor;
+      c.label = absl::StrCat("synonym \"", absl::StrJoin(*phrase, " "), "\"");
+      bool ok = true;
+      for (const std::string& stem : *phrase) {
+        auto t = term_ids.find(stem);
+        if (t == term_ids.end() || terms[t->second].postings.empty()) {
+          ok = false;
+          break;
+        }
+        c.parts.push_back(Part{{Alt{t->second, 1.0f, "synonym"}}});
+      }
+      if (ok) slot.clauses.push_back(std::move(c));
+    }
+    // A slot weighs what the typed words weigh; synonyms and compound
+    // parts widen what matches but do not make the word more important.
+    for (size_t c = 0; c < slot.clauses.size(); ++c) {
+      float clause_weight = 0;
+      for (const Part& p : slot.clauses[c].parts) {
+        // The first alternative is the word itself, else its best typo
+        // correction; prefixes and typos must not inflate its weight.
+        if (!p.alts.empty()) clause_weight += Idf(p.alts[0].term) * p.alts[0].factor;
+      }
+      if (c == 0 && main_ok) {
+        slot.weight = clause_weight;
+      } else if (!main_ok) {
+        slot.weight = std::max(
+            slot.weight, clause_weight * slot.clauses[c].factor / slot.clauses[c].parts.size());
+      }
+    }
+    // The words of a typed age ("14 årig") add to a record's score where
+    // it has them, but a record need not: the age is a preference.
+    slot.optional = plan.age >= 0 && absl::c_linear_search(age_word, false);
+    for (size_t j = i; j < i + len && slot.optional; ++j) slot.optional = age_word[j];
+    if (slot.optional) slot.weight = 0;
+    plan.slots.push_back(std::move(slot));
+    i += len;
+  }
+  SetTerms(&plan);
+  return plan;
+}
+
+void IndexState::SetTerms(Plan* plan) {
+  plan->terms.clear();
+  for (const Slot& slot : plan->slots) {
+    for (const Clause& clause : slot.clauses) {
+      for (const Part& part : clause.parts) {
+        for (const Alt& alt : part.alts) plan->terms.insert(alt.term);
+      }
+    }
+  }
+}
+
+bool IndexState::DropUnmatchedSlots(Plan* plan, Scratch& s,
+                                    std::vector<std::string>* unmatched) const {
+  bool dropped = false;
+  for (Slot& slot : plan->slots) {
+    if (slot.optional) continue;
+    bool any = false;
+    for (const Clause& clause : slot.clauses) {
+      if (clause.parts.size() == 1) {
+        for (const Alt& alt : clause.parts[0].alts) any = any || !terms[alt.term].postings.empty();
+      } else {
+        s.all_bits.assign(docs.size() / 64 + 1, ~uint64_t{0});
+        ClauseBits(clause, s);
+        for (uint64_t word : s.clause_bits) any = any || word != 0;
+      }
+      if (any) break;
+    }
+    if (any || slot.clauses.empty()) continue;
+    slot.clauses.clear();
+    unmatched->push_back(slot.typed);
+    dropped = true;
+  }
+  if (dropped) SetTerms(plan);  // snippets mark only what the remaining words match
+  return dropped;
+}
+
+}  // namespace sofdir::search::internal

@@ -1,0 +1,184 @@
+// Scoring and collection: turns the evaluated accumulators into final
+// scores (coverage, kind priors and boosts, typed age) of the docs that
+// pass the filters, and explains a doc's score (contracts in
+// index_state.h).
+
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "server/search/index_state.h"
+
+namespace sofdir::search::internal {
+namespace {
+
+constexpr float kWhoPersonBoost = 1.6f;
+constexpr float kExactNameBoost = 3.0f;
+constexpr float kAllInNameBoost = 1.25f;
+// An age typed in the text ("14 årig", "17-årig", "18 år"): records whose
+// age range holds it rank higher, those whose range excludes it lower;
+// records without an age range are not moved.
+constexpr float kTypedAgeInRange = 1.2f;
+constexpr float kTypedAgeOutOfRange = 0.5f;
+// Units mostly contain what users look for (tilbud, people), so when a unit
+// and what it runs match alike, the latter ranks first.
+// Praktik offers are for staff visits; they rank lower unless the query names
+// them ("praktik"). A kind named in the query ranks higher.
+constexpr float kKindPrior[] = {0.8f, 1.0f, 1.0f, 0.75f, 1.0f};
+constexpr float kKindAskedBoost = 1.3f;
+// A record matches when the query words it contains carry at least this share
+// of the query's idf weight.
+constexpr float kMinCoverage = 0.5f;
+// Fewer records than this with all query words: also take those with most.
+constexpr size_t kDropWordsThreshold = 50;
+
+std::string FieldNames(uint16_t fields) {
+  std::vector<std::string> names;
+  for (int f = 0; f < kNumFields; ++f) {
+    if (fields & (1u << f)) names.push_back(kFieldSpecs[f].name);
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+// What the age typed in the query makes of doc `d`'s score: 1 when the
+// query names no age or the doc has no age range.
+inline float TypedAgeFactor(const IndexState& st, const Plan& plan, uint32_t d) {
+  if (plan.age < 0 || st.meta[d].age_min < 0) return 1.0f;
+  const bool in_range = st.meta[d].age_min <= plan.age && plan.age <= st.meta[d].age_max;
+  return in_range ? kTypedAgeInRange : kTypedAgeOutOfRange;
+}
+
+// Final score of doc `d` with accumulator `a`. Inline: Collect calls it per
+// match.
+inline float FinalScore(const IndexState& st, const Plan& plan, const Acc& a, uint32_t d,
+                        float total_weight, size_t matchable_slots) {
+  const float coverage = total_weight > 0 ? a.covered / total_weight : 0;
+  const int kind = st.meta[d].kind;
+  float score = a.score * coverage * coverage;
+  score *= (plan.kinds_asked & (1u << kind)) ? kKindAskedBoost : kKindPrior[kind];
+  if (plan.who && kind == static_cast<int>(Kind::kPerson)) score *= kWhoPersonBoost;
+  if (a.exact) score *= kExactNameBoost;
+  if (matchable_slots > 0 && a.name_slots >= matchable_slots) score *= kAllInNameBoost;
+  return score * TypedAgeFactor(st, plan, d);
+}
+
+}  // namespace
+
+void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
+                         std::vector<std::pair<float, uint32_t>>* out) const {
+  std::vector<std::pair<float, uint32_t>>& matches = *out;
+  matches.clear();
+  size_t matchable = 0;
+  *total_weight = 0;
+  // A word that no record has cannot be covered by any: it does not count,
+  // so that one unknown word ("bostøtte qwxyz") does not empty the result.
+  for (const Slot& slot : plan.slots) {
+    if (slot.clauses.empty() || slot.optional) continue;
+    *total_weight += slot.weight;
+    ++matchable;
+  }
+  for (const float min_coverage : {1.0f, kMinCoverage}) {
+    if (min_coverage == kMinCoverage && (matches.size() >= kDropWordsThreshold || matchable < 2)) {
+      break;
+    }
+    matches.clear();
+    if (min_coverage == 1.0f) {
+      EvaluateAll(plan, s);
+    } else {
+      Evaluate(plan, s, min_coverage);
+    }
+    if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
+      for (uint32_t d : it->second) {
+        Acc* a = AccOf(s, d);
+        if (a != nullptr && a->covered > 0) a->exact = 1;
+      }
+    }
+    const float min_weight = min_coverage * *total_weight * 0.999f;
+    auto offer = [&](uint32_t d, const Acc& a) {
+      if (a.covered < min_weight || !Passes(filter, d)) return;
+      matches.push_back({FinalScore(*this, plan, a, d, *total_weight, matchable), d});
+    };
+    if (s.compact) {
+      matches.reserve(s.candidates.size());
+      constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
+      const size_t n = s.candidates.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(&meta[s.candidates[i + kAhead]]);
+        offer(s.candidates[i], s.cacc[i]);
+      }
+    } else {
+      matches.reserve(s.touched.size());
+      for (uint32_t d : s.touched) offer(d, s.acc[d]);
+    }
+  }
+}
+
+std::vector<std::string> IndexState::Explain(const Plan& plan, Scratch& s, uint32_t d,
+                                             float total_weight) const {
+  const Acc* acc = AccOf(s, d);
+  const bool exact = acc != nullptr && acc->exact != 0;
+  std::vector<std::string> lines;
+  for (const Slot& slot : plan.slots) {
+    float best = 0;
+    std::string why;
+    for (const Clause& clause : slot.clauses) {
+      float sum = 0;
+      bool all = true;
+      std::vector<std::string> parts;
+      for (const Part& part : clause.parts) {
+        float part_best = 0;
+        std::string part_why;
+        for (const Alt& alt : part.alts) {
+          const Posting* p = terms[alt.term].postings.Find(d);
+          if (p == nullptr) continue;
+          const float v = Idf(alt.term) * alt.factor * p->impact / kImpactScale;
+          if (v > part_best) {
+            part_best = v;
+            part_why = absl::StrCat(
+                alt.label,
+                alt.surface == UINT32_MAX ? ""
+                                          : absl::StrCat(" \"", surfaces[alt.surface].text, "\""),
+                " -> \"", terms[alt.term].text, "\" in ", FieldNames(p->fields));
+          }
+        }
+        if (part_best == 0) {
+          all = false;
+          break;
+        }
+        sum += part_best;
+        parts.push_back(part_why);
+      }
+      if (!all) continue;
+      const float v = clause.parts.size() == 1
+                          ? sum * clause.factor
+                          : sum * clause.factor / std::sqrt(float(clause.parts.size()));
+      if (v > best) {
+        best = v;
+        why = absl::StrCat(clause.label.empty() ? "" : clause.label + ": ",
+                           absl::StrJoin(parts, "; "));
+      }
+    }
+    if (best > 0) {
+      lines.push_back(absl::StrFormat("\"%s\": %s (%.2f)", slot.text, why, best));
+    } else {
+      lines.push_back(absl::StrFormat("\"%s\": not matched", slot.text));
+    }
+  }
+  const float coverage = total_weight > 0 && acc != nullptr ? acc->covered / total_weight : 0;
+  lines.push_back(absl::StrFormat("words matched (idf-weighted): %.0f%%", coverage * 100));
+  if (plan.who && docs[d].kind == Kind::kPerson) {
+    lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
+  }
+  if (exact) lines.push_back(absl::StrFormat("query is its name: x%.1f", kExactNameBoost));
+  if (const float age = TypedAgeFactor(*this, plan, d); age != 1.0f) {
+    lines.push_back(absl::StrFormat("age %d in the text, ages %d-%d here: x%.1f", plan.age,
+                                    meta[d].age_min, meta[d].age_max, age));
+  }
+  return lines;
+}
+
+}  // namespace sofdir::search::internal

@@ -1,0 +1,109 @@
+// Snippets and highlighting: the passage of a hit that shows why it
+// matched, with the matched words marked «thus» (contracts in
+// index_state.h).
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/search/index_state.h"
+#include "server/search/text_folder.h"
+
+namespace sofdir::search::internal {
+
+bool IndexState::TokenMatches(const std::string& surface,
+                              const absl::flat_hash_set<uint32_t>& want) const {
+  auto sit = surface_ids.find(surface);
+  if (sit != surface_ids.end()) {
+    const Surface& s = surfaces[sit->second];
+    if (s.stop) return false;
+    if (want.contains(s.term)) return true;
+    for (uint32_t p : s.parts) {
+      if (want.contains(p)) return true;
+    }
+    return false;
+  }
+  if (analyzer->IsStopWord(surface)) return false;
+  auto t = term_ids.find(analyzer->Stem(surface));
+  return t != term_ids.end() && want.contains(t->second);
+}
+
+std::string IndexState::Highlight(absl::string_view stored,
+                                  const absl::flat_hash_set<uint32_t>& want) const {
+  std::string composed;
+  const absl::string_view text = TextFolder::Composed(stored, &composed);
+  constexpr uint32_t kBefore = 60, kLength = 220;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> hits, words;  // reused
+  hits.clear();
+  words.clear();
+  uint32_t stop_at = UINT32_MAX;
+  TextFolder::ForEachTokenWhile(text, [&](std::string& token, uint32_t b, uint32_t e) {
+    if (b > stop_at) return false;
+    words.push_back({b, e});
+    if (!TokenMatches(token, want)) return true;
+    hits.push_back({b, e});
+    if (stop_at == UINT32_MAX) stop_at = b + kLength;
+    return true;
+  });
+  if (hits.empty()) return "";
+  uint32_t start = 0;
+  if (hits[0].first > kBefore) {
+    for (const auto& w : words) {
+      if (w.first + kBefore >= hits[0].first) {
+        start = w.first;
+        break;
+      }
+    }
+  }
+  uint32_t end = static_cast<uint32_t>(text.size());
+  if (end - start > kLength) {
+    end = start;
+    for (const auto& w : words) {
+      if (w.second <= start + kLength) end = std::max(end, w.second);
+    }
+  }
+  std::string out = start > 0 ? "…" : "";
+  uint32_t pos = start;
+  for (const auto& h : hits) {
+    if (h.first < start || h.second > end) continue;
+    absl::StrAppend(&out, text.substr(pos, h.first - pos));
+    absl::StrAppend(&out, "«", text.substr(h.first, h.second - h.first), "»");
+    pos = h.second;
+  }
+  absl::StrAppend(&out, text.substr(pos, end - pos));
+  if (end < text.size()) out += "…";
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return out;
+}
+
+bool IndexState::FieldMatches(uint32_t slot, const Plan& plan, Field f) const {
+  for (uint32_t t : plan.terms) {
+    const Posting* p = terms[t].postings.Find(slot);
+    if (p != nullptr && (p->fields & (1u << f)) != 0) return true;
+  }
+  return false;
+}
+
+std::string IndexState::Snippet(uint32_t slot, const Plan& plan) const {
+  const Doc& d = docs[slot];
+  std::string s;
+  // A description is long: it is scanned only when it holds a match.
+  if (FieldMatches(slot, plan, kDescription)) {
+    s = Highlight(d.description, plan.terms);
+    if (!s.empty()) return s;
+  }
+  s = Highlight(absl::StrJoin(d.labels, ", "), plan.terms);
+  if (!s.empty()) return s;
+  if (!d.title.empty()) {
+    s = Highlight(d.title, plan.terms);
+    if (!s.empty()) return s;
+  }
+  return Highlight(d.name, plan.terms);
+}
+
+}  // namespace sofdir::search::internal
