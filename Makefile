@@ -34,11 +34,13 @@ run: build
 	@echo "  $(BUILD_DIR)/client/sofdir get tilbud-0001"
 	@echo "  $(BUILD_DIR)/client/sofdir list tilbud --parent unit-0028"
 	@echo "  $(BUILD_DIR)/client/sofdir export --kind praktik | head -3"
-	@echo "Stop with Ctrl-C (graceful shutdown)."
+	@echo "  $(BUILD_DIR)/client/sofdir search botilbud noerrebro --free"
+	@echo "Stop with Ctrl-C (graceful shutdown); kill -HUP reloads the search vocabulary"
+	@echo "($(BUILD_DIR)/share/sofdir, copied from data/ by the build)."
 	@echo
 	mkdir -p $(dir $(DATA_DIR))
 	exec $(BUILD_DIR)/server/sofdir-server --listen $(LISTEN) --data-dir $(DATA_DIR) \
-	  --demo-data data/demo-directory.jsonl --synonyms data/synonyms.txt
+	  --demo-data data/demo-directory.jsonl
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600

@@ -3,18 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <optional>
-#include <sstream>
 
-#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,16 +17,14 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "client/change_view.h"
+#include "client/command_io.h"
 #include "client/directory_client.h"
 #include "client/import_report.h"
 #include "client/importer.h"
 #include "client/interrupt_cleanup.h"
 #include "client/json_text.h"
-#include "client/praktik_view.h"
 #include "client/progress_bar.h"
 #include "client/record_view.h"
-#include "client/retry.h"
-#include "client/search_view.h"
 #include "client/table_printer.h"
 #include "server/common/status_macros.h"
 #include "server/model/record_json.h"
@@ -47,33 +39,6 @@ namespace v1 = ::sof::directory::v1;
 constexpr int kFieldValueWidth = 200;
 constexpr int kExportPageSize = 2000;
 constexpr int kListAllPageSize = 1000;
-
-void Write(std::FILE* out, absl::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), out);
-}
-
-absl::Status FlushStdout() {
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    return absl::UnknownError(absl::StrCat("cannot write to stdout: ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(const CommonOptions& common) {
-  DirectoryClient::Options options;
-  options.server = common.server;
-  options.call_timeout = common.timeout;
-  options.connect_timeout = std::min(options.connect_timeout, common.timeout);
-  options.ca_path = common.ca_path;
-  options.cert_path = common.cert_path;
-  options.key_path = common.key_path;
-  options.token = common.token;
-  return DirectoryClient::Connect(options);
-}
-
-std::string FileError(absl::string_view path, absl::string_view what) {
-  return absl::StrCat(path == "-" ? "stdin" : path, ": ", what, " (", std::strerror(errno), ")");
-}
 
 // The whole of `path` ("-" = stdin). INVALID_ARGUMENT when unreadable, so
 // that a wrong file name exits with "invalid input".
@@ -132,23 +97,6 @@ void PrintRecord(const v1::Record& record, bool json) {
   } else {
     Write(stdout, FormatFieldList(RecordFieldList(record), kFieldValueWidth));
   }
-}
-
-// A page token as one shell word.
-std::string ShellWord(absl::string_view text) {
-  bool safe = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || std::strchr("_-=+/.:,", c);
-  });
-  if (safe) return std::string(text);
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string NewRequestId() {
-  absl::BitGen random;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
-                         absl::Uniform<uint64_t>(random));
 }
 
 }  // namespace
@@ -511,251 +459,6 @@ absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options
   SOFDIR_RETURN_IF_ERROR(client->DeleteRecord(options.id, options.etag));
   Write(stdout, common.json ? absl::StrCat("{\"deleted\":", JsonQuote(options.id), "}\n")
                             : absl::StrCat("deleted ", options.id, "\n"));
-  return FlushStdout();
-}
-
-namespace {
-
-// The command line that shows the page after this one: the same query and
-// filters (the token is bound to them) plus the token.
-std::string NextSearchPageHint(const SearchOptions& options, absl::string_view token) {
-  std::string hint = "next page: sofdir search";
-  if (!options.text.empty()) absl::StrAppend(&hint, " ", ShellWord(options.text));
-  auto add = [&hint](absl::string_view flag, absl::string_view value) {
-    if (!value.empty()) absl::StrAppend(&hint, " ", flag, " ", ShellWord(value));
-  };
-  for (const std::string& kind : options.kinds) add("--kind", kind);
-  add("--area", options.area);
-  add("--district", options.district);
-  add("--legal-basis", options.legal_basis);
-  add("--service-type", options.service_type);
-  if (options.age) absl::StrAppend(&hint, " --age ", *options.age);
-  if (options.only_free) absl::StrAppend(&hint, " --free");
-  if (options.fresh_days > 0) absl::StrAppend(&hint, " --fresh ", options.fresh_days);
-  add("--near", options.near);
-  add("--filter", options.filter);
-  if (options.limit > 0) absl::StrAppend(&hint, " --limit ", options.limit);
-  if (options.explain) absl::StrAppend(&hint, " --explain");
-  absl::StrAppend(&hint, " --page-token ", ShellWord(token), "\n");
-  return hint;
-}
-
-// Bold only where a person reads it: stdout is a terminal and NO_COLOR
-// (no-color.org) is not set.
-bool UseAnsi() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
-}
-
-}  // namespace
-
-absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options) {
-  v1::SearchEntriesRequest request;
-  request.set_query(options.text);
-  for (const std::string& kind : options.kinds) {
-    std::optional<v1::RecordKind> parsed = model::KindFromName(kind);
-    if (!parsed) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--kind: ", kind, " is not a kind; valid: ", model::ValidKindsText()));
-    }
-    request.add_kinds(*parsed);
-  }
-  request.set_area(options.area);
-  request.set_district(options.district);
-  request.set_legal_basis(options.legal_basis);
-  request.set_service_type(options.service_type);
-  if (options.age) request.set_age(*options.age);
-  request.set_fresh_days(options.fresh_days);
-  request.set_only_free(options.only_free);
-  if (!options.near.empty()) {
-    absl::StatusOr<NearPlace> near = ParseNear(options.near);
-    if (!near.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--near: ", near.status().message()));
-    }
-    if (near->point) {
-      *request.mutable_near() = *near->point;
-    } else {
-      request.set_near_district(near->place);
-    }
-  }
-  request.set_filter(options.filter);
-  request.set_page_size(options.limit);
-  request.set_page_token(options.page_token);
-  request.set_explain(options.explain);
-
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::SearchEntriesResponse response, client->SearchEntries(request));
-  if (common.json) {
-    Write(stdout, SearchResponseToJson(response, options.explain));
-    return FlushStdout();
-  }
-  SearchView view;
-  view.ansi = UseAnsi();
-  view.explain = options.explain;
-  Write(stdout, FormatSearchResponse(response, view));
-  if (!response.next_page_token().empty() && !response.results().empty()) {
-    Write(stdout, NextSearchPageHint(options, response.next_page_token()));
-  }
-  return FlushStdout();
-}
-
-absl::Status RunWhoKnows(const CommonOptions& common, const WhoKnowsOptions& options) {
-  v1::WhoKnowsRequest request;
-  request.set_topic(options.topic);
-  request.set_limit(options.limit);
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::WhoKnowsResponse response, client->WhoKnows(request));
-  Write(stdout, common.json ? WhoKnowsResponseToJson(response) : FormatExperts(response));
-  return FlushStdout();
-}
-
-absl::Status RunSuggest(const CommonOptions& common, const SuggestOptions& options) {
-  v1::SuggestEntriesRequest request;
-  request.set_prefix(options.prefix);
-  request.set_limit(options.limit);
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::SuggestEntriesResponse response, client->SuggestEntries(request));
-  Write(stdout, common.json ? SuggestResponseToJson(response) : FormatSuggestions(response));
-  return FlushStdout();
-}
-
-absl::Status RunPraktikList(const CommonOptions& common, const PraktikListOptions& options) {
-  v1::ListPraktikOffersRequest request;
-  request.set_query(options.text);
-  request.set_from_date(options.from);
-  request.set_to_date(options.to);
-  request.set_only_free(options.only_free);
-  request.set_page_size(options.limit);
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::ListPraktikOffersResponse response,
-                          client->ListPraktikOffers(request));
-  Write(stdout, common.json ? PraktikOffersToJson(response) : FormatPraktikOffers(response));
-  return FlushStdout();
-}
-
-absl::Status RunPraktikBook(const CommonOptions& common, const PraktikBookOptions& options) {
-  v1::BookPraktikRequest request;
-  request.set_offer_id(options.offer_id);
-  request.set_slot_start(options.slot_start);
-  request.set_name(options.name);
-  request.set_email(options.email);
-  request.set_unit_id(options.unit_id);
-  request.set_note(options.note);
-  request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);
-
-  RetryPolicy policy;
-  policy.retries = options.retries;
-  // Connecting is inside the retried call: a server that is briefly away
-  // when we start is the same flaky network as one that drops a reply.
-  std::unique_ptr<DirectoryClient> client;
-  absl::StatusOr<v1::Booking> booking = CallWithRetries<v1::Booking>(
-      policy,
-      [&]() -> absl::StatusOr<v1::Booking> {
-        if (client == nullptr) {
-          absl::StatusOr<std::unique_ptr<DirectoryClient>> connected = Connect(common);
-          if (!connected.ok()) return connected.status();
-          client = *std::move(connected);
-        }
-        return client->BookPraktik(request);
-      },
-      [&](int retry, const absl::Status& error, absl::Duration pause) {
-        std::cerr << "sofdir: " << error.message() << "; retry " << retry << " of "
-                  << policy.retries << " in " << absl::FormatDuration(pause)
-                  << " with the same request id" << std::endl;
-      });
-  if (!booking.ok()) {
-    if (IsTransient(booking.status())) {
-      // The booking may or may not exist now; the same request id makes a
-      // retry safe.
-      return absl::Status(booking.status().code(),
-                          absl::StrCat(booking.status().message(), "; retry with --request-id ",
-                                       request.request_id()));
-    }
-    return booking.status();
-  }
-  if (booking->request_id().empty()) booking->set_request_id(request.request_id());
-  Write(stdout,
-        common.json ? absl::StrCat(BookingToJson(*booking), "\n") : FormatBookResult(*booking));
-  return FlushStdout();
-}
-
-absl::Status RunPraktikCancel(const CommonOptions& common, const std::string& booking_id) {
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, client->CancelBooking(booking_id));
-  Write(stdout, absl::StrCat(common.json ? BookingToJson(booking) : BookingLine(booking), "\n"));
-  return FlushStdout();
-}
-
-absl::Status RunPraktikShow(const CommonOptions& common, const std::string& booking_id) {
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, client->GetBooking(booking_id));
-  Write(stdout,
-        common.json ? absl::StrCat(BookingToJson(booking), "\n") : FormatBookingDetails(booking));
-  return FlushStdout();
-}
-
-absl::Status RunPraktikBookings(const CommonOptions& common,
-                                const PraktikBookingsOptions& options) {
-  v1::ListBookingsRequest request;
-  request.set_email(options.email);
-  request.set_offer_id(options.offer_id);
-  request.set_include_cancelled(options.include_cancelled);
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  v1::ListBookingsResponse response;
-  do {  // every page: a page ends before the server's message limit
-    SOFDIR_ASSIGN_OR_RETURN(v1::ListBookingsResponse page, client->ListBookings(request));
-    for (v1::Booking& booking : *page.mutable_bookings()) {
-      *response.add_bookings() = std::move(booking);
-    }
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
-  if (common.json) {
-    Write(stdout, BookingsToJson(response));
-  } else {
-    Write(stdout, FormatBookings(response, options.offer_id.empty() ? BookingsLayout::kByBooker
-                                                                    : BookingsLayout::kBySlot));
-  }
-  return FlushStdout();
-}
-
-absl::Status RunPraktikIcs(const CommonOptions& common, const PraktikIcsOptions& options) {
-  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
-  SOFDIR_ASSIGN_OR_RETURN(v1::BookingCalendar calendar,
-                          client->GetBookingCalendar(options.booking_id));
-  const bool to_file = !options.out.empty() && options.out != "-";
-  if (!to_file) {
-    Write(stdout, common.json ? absl::StrCat("{\"booking_id\":", JsonQuote(options.booking_id),
-                                             ",\"uid\":", JsonQuote(calendar.uid()),
-                                             ",\"method\":", JsonQuote(calendar.method()),
-                                             ",\"ics\":", JsonQuote(calendar.ics()), "}\n")
-                              : calendar.ics());
-    return FlushStdout();
-  }
-  // Binary, so the CRLF line ends RFC 5545 requires stay as they are;
-  // written beside the target and renamed, so no half-written event appears.
-  const std::string temp_path = options.out + ".tmp";
-  RemoveOnInterrupt cleanup(temp_path);
-  std::FILE* out = std::fopen(temp_path.c_str(), "wb");
-  if (out == nullptr) return absl::InvalidArgumentError(FileError(temp_path, "cannot create"));
-  Write(out, calendar.ics());
-  const bool write_failed = std::ferror(out) != 0;
-  if (std::fclose(out) != 0 || write_failed) {
-    std::remove(temp_path.c_str());
-    return absl::UnknownError(FileError(temp_path, "cannot write"));
-  }
-  if (std::rename(temp_path.c_str(), options.out.c_str()) != 0) {
-    std::remove(temp_path.c_str());
-    return absl::UnknownError(FileError(options.out, "cannot rename the calendar into place"));
-  }
-  if (common.json) {
-    Write(stdout, absl::StrCat("{\"booking_id\":", JsonQuote(options.booking_id),
-                               ",\"uid\":", JsonQuote(calendar.uid()),
-                               ",\"method\":", JsonQuote(calendar.method()),
-                               ",\"out\":", JsonQuote(options.out), "}\n"));
-  } else {
-    Write(stdout, absl::StrCat("wrote ", options.out, ": METHOD:", calendar.method(),
-                               ", UID:", calendar.uid(), "\n"));
-  }
   return FlushStdout();
 }
 

@@ -4,7 +4,8 @@
 // status main.cc turns into `sofdir: <message>` and an exit code
 // (exit_codes.h). A command that fails writes nothing to stdout, except
 // `import`, which prints its summary and then returns INVALID_ARGUMENT when
-// any line was rejected.
+// any line was rejected. Defined in commands.cc, search_commands.cc
+// (search, who-knows, suggest) and praktik_commands.cc.
 #ifndef SOFDIR_CLIENT_COMMANDS_H_
 #define SOFDIR_CLIENT_COMMANDS_H_
 
@@ -98,9 +99,11 @@ struct DeleteOptions {
 };
 [[nodiscard]] absl::Status RunDelete(const CommonOptions& common, const DeleteOptions& options);
 
-// `search`: ranked results, their snippets and the facet counts; with
-// --json one object (search_view.h). A query the server finds nothing for
-// (e.g. only stop words) prints "no results" and is OK.
+// `search`: what the server understood in the text (one line, with the
+// command that searches literally instead), the ranked results, their
+// snippets and the facet counts; with --json one object (search_view.h). A
+// query the server finds nothing for (e.g. only stop words) prints "no
+// results" and is OK.
 struct SearchOptions {
   std::string text;                // may be empty when a filter is given
   std::vector<std::string> kinds;  // kind names; empty = all kinds
@@ -116,6 +119,7 @@ struct SearchOptions {
   int limit = 0;       // page_size; 0 = the server's default (10)
   std::string page_token;
   bool explain = false;
+  bool literal = false;  // search the words as typed: no query understanding
 };
 [[nodiscard]] absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options);
 

@@ -391,14 +391,28 @@ int Main(int argc, char** argv) {
   search_command->add_option("--page-token", search_options.page_token,
                              "token printed by the previous page");
   search_command->add_flag("--explain", search_options.explain,
-                           "show how each result's score came about");
-  AddCommonFlags(*search_command, search_flags, "seconds the call may take",
-                 "Danish text as people type it: without æ/ø/å, with typos, inflections,\n"
-                 "abbreviations (SEL 107, SPC) and synonyms. Prints the ranked results with\n"
-                 "the words that matched in bold (« » when not on a terminal), free places for\n"
-                 "tilbud, counts per kind, area, district, service type and legal basis to\n"
-                 "narrow by, and the command for the next page. A query that finds nothing\n"
-                 "prints \"no results\" and exits 0; a bad --filter exits 4.");
+                           "show how each result's score came about, and each thing the server "
+                           "understood in the text with the words it took");
+  search_command->add_flag("--literal", search_options.literal,
+                           "search the words as typed: no reading of kind words, questions, "
+                           "filters or places written in the text");
+  AddCommonFlags(
+      *search_command, search_flags, "seconds the call may take",
+      "Danish text as people type it: without æ/ø/å, with typos, inflections,\n"
+      "abbreviations (SEL 107, SPC) and synonyms. The server also reads what the\n"
+      "text asks for: the kind of record (\"besøg hos ...\" = praktik), questions\n"
+      "(\"hvem ved noget om ...\"), filters written as words (\"ledig plads\",\n"
+      "\"§ 107\", \"i oktober\", \"8-årig\") and places (\"Valby Langgade\", \"2500\").\n"
+      "What it understood comes first, on one line, with the command that\n"
+      "searches without it:\n"
+      "  Fortolket: viser kun tilbud med ledige pladser · søg i stedet uden\n"
+      "  fortolkning: sofdir search --literal 'botilbud ledig plads'\n"
+      "Then the ranked results with the words that matched in bold (« » when not\n"
+      "on a terminal), free places for tilbud, counts per kind, area, district,\n"
+      "service type and legal basis to narrow by (a value named in the text or a\n"
+      "flag is always shown), and the command for the next page. --json gives\n"
+      "the same as one object, with \"interpretation\". A query that finds nothing\n"
+      "prints \"no results\" and exits 0; a bad --filter exits 4.");
 
   // who-knows
   CommonFlags who_knows_flags;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,9 +13,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "client/command_io.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
 #include "server/model/record_util.h"
+#include "unicode/normalizer2.h"
+#include "unicode/uchar.h"
+#include "unicode/unistr.h"
 
 namespace sofdir::client {
 namespace {
@@ -73,7 +78,140 @@ std::string UnmatchedNote(const v1::SearchEntriesResponse& response) {
   return note + "\n";
 }
 
+// `text` as the words the server would match it by (server/search/
+// text_folder.h, in short): NFKC case folding, no diacritics, æ/ae -> a,
+// ø/oe -> o, å/aa -> a; a word is a run of letters or of digits.
+std::vector<std::string> FoldedWords(absl::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return {};
+  icu::UnicodeString folded =
+      casefold->normalize(icu::UnicodeString::fromUTF8(
+                              icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
+                          status);
+  for (const auto& [letter, base] :
+       {std::make_pair(u"æ", u"a"), std::make_pair(u"ø", u"o"), std::make_pair(u"å", u"a")}) {
+    folded.findAndReplace(icu::UnicodeString(letter), icu::UnicodeString(base));
+  }
+  folded = nfd->normalize(folded, status);
+  if (U_FAILURE(status)) return {};
+  std::vector<std::string> words;
+  std::string word;
+  int kind = 0;  // of the word being read: 1 letters, 2 digits
+  auto flush = [&] {
+    if (word.empty()) return;
+    // The two-letter spellings of æ, ø, å.
+    std::string out;
+    for (size_t i = 0; i < word.size(); ++i) {
+      const bool pair =
+          i + 1 < word.size() && ((word[i] == 'a' && (word[i + 1] == 'e' || word[i + 1] == 'a')) ||
+                                  (word[i] == 'o' && word[i + 1] == 'e'));
+      out.push_back(word[i]);
+      if (pair) ++i;
+    }
+    words.push_back(std::move(out));
+    word.clear();
+  };
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
+    const int this_kind = u_isalpha(c) ? 1 : u_isdigit(c) ? 2 : 0;
+    if (this_kind != kind) flush();
+    kind = this_kind;
+    if (this_kind != 0) icu::UnicodeString(c).toUTF8String(word);
+  }
+  flush();
+  return words;
+}
+
+bool ContainsWords(const std::vector<std::string>& text, const std::vector<std::string>& words) {
+  if (words.empty()) return false;
+  return std::search(text.begin(), text.end(), words.begin(), words.end()) != text.end();
+}
+
+std::string Quoted(const google::protobuf::RepeatedPtrField<std::string>& words) {
+  std::vector<std::string> quoted;
+  for (const std::string& w : words) quoted.push_back(absl::StrCat("\"", w, "\""));
+  return absl::StrJoin(quoted, ", ");
+}
+
 }  // namespace
+
+bool FacetValueAskedFor(absl::string_view value, const std::vector<std::string>& asked_for) {
+  std::vector<std::vector<std::string>> names = {FoldedWords(value)};
+  for (absl::string_view part : absl::StrSplit(value, absl::ByAnyChar("/-"))) {
+    names.push_back(FoldedWords(part));
+  }
+  for (const std::string& asked : asked_for) {
+    if (asked.empty()) continue;
+    const std::vector<std::string> words = FoldedWords(asked);
+    for (const std::vector<std::string>& name : names) {
+      if (ContainsWords(words, name)) return true;
+    }
+  }
+  return false;
+}
+
+std::string SearchCommandLine(const SearchOptions& options, bool literal,
+                              absl::string_view page_token) {
+  std::string line = "sofdir search";
+  if (literal) line += " --literal";
+  // CLI11 would read a text that starts with "-" as a flag.
+  const bool text_last = absl::StartsWith(options.text, "-");
+  if (!options.text.empty() && !text_last) absl::StrAppend(&line, " ", ShellWord(options.text));
+  auto add = [&line](absl::string_view flag, absl::string_view value) {
+    if (!value.empty()) absl::StrAppend(&line, " ", flag, " ", ShellWord(value));
+  };
+  for (const std::string& kind : options.kinds) add("--kind", kind);
+  add("--area", options.area);
+  add("--district", options.district);
+  add("--legal-basis", options.legal_basis);
+  add("--service-type", options.service_type);
+  if (options.age) absl::StrAppend(&line, " --age ", *options.age);
+  if (options.only_free) absl::StrAppend(&line, " --free");
+  if (options.fresh_days > 0) absl::StrAppend(&line, " --fresh ", options.fresh_days);
+  add("--near", options.near);
+  add("--filter", options.filter);
+  if (options.limit > 0) absl::StrAppend(&line, " --limit ", options.limit);
+  if (options.explain) absl::StrAppend(&line, " --explain");
+  if (!page_token.empty()) absl::StrAppend(&line, " --page-token ", ShellWord(page_token));
+  if (text_last) absl::StrAppend(&line, " -- ", ShellWord(options.text));
+  return line;
+}
+
+std::string FormatInterpretation(const v1::SearchEntriesResponse& response,
+                                 absl::string_view literal_command, bool explain) {
+  if (response.interpretation().empty()) return "";
+  std::vector<std::string> effects;
+  for (const v1::InterpretationStep& step : response.interpretation()) {
+    // A step without an effect still says which rule read which words.
+    std::string effect = step.effect().empty()
+                             ? absl::StrCat(step.rule(), " (", Quoted(step.words()), ")")
+                             : step.effect();
+    if (std::find(effects.begin(), effects.end(), effect) == effects.end()) {
+      effects.push_back(std::move(effect));
+    }
+  }
+  // Control characters would break the one line.
+  std::string out = TruncateToWidth(absl::StrCat("Fortolket: ", absl::StrJoin(effects, "; ")),
+                                    std::numeric_limits<int>::max());
+  if (!literal_command.empty()) {
+    absl::StrAppend(&out, " · søg i stedet uden fortolkning: ", literal_command);
+  }
+  out += "\n";
+  if (explain) {
+    for (const v1::InterpretationStep& step : response.interpretation()) {
+      absl::StrAppend(&out, "  ",
+                      TruncateToWidth(absl::StrCat(step.rule(), " (", Quoted(step.words()),
+                                                   "): ", step.effect()),
+                                      kDetailWidth),
+                      "\n");
+    }
+  }
+  return out;
+}
 
 std::string HighlightSnippet(absl::string_view snippet, bool ansi) {
   if (!ansi) return std::string(snippet);
@@ -100,7 +238,7 @@ std::string HighlightSnippet(absl::string_view snippet, bool ansi) {
 }
 
 std::string FormatFacets(const google::protobuf::RepeatedPtrField<v1::Facet>& facets,
-                         int max_values) {
+                         int max_values, const std::vector<std::string>& asked_for) {
   std::vector<const v1::Facet*> ordered;
   for (const v1::Facet& facet : facets) {
     if (facet.counts_size() > 0) ordered.push_back(&facet);
@@ -111,13 +249,18 @@ std::string FormatFacets(const google::protobuf::RepeatedPtrField<v1::Facet>& fa
   std::string out;
   for (const v1::Facet* facet : ordered) {
     std::vector<std::string> values;
+    bool left_out = false;
     for (const v1::FacetCount& count : facet->counts()) {
-      if (static_cast<int>(values.size()) == max_values) {
-        values.push_back("…");
-        break;
+      // Past the cut, only what the user asked for, e.g. the district named
+      // in the text when others hold more of the results.
+      if (static_cast<int>(values.size()) >= max_values &&
+          !FacetValueAskedFor(count.value(), asked_for)) {
+        left_out = true;
+        continue;
       }
       values.push_back(absl::StrCat(count.value(), " ", count.count()));
     }
+    if (left_out) values.push_back("…");
     absl::StrAppend(&out, facet->field(), ": ", absl::StrJoin(values, " · "), "\n");
   }
   return out;
@@ -125,7 +268,8 @@ std::string FormatFacets(const google::protobuf::RepeatedPtrField<v1::Facet>& fa
 
 std::string FormatSearchResponse(const v1::SearchEntriesResponse& response,
                                  const SearchView& view) {
-  if (response.results().empty()) return UnmatchedNote(response) + "no results\n";
+  const std::string understood = FormatInterpretation(response, view.literal_command, view.explain);
+  if (response.results().empty()) return understood + UnmatchedNote(response) + "no results\n";
   const auto& results = response.results();
   const bool has_distance = std::any_of(results.begin(), results.end(),
                                         [](const auto& r) { return r.has_distance_km(); });
@@ -163,7 +307,7 @@ std::string FormatSearchResponse(const v1::SearchEntriesResponse& response,
   // Details start under the ID column.
   const std::string indent(std::max(DisplayWidth("#"), DisplayWidth(absl::StrCat(rank))) + 2, ' ');
   std::vector<std::string> lines = TableLines(table);
-  std::string out = lines[0] + "\n";
+  std::string out = understood + lines[0] + "\n";
   for (int i = 0; i < response.results_size(); ++i) {
     const v1::SearchResult& result = response.results(i);
     absl::StrAppend(&out, lines[i + 1], "\n");
@@ -178,7 +322,7 @@ std::string FormatSearchResponse(const v1::SearchEntriesResponse& response,
       }
     }
   }
-  std::string facets = FormatFacets(response.facets(), view.max_facet_values);
+  std::string facets = FormatFacets(response.facets(), view.max_facet_values, view.asked_for);
   if (!facets.empty()) absl::StrAppend(&out, "\n", facets);
   const int64_t total = std::max<int64_t>(response.total_size(), response.results_size());
   absl::StrAppend(&out, "\n", total, total == 1 ? " result" : " results");
@@ -221,7 +365,16 @@ std::string SearchResponseToJson(const v1::SearchEntriesResponse& response, bool
   }
   absl::StrAppend(&out, "},\"total\":", response.total_size(),
                   ",\"next_page_token\":", JsonQuote(response.next_page_token()),
-                  ",\"unmatched_words\":", JsonStringArray(response.unmatched_words()), "}\n");
+                  ",\"unmatched_words\":", JsonStringArray(response.unmatched_words()),
+                  ",\"interpretation\":[");
+  first = true;
+  for (const v1::InterpretationStep& step : response.interpretation()) {
+    absl::StrAppend(&out, first ? "" : ",", "{\"rule\":", JsonQuote(step.rule()),
+                    ",\"words\":", JsonStringArray(step.words()),
+                    ",\"effect\":", JsonQuote(step.effect()), "}");
+    first = false;
+  }
+  out += "]}\n";
   return out;
 }
 

@@ -10,9 +10,12 @@ for bin in "$build_dir/server/sofdir-server" "$build_dir/client/sofdir"; do
 done
 
 id sofdir >/dev/null 2>&1 || useradd --system --home-dir /var/lib/sofdir --shell /usr/sbin/nologin sofdir
-install -m 0755 "$build_dir/server/sofdir-server" "$build_dir/client/sofdir" /usr/local/bin/
-install -d -m 0755 /usr/local/share/sofdir /usr/local/share/doc/sofdir /etc/sofdir
-install -m 0644 data/demo-directory.jsonl data/synonyms.txt /usr/local/share/sofdir/
+# The CMake install rules: both binaries to /usr/local/bin; the demo and the
+# data files the server reads without flags (the search vocabulary,
+# server/CMakeLists.txt) to /usr/local/share/sofdir, where it looks for them
+# (<directory of the executable>/../share/sofdir).
+cmake --install "$build_dir" --prefix /usr/local
+install -d -m 0755 /usr/local/share/doc/sofdir /etc/sofdir
 install -m 0644 README.md /usr/local/share/doc/sofdir/
 [ -f /etc/sofdir/sofdir.conf ] || install -m 0644 deploy/sofdir.conf.example /etc/sofdir/sofdir.conf
 install -m 0644 deploy/sofdir-server.service /etc/systemd/system/sofdir-server.service

@@ -2,8 +2,10 @@
 // flags live here; the libraries take Options structs.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <system_error>
 
 #ifdef SOFDIR_WITH_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -51,6 +53,18 @@ void KeepFreedPagesAWhile() {
   }
   if (!ok) sofdir::common::LogWarning("cannot set jemalloc's decay; freed pages return at once");
 #endif
+}
+
+// Where the shipped data files (the search vocabulary) are:
+// <directory of the executable>/../share/sofdir, which is
+// <build>/share/sofdir in a build tree (CMakeLists.txt copies them there)
+// and <prefix>/share/sofdir when installed. "" when the executable's path
+// cannot be read.
+std::string ShippedDataDir() {
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  return (executable.parent_path().parent_path() / "share" / "sofdir").lexically_normal().string();
 }
 
 // sofdir-server --verify: checks the data directory without serving or
@@ -117,7 +131,8 @@ int main(int argc, char** argv) {
   int grace_seconds = 10;
   CLI::App cli{
       "Serves the SOF knowledge directory (sof.directory.v1) over gRPC with an\n"
-      "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully; SIGHUP re-reads --auth-config.",
+      "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully; SIGHUP re-reads --auth-config\n"
+      "and the search vocabulary (--synonyms, --query-rules) without dropping a call.",
       "sofdir-server"};
   cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
       ->capture_default_str();
@@ -130,9 +145,19 @@ int main(int argc, char** argv) {
                  "JSON file of bearer tokens, principals and roles (see README); "
                  "re-read on SIGHUP. Without it every caller may do everything")
       ->check(CLI::ExistingFile);
+  options.shipped_data_dir = ShippedDataDir();
+  const std::string shipped =
+      options.shipped_data_dir.empty() ? std::string("share/sofdir") : options.shipped_data_dir;
   cli.add_option("--synonyms", options.synonyms_path,
-                 "search synonyms and abbreviations file (e.g. data/synonyms.txt); "
-                 "without it, no synonyms are applied")
+                 absl::StrCat("search thesaurus of terms, synonyms and abbreviations; without it, ",
+                              shipped, "/", sofdir::api::ServerApp::kShippedThesaurus,
+                              " (shipped) when it exists. Re-read on SIGHUP"))
+      ->check(CLI::ExistingFile);
+  cli.add_option("--query-rules", options.query_rules_path,
+                 absl::StrCat("search query rules (kind words, questions, filters written as "
+                              "words, places); without it, ",
+                              shipped, "/", sofdir::api::ServerApp::kShippedQueryRules,
+                              " (shipped) when it exists. Re-read on SIGHUP"))
       ->check(CLI::ExistingFile);
   cli.add_option("--worker-threads", options.worker_threads, "threads that run requests")
       ->capture_default_str()
@@ -212,6 +237,8 @@ int main(int argc, char** argv) {
       sofdir::common::LogError(
           absl::StrCat("SIGHUP: auth config kept as it was: ", reloaded.ToString()));
     }
+    // Logs what it loaded, or why it kept the old vocabulary.
+    (*app)->ReloadVocabulary().IgnoreError();
   }
   sofdir::common::LogInfo(absl::StrCat("signal ", signal_number, ": shutting down"));
   (*app)->Shutdown(absl::Seconds(grace_seconds));

@@ -2,7 +2,14 @@
 
 #include <malloc.h>
 
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -13,6 +20,54 @@
 #include "server/domain/demo_loader.h"
 
 namespace sofdir::api {
+namespace {
+
+// The vocabulary files to read: the paths given, else the shipped files
+// that exist (a warning for each one that does not).
+search::SearchIndex::Options VocabularyFiles(const ServerApp::Options& options) {
+  auto pick = [&options](const std::string& given, absl::string_view shipped,
+                         absl::string_view what, absl::string_view flag) -> std::string {
+    if (!given.empty() || options.shipped_data_dir.empty()) return given;
+    const std::string path = absl::StrCat(options.shipped_data_dir, "/", shipped);
+    std::error_code error;
+    if (std::filesystem::is_regular_file(path, error)) return path;
+    common::LogWarning(absl::StrCat("no ", what, ": ", path, " is missing and no ", flag,
+                                    " was given; searching without it"));
+    return "";
+  };
+  search::SearchIndex::Options files;
+  files.synonyms_path =
+      pick(options.synonyms_path, ServerApp::kShippedThesaurus, "thesaurus", "--synonyms");
+  files.query_rules_path =
+      pick(options.query_rules_path, ServerApp::kShippedQueryRules, "query rules", "--query-rules");
+  return files;
+}
+
+std::string DescribeVocabulary(const search::SearchIndex::VocabularyInfo& info) {
+  auto one = [](absl::string_view what, const std::string& path, size_t entries) {
+    return path.empty() ? absl::StrCat("no ", what)
+                        : absl::StrCat(what, " ", path, " (", entries, " entries)");
+  };
+  return absl::StrCat(one("thesaurus", info.synonyms_path, info.synonym_entries), ", ",
+                      one("query rules", info.query_rules_path, info.query_rule_entries));
+}
+
+// A load error that names the file it is about; when its message names
+// none of the files read, they are added.
+absl::Status NamingFiles(const absl::Status& status, const search::SearchIndex::Options& files) {
+  std::vector<std::string> read;
+  for (const auto& [what, path] : {std::make_pair("thesaurus ", &files.synonyms_path),
+                                   std::make_pair("query rules ", &files.query_rules_path)}) {
+    if (path->empty()) continue;
+    if (absl::StrContains(status.message(), *path)) return status;
+    read.push_back(absl::StrCat(what, *path));
+  }
+  if (read.empty()) return status;
+  return absl::Status(status.code(), absl::StrCat(status.message(), " (reading ",
+                                                  absl::StrJoin(read, " and "), ")"));
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& options) {
   std::unique_ptr<ServerApp> app(new ServerApp());
@@ -35,6 +90,20 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
                           MakeServerCredentials({options.tls_cert_path, options.tls_key_path,
                                                  options.tls_client_ca_path}));
 
+  // Read before storage opens too: a broken vocabulary file fails fast.
+  const search::SearchIndex::Options index_options = VocabularyFiles(options);
+  absl::StatusOr<std::unique_ptr<search::SearchIndex>> index =
+      search::SearchIndex::Create(index_options);
+  if (!index.ok()) {
+    return absl::Status(
+        index.status().code(),
+        absl::StrCat("search vocabulary: ", NamingFiles(index.status(), index_options).message()));
+  }
+  app->index_ = *std::move(index);
+  common::LogInfo(
+      absl::StrCat("search vocabulary: ", DescribeVocabulary(app->index_->vocabulary())));
+  app->options_ = options;
+
   absl::Time opening = absl::Now();
   storage::Storage::Options storage_options;
   storage_options.path = options.data_dir;
@@ -49,9 +118,6 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
                                app->directory_->LastSequence(), " in ",
                                absl::FormatDuration(absl::Now() - opening)));
 
-  search::SearchIndex::Options index_options;
-  index_options.synonyms_path = options.synonyms_path;
-  SOFDIR_ASSIGN_OR_RETURN(app->index_, search::SearchIndex::Create(index_options));
   absl::Time indexing = absl::Now();
   SOFDIR_ASSIGN_OR_RETURN(app->search_,
                           domain::DirectorySearch::Attach(*app->directory_, *app->index_));
@@ -124,6 +190,19 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   }
   app->server_->GetHealthCheckService()->SetServingStatus(true);
   return app;
+}
+
+absl::Status ServerApp::ReloadVocabulary() {
+  const search::SearchIndex::Options files = VocabularyFiles(options_);
+  absl::Status status = index_->ReloadVocabulary(files);
+  if (!status.ok()) {
+    status = NamingFiles(status, files);
+    common::LogError(absl::StrCat("search vocabulary kept as it was: ", status.ToString()));
+    return status;
+  }
+  common::LogInfo(
+      absl::StrCat("search vocabulary reloaded: ", DescribeVocabulary(index_->vocabulary())));
+  return absl::OkStatus();
 }
 
 std::string ServerApp::address() const { return absl::StrCat(host_, ":", port_); }

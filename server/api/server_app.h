@@ -32,8 +32,18 @@ class ServerApp {
     std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
     std::string data_dir;                    // required
     std::string demo_data;                   // JSONL loaded into an empty directory
-    std::string synonyms_path;               // search synonyms; empty = none
-    std::string auth_config_path;            // tokens and roles; empty = open
+    // The search vocabulary (search::SearchIndex::Options): the thesaurus of
+    // terms, synonyms and abbreviations (--synonyms) and the query rules
+    // (--query-rules). A path given here must load, or Start fails naming
+    // it. An empty one means the shipped file in `shipped_data_dir`
+    // (kShippedThesaurus, kShippedQueryRules) when it exists; when it does
+    // not, the server runs without it and logs a warning.
+    std::string synonyms_path;
+    std::string query_rules_path;
+    // Where the shipped vocabulary files are looked for; main.cc passes
+    // <directory of the executable>/../share/sofdir. Empty: no defaults.
+    std::string shipped_data_dir;
+    std::string auth_config_path;  // tokens and roles; empty = open
     int worker_threads = 8;
     // Today's date for booking rules; empty = Copenhagen's calendar day.
     std::function<absl::CivilDay()> today;
@@ -86,6 +96,18 @@ class ServerApp {
   // Re-reads the auth config (SIGHUP); on error the old one stays.
   [[nodiscard]] absl::Status ReloadAuth() { return authorizer_->Reload(); }
 
+  // Re-reads the search vocabulary files, found as at Start (a shipped
+  // file may have appeared or gone since), and swaps them in: searches in
+  // progress finish with the vocabulary they started with, none fails. On
+  // error (NOT_FOUND, INVALID_ARGUMENT naming file and line) the old
+  // vocabulary stays in use. Logs what it loaded or why it kept the old.
+  // Call from one thread at a time (main.cc's signal loop).
+  [[nodiscard]] absl::Status ReloadVocabulary();
+
+  // Shipped file names in Options::shipped_data_dir.
+  static constexpr char kShippedThesaurus[] = "thesaurus.txt";
+  static constexpr char kShippedQueryRules[] = "query-rules.txt";
+
   // Health turns NOT_SERVING, new calls are refused, in-flight calls get
   // up to `grace` to finish, then the worker pool drains and RocksDB closes.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
@@ -95,6 +117,7 @@ class ServerApp {
 
   std::string host_;
   int port_ = 0;
+  Options options_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<domain::Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;

@@ -199,8 +199,8 @@ TEST(FormatSearchResponseTest, NothingFoundSaysSo) {
 
 TEST(SearchResponseToJsonTest, HasTheDocumentedShape) {
   Struct body = ParseJson(SearchResponseToJson(SampleResponse(), false));
-  EXPECT_THAT(Keys(body),
-              ElementsAre("facets", "next_page_token", "results", "total", "unmatched_words"));
+  EXPECT_THAT(Keys(body), ElementsAre("facets", "interpretation", "next_page_token", "results",
+                                      "total", "unmatched_words"));
   EXPECT_EQ(body.fields().at("total").number_value(), 15);
   EXPECT_EQ(body.fields().at("next_page_token").string_value(), "abc");
 
@@ -248,7 +248,7 @@ TEST(SearchResponseToJsonTest, ExplanationAndDistanceOnlyWhenThere) {
 TEST(SearchResponseToJsonTest, EmptyResultIsStillOneObject) {
   EXPECT_EQ(SearchResponseToJson(v1::SearchEntriesResponse(), false),
             "{\"results\":[],\"facets\":{},\"total\":0,\"next_page_token\":\"\","
-            "\"unmatched_words\":[]}\n");
+            "\"unmatched_words\":[],\"interpretation\":[]}\n");
 }
 
 TEST(FormatSearchResponseTest, WordsNoRecordHasAreNamed) {

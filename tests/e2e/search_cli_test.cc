@@ -268,6 +268,39 @@ TEST_F(SearchCliTest, ACreatedTilbudIsFoundAtOnceAndGoneAfterDelete) {
   }
 }
 
+// README's own example: one of the 21 results is on Nørrebro, so the
+// district facet used to cut it off behind "…".
+TEST_F(SearchCliTest, TheDistrictNamedInTheTextIsInTheDistrictFacet) {
+  CommandResult result = Cli({"search", "botilbud", "noerrebro", "--free"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const size_t at = result.out.find("\ndistrict: ");
+  ASSERT_NE(at, std::string::npos) << result.out;
+  const std::string line = result.out.substr(at + 1, result.out.find('\n', at + 1) - at - 1);
+  EXPECT_THAT(line, ::testing::ContainsRegex("Nørrebro [0-9]+")) << line;
+}
+
+TEST_F(SearchCliTest, LiteralSearchesTheWordsAsTypedAndKeepsItsPages) {
+  Struct body = CliJson({"search", "botilbud", "ledig", "plads", "--literal", "--limit", "2"});
+  ASSERT_TRUE(body.fields().count("interpretation")) << "--json has no interpretation";
+  EXPECT_EQ(body.fields().at("interpretation").list_value().values_size(), 0)
+      << "a literal search was interpreted";
+
+  CommandResult table = Cli({"search", "botilbud", "--literal", "--limit", "2"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, Not(HasSubstr("Fortolket:")));
+  EXPECT_THAT(table.out, HasSubstr("next page: sofdir search --literal botilbud --limit 2 "
+                                   "--page-token "));
+  // The token of a literal page is for the literal search only.
+  const std::string token =
+      Field(CliJson({"search", "botilbud", "--literal", "--limit", "2"}), "next_page_token");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(
+      Cli({"search", "botilbud", "--literal", "--limit", "2", "--page-token", token}).exit_code, 0);
+  CommandResult other = Cli({"search", "botilbud", "--limit", "2", "--page-token", token});
+  EXPECT_EQ(other.exit_code, 4);
+  EXPECT_THAT(other.err, HasSubstr("page_token"));
+}
+
 TEST_F(SearchCliTest, EverySearchCommandHasHelp) {
   for (const char* command : {"search", "who-knows", "suggest"}) {
     CommandResult help = testing::RunCommand({SOFDIR_CLI_BINARY, command, "--help"});
@@ -277,6 +310,11 @@ TEST_F(SearchCliTest, EverySearchCommandHasHelp) {
     EXPECT_THAT(help.out, HasSubstr("--timeout")) << command;
     EXPECT_THAT(help.out, HasSubstr("Exit codes")) << command;
   }
+  CommandResult search = testing::RunCommand({SOFDIR_CLI_BINARY, "search", "--help"});
+  EXPECT_THAT(search.out, HasSubstr("--literal"));
+  EXPECT_THAT(search.out, HasSubstr("Fortolket: "));
+  EXPECT_THAT(search.out, HasSubstr("søg i stedet uden"));
+  EXPECT_THAT(search.out, HasSubstr("\"interpretation\""));
 }
 
 }  // namespace

@@ -196,8 +196,7 @@ def main():
         sys.path.insert(0, compile_protos(args.source_dir, os.path.join(work_dir, "py")))
         data = os.path.join(args.source_dir, "data")
         server = ServerProcess(args.server_binary, work_dir,
-                               ["--demo-data", os.path.join(data, "demo-directory.jsonl"),
-                                "--synonyms", os.path.join(data, "synonyms.txt")] +
+                               ["--demo-data", os.path.join(data, "demo-directory.jsonl")] +
                                args.server_arg)
         server.wait_until_listening()
         metadata = [("authorization", "Bearer " + args.token)] if args.token else None

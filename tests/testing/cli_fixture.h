@@ -21,10 +21,11 @@ namespace sofdir::testing {
 
 class CliTest : public ::testing::Test {
  protected:
-  // The server flags that load the shipped demo directory and synonyms.
+  // The server flags that load the shipped demo directory. The search
+  // vocabulary is the shipped one, which the server in the build tree finds
+  // without flags (<build>/share/sofdir).
   static std::vector<std::string> DemoArgs() {
-    const std::string data = SourceDir() + "/data";
-    return {"--demo-data", data + "/demo-directory.jsonl", "--synonyms", data + "/synonyms.txt"};
+    return {"--demo-data", SourceDir() + "/data/demo-directory.jsonl"};
   }
 
   // Starts the server; call from SetUp.

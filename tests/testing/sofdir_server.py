@@ -1,6 +1,6 @@
 """A sofdir-server child process for the Python tests (standard library only).
 
-    server = ServerProcess(binary, work_dir, ["--synonyms", path])
+    server = ServerProcess(binary, work_dir, ["--demo-data", path])
     server.wait_until_listening()   # sets server.address, e.g. "127.0.0.1:41234"
     ...
     server.stop()                   # SIGTERM, then SIGKILL after `grace` seconds
