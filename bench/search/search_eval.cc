@@ -5,6 +5,8 @@
 //       writes a run file for shared/data/score.py
 //   search_eval --data /tmp/sof-100k.jsonl --intents dev-intents.jsonl
 //               --synonyms data/synonyms.txt --bench 20
+//       (--query-rules data/query-rules.txt reads the text as the server
+//       does: kind words, questions, filters written as words, places)
 //       reports bulk-load time, search/suggest latency percentiles and RSS
 //   search_eval ... --query "hvem kan fit" [--explain]
 //       prints the ranked hits of one query
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/search/search_index.h"
@@ -115,7 +118,7 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data, intents_path, synonyms, run, query, who, suggest, dump;
+  std::string data, intents_path, synonyms, query_rules, run, query, who, suggest, dump;
   int depth = 50, bench = 0;
   bool explain = false;
   for (int i = 1; i < argc; ++i) {
@@ -127,6 +130,8 @@ int main(int argc, char** argv) {
       intents_path = next();
     } else if (a == "--synonyms") {
       synonyms = next();
+    } else if (a == "--query-rules") {
+      query_rules = next();
     } else if (a == "--run") {
       run = next();
     } else if (a == "--dump") {
@@ -165,6 +170,7 @@ int main(int argc, char** argv) {
   }
   sofdir::search::SearchIndex::Options options;
   options.synonyms_path = synonyms;
+  options.query_rules_path = query_rules;
   auto index = sofdir::search::SearchIndex::Create(options);
   if (!index.ok()) {
     std::cerr << index.status() << "\n";
@@ -218,6 +224,10 @@ int main(int argc, char** argv) {
     if (!r.ok()) {
       std::cerr << r.status() << "\n";
       return 1;
+    }
+    for (const auto& step : r->interpretation) {
+      std::cout << "understood " << step.rule << " (" << absl::StrJoin(step.words, " ")
+                << "): " << step.effect << "\n";
     }
     std::cout << "total " << r->total << "\n";
     for (const auto& h : r->hits) {

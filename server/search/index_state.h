@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,8 @@
 #include "server/search/analyzer.h"
 #include "server/search/filter_expression.h"
 #include "server/search/posting_list.h"
+#include "server/search/query_rules.h"
+#include "server/search/query_understanding.h"
 #include "server/search/search_index.h"
 #include "server/search/search_types.h"
 #include "server/search/synonym_map.h"
@@ -528,6 +531,9 @@ struct SearchIndex::Vocabulary {
   std::string synonyms_path;
   SynonymMap synonyms;
   std::string query_rules_path;
+  // Present when a query rules file was loaded; `understanding` reads with it.
+  std::unique_ptr<QueryRules> rules;
+  std::unique_ptr<QueryUnderstanding> understanding;
 };
 
 }  // namespace sofdir::search

@@ -88,6 +88,12 @@ absl::StatusOr<std::shared_ptr<const SearchIndex::Vocabulary>> SearchIndex::Load
     if (!loaded.ok()) return loaded.status();
     vocabulary->synonyms = std::move(*loaded);
   }
+  if (!options.query_rules_path.empty()) {
+    auto rules = QueryRules::Load(options.query_rules_path);
+    if (!rules.ok()) return rules.status();
+    vocabulary->rules = std::make_unique<QueryRules>(std::move(*rules));
+    vocabulary->understanding = std::make_unique<QueryUnderstanding>(*vocabulary->rules, &analyzer);
+  }
   return std::shared_ptr<const Vocabulary>(std::move(vocabulary));
 }
 
@@ -111,6 +117,7 @@ SearchIndex::VocabularyInfo SearchIndex::vocabulary() const {
   info.synonyms_path = v->synonyms_path;
   info.synonym_entries = v->synonyms.size();
   info.query_rules_path = v->query_rules_path;
+  info.query_rule_entries = v->rules != nullptr ? v->rules->size() : 0;
   return info;
 }
 
@@ -149,7 +156,21 @@ size_t SearchIndex::size() const {
   return state_->live;
 }
 
-absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const {
+absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& request) const {
+  if (absl::Status st = CheckText(request.text, "text", kMaxQueryBytes); !st.ok()) return st;
+  const std::shared_ptr<const Vocabulary> vocabulary = CurrentVocabulary();
+  if (!request.interpret || vocabulary->understanding == nullptr) {
+    return SearchAsUnderstood(request, *vocabulary);
+  }
+  absl::StatusOr<UnderstoodQuery> understood = vocabulary->understanding->Understand(request);
+  if (!understood.ok()) return understood.status();
+  absl::StatusOr<SearchResult> result = SearchAsUnderstood(understood->query, *vocabulary);
+  if (result.ok()) result->interpretation = std::move(understood->steps);
+  return result;
+}
+
+absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& query,
+                                                             const Vocabulary& vocabulary) const {
   if (absl::Status st = CheckText(query.text, "text", kMaxQueryBytes); !st.ok()) return st;
   if (query.limit < 1 || query.limit > kMaxLimit) {
     return absl::InvalidArgumentError(
@@ -179,8 +200,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   const DocFilter filter = st.MakeFilter(query, kind_mask, &*expression);
 
   SearchResult result;
-  const std::shared_ptr<const Vocabulary> vocabulary = CurrentVocabulary();
-  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, vocabulary->synonyms);
+  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, vocabulary.synonyms);
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
   for (const Slot& slot : plan.slots) {

@@ -136,6 +136,9 @@ class SearchIndex {
   static absl::StatusOr<std::shared_ptr<const Vocabulary>> LoadVocabulary(const Options& options,
                                                                           const Analyzer& analyzer);
   std::shared_ptr<const Vocabulary> CurrentVocabulary() const;
+  // Search after query understanding (or without it): `query` as it is.
+  absl::StatusOr<SearchResult> SearchAsUnderstood(const SearchQuery& query,
+                                                  const Vocabulary& vocabulary) const;
 
   SearchIndex(std::unique_ptr<Analyzer> analyzer, std::shared_ptr<const Vocabulary> vocabulary);
 
