@@ -58,6 +58,46 @@ class Analyzer {
 
   bool IsStopWord(absl::string_view surface) const { return stop_words_.contains(surface); }
 
+  static constexpr size_t kMaxDerivedBases = 8;
+
+  // Danish derivational morphology of person nouns: for a word that names
+  // people by a condition or need, the index terms (stems, as Stem returns)
+  // of candidate base words, so a query for the people also finds records
+  // that name the condition:
+  //
+  //   -ramte/-ramt        kræftramte -> kræft, voldsramte -> vold
+  //   -syge/-syg          syge -> sygdom, sindssyge -> sindssygdom
+  //   -ikere/-iker...     diabetikere -> diabetes, alkoholikere -> alkohol,
+  //                       alkoholisme, epileptikere -> epilepsi,
+  //                       psykotikere -> psykose, allergikere -> allergi
+  //   -maner/-man...      ludomaner -> ludomani, narkomaner -> narkomani
+  //   -ister/-ist...      autister -> autisme
+  //   -ente               demente -> demens
+  //   -lidende            sindslidende -> sindslidelse
+  //   -ede, -mmet, -ppet  gangbesværede -> gangbesvær, handicappede/-et ->
+  //                       handicap, udviklingshæmmede/-hæmmet ->
+  //                       udviklingshæmning, hjerneskadede -> hjerneskade,
+  //                       traumatiserede -> traumatisering, lammede ->
+  //                       lammelse
+  //   -løse, -ige, -bare, -somme, -blinde, -døve (adjectives as nouns)
+  //                       hjemløse -> hjemløshed, afhængige -> afhængighed,
+  //                       sårbare -> sårbarhed, ensomme -> ensomhed
+  //
+  // plus a few irregular forms (anbragte -> anbringelse, indlagte ->
+  // indlæggelse; "politikere" gives nothing: politi is not its base). The
+  // first rule whose suffix fits applies, also inside compounds
+  // ("tvangsanbragte", "stofafhængige"). Forms the stemmer already joins
+  // need no rule: "misbrugere", "selvskadere" and "stofbrugere" have the
+  // stem of "misbrug", "selvskade" and "stofbrug". Ordinary words ("unge",
+  // "ældre", "andre", "flere", "medarbejdere", "borgere") give nothing.
+  //
+  // The rules over-generate a little (several spellings per suffix): the
+  // caller keeps only terms its index holds and should score them below the
+  // word itself. Returns at most kMaxDerivedBases stems, most likely first,
+  // never the word's own stem; empty when no rule applies. `word` is one
+  // word, folded (AnalyzedToken::surface) or as typed.
+  std::vector<std::string> DerivedBases(absl::string_view word) const;
+
  private:
   explicit Analyzer(absl::flat_hash_set<std::string> stop_words)
       : stop_words_(std::move(stop_words)) {}

@@ -1,7 +1,10 @@
 #include "server/search/analyzer.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace sofdir::search {
@@ -56,6 +59,71 @@ TEST_F(AnalyzerTest, DigitsAreNotStemmed) {
   ASSERT_EQ(tokens.size(), 2u);
   EXPECT_EQ(tokens[0].stem, "sel");
   EXPECT_EQ(tokens[1].stem, "107");
+}
+
+// A person noun derived from a condition reaches the condition's index
+// term: through DerivedBases, or because the stemmer already joins them.
+struct Derived {
+  std::string word, base;
+};
+void PrintTo(const Derived& c, std::ostream* os) { *os << c.word << " -> " << c.base; }
+
+class PersonNounTest : public AnalyzerTest, public testing::WithParamInterface<Derived> {};
+
+TEST_P(PersonNounTest, ReachesTheBaseItIsDerivedFrom) {
+  const std::string base = StemOf(GetParam().base);
+  const std::vector<std::string> bases = analyzer_->DerivedBases(GetParam().word);
+  EXPECT_TRUE(StemOf(GetParam().word) == base ||
+              std::find(bases.begin(), bases.end(), base) != bases.end())
+      << "stem " << StemOf(GetParam().word) << ", bases " << testing::PrintToString(bases)
+      << ", want " << base;
+  EXPECT_LE(bases.size(), Analyzer::kMaxDerivedBases);
+  EXPECT_EQ(std::find(bases.begin(), bases.end(), StemOf(GetParam().word)), bases.end());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Danish, PersonNounTest,
+    testing::Values(
+        Derived{"ludomaner", "ludomani"}, Derived{"ludomanen", "ludomani"},
+        Derived{"narkomaner", "narkomani"}, Derived{"selvskadere", "selvskade"},
+        Derived{"gangbesværede", "gangbesvær"}, Derived{"misbrugere", "misbrug"},
+        Derived{"misbrugerne", "misbrug"}, Derived{"stofbrugere", "stofbrug"},
+        Derived{"diabetikere", "diabetes"}, Derived{"diabetiker", "diabetes"},
+        Derived{"alkoholikere", "alkohol"}, Derived{"alkoholikerne", "alkoholisme"},
+        Derived{"epileptikere", "epilepsi"}, Derived{"psykotikere", "psykose"},
+        Derived{"allergikere", "allergi"}, Derived{"kræftramte", "kræft"},
+        Derived{"Kræftramte", "kræft"}, Derived{"demensramte", "demens"},
+        Derived{"voldsramte", "vold"}, Derived{"stressramte", "stress"}, Derived{"syge", "sygdom"},
+        Derived{"syg", "sygdom"}, Derived{"sindssyge", "sindssygdom"}, Derived{"demente", "demens"},
+        Derived{"autister", "autisme"}, Derived{"autisten", "autisme"},
+        Derived{"sindslidende", "sindslidelse"}, Derived{"handicappede", "handicap"},
+        Derived{"handicappet", "handicap"}, Derived{"udviklingshæmmede", "udviklingshæmning"},
+        Derived{"udviklingshaemmede", "udviklingshæmning"},
+        Derived{"udviklingshæmmet", "udviklingshæmning"}, Derived{"hjerneskadede", "hjerneskade"},
+        Derived{"traumatiserede", "traumatisering"}, Derived{"hjemløse", "hjemløshed"},
+        Derived{"hjemlose", "hjemløshed"}, Derived{"arbejdsløse", "arbejdsløshed"},
+        Derived{"afhængige", "afhængighed"}, Derived{"stofafhængige", "stofafhængighed"},
+        Derived{"sårbare", "sårbarhed"}, Derived{"ensomme", "ensomhed"},
+        Derived{"ordblinde", "ordblindhed"}, Derived{"anbragte", "anbringelse"},
+        Derived{"tvangsanbragte", "tvangsanbringelse"}, Derived{"indlagte", "indlæggelse"}));
+
+class OrdinaryWordTest : public AnalyzerTest, public testing::WithParamInterface<std::string> {};
+
+TEST_P(OrdinaryWordTest, HasNoDerivedBase) {
+  EXPECT_THAT(analyzer_->DerivedBases(GetParam()), testing::IsEmpty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Danish, OrdinaryWordTest,
+                         testing::Values("unge", "ældre", "aeldre", "andre", "flere",
+                                         "medarbejdere", "borgere", "børn", "voksne", "kvinder",
+                                         "mænd", "familie", "tilbud", "botilbud", "værested",
+                                         "bostøtte", "misbrug", "behandling", "psykisk",
+                                         "politikere", "sagsbehandlere", "pårørende", "nye", "107",
+                                         "sel", "", "æ"));
+
+TEST_F(AnalyzerTest, DerivedBasesAreTheSameForTypedAndFoldedWords) {
+  EXPECT_EQ(analyzer_->DerivedBases("Gangbesværede"), analyzer_->DerivedBases("gangbesvarede"));
+  EXPECT_EQ(analyzer_->DerivedBases("KRÆFTRAMTE"), analyzer_->DerivedBases("kraftramte"));
 }
 
 TEST(AnalyzerCreateTest, MissingStopWordsFileIsNotFound) {
