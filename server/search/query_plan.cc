@@ -30,6 +30,11 @@ constexpr int kMaxPrefixScan = 400;
 // Query-side factors: how much a way of matching a word is worth.
 constexpr float kCompoundFactor = 0.85f;
 constexpr float kSynonymFactor = 0.9f;
+// A person noun's base ("ludomaner" -> ludomani): below the word itself.
+constexpr float kDerivedFactor = 0.85f;
+// Thesaurus alternatives of one span that are expanded, nearest first: a
+// very broad concept ("handicap") has a hundred narrower phrases.
+constexpr size_t kMaxThesaurusAlternatives = 24;
 constexpr float kPrefixFactor = 0.8f;
 constexpr float kOneTypoFactor = 0.7f;
 constexpr float kTwoTypoFactor = 0.5f;
@@ -167,7 +172,12 @@ bool IndexState::CompoundClause(absl::string_view word, float factor, Clause* cl
     if (t == term_ids.end() || terms[t->second].postings.empty()) return false;
     Part part{{Alt{t->second, 1.0f, "part"}}};
     if (synonyms != nullptr) {
-      for (const SynonymMap::Phrase* phrase : synonyms->LongestMatch({stem}, 0).alternatives) {
+      const SynonymMap::Match m = synonyms->LongestMatch({stem}, 0);
+      for (size_t a = 0; a < m.alternatives.size(); ++a) {
+        const SynonymMap::Phrase* phrase = m.alternatives[a];
+        // Equivalents only: a part's narrower or broader terms would make
+        // the compound something else.
+        if (m.relations[a] != SynonymMap::Relation::kEquivalent) continue;
         // One word, and a word: "§ 109" (for krisecenter) is no part.
         if (phrase->size() != 1 || absl::c_any_of((*phrase)[0], absl::ascii_isdigit)) continue;
         auto alt = term_ids.find((*phrase)[0]);
@@ -207,6 +217,12 @@ Part IndexState::WordPart(const AnalyzedToken& w, bool prefix, std::vector<Claus
       }
     }
     for (Alt& a : typos) part.alts.push_back(std::move(a));
+  }
+  for (const std::string& base : analyzer->DerivedBases(w.surface)) {
+    auto b = term_ids.find(base);
+    if (b == term_ids.end() || b->second == exact || terms[b->second].postings.empty()) continue;
+    if (absl::c_any_of(part.alts, [&](const Alt& a) { return a.term == b->second; })) continue;
+    part.alts.push_back({b->second, kDerivedFactor, "derived"});
   }
   if (prefix) {
     for (Alt& a : PrefixAlts(w.surface, exact)) part.alts.push_back(std::move(a));
@@ -275,7 +291,8 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       }
     }
     for (Clause& c : extra) slot.clauses.push_back(std::move(c));
-    for (const SynonymMap::Phrase* phrase : m.alternatives) {
+    for (size_t a = 0; a < m.alternatives.size() && a < kMaxThesaurusAlternatives; ++a) {
+      const SynonymMap::Phrase* phrase = m.alternatives[a];
       // A phrase that contains one of the span's own words finds nothing
       // that word does not; it would only cost time.
       bool subsumed = false;
@@ -284,8 +301,13 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       }
       if (subsumed && phrase->size() > len) continue;
       Clause c;
-      c.factor = kSynonymFactor;
-      c.label = absl::StrCat("synonym \"", absl::StrJoin(*phrase, " "), "\"");
+      // Equivalents score as synonyms; narrower terms below, broader below
+      // those, and each further step down a hierarchy a little less.
+      const SynonymMap::Relation relation = m.relations[a];
+      c.factor = SynonymMap::ScoreFactor(relation);
+      for (int step = 1; step < m.steps[a]; ++step) c.factor *= 0.9f;
+      c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"", absl::StrJoin(*phrase, " "),
+                             "\"");
       bool ok = true;
       for (const std::string& stem : *phrase) {
         auto t = term_ids.find(stem);
