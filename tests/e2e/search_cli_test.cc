@@ -301,6 +301,45 @@ TEST_F(SearchCliTest, LiteralSearchesTheWordsAsTypedAndKeepsItsPages) {
   EXPECT_THAT(other.err, HasSubstr("page_token"));
 }
 
+// The server reads what a caseworker types (the shipped query rules, no
+// flag): the CLI says on one line what it understood and how to search the
+// words as typed instead, and the results follow what it understood.
+TEST_F(SearchCliTest, UnderstandingSaysWhatItReadAndOffersTheLiteralSearch) {
+  CommandResult table = Cli({"search", "botilbud", "med", "ledig", "plads"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("Fortolket: viser kun tilbud med ledige pladser"));
+  EXPECT_THAT(table.out, HasSubstr("søg i stedet uden fortolkning: sofdir search --literal "
+                                   "'botilbud med ledig plads'"));
+
+  Struct body = CliJson({"search", "botilbud", "med", "ledig", "plads", "--limit", "50"});
+  std::vector<Struct> steps = Items(body, "interpretation");
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(Field(steps[0], "rule"), "free_places");
+  std::vector<Struct> results = Items(body, "results");
+  ASSERT_FALSE(results.empty());
+  for (const Struct& result : results) {
+    EXPECT_EQ(Field(result, "kind"), "tilbud") << Field(result, "id");
+    ASSERT_TRUE(result.fields().count("free_places")) << Field(result, "id");
+    EXPECT_GT(result.fields().at("free_places").number_value(), 0) << Field(result, "id");
+  }
+
+  CommandResult literal = Cli({"search", "botilbud", "med", "ledig", "plads", "--literal"});
+  EXPECT_THAT(literal.out, Not(HasSubstr("Fortolket:")));
+}
+
+TEST_F(SearchCliTest, AnExpertiseQuestionRanksPeopleAndUnitsFirst) {
+  Struct body = CliJson({"search", "hvem", "ved", "mest", "om", "autisme", "--limit", "10"});
+  std::vector<Struct> steps = Items(body, "interpretation");
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(Field(steps[0], "rule"), "expertise");
+  std::vector<Struct> results = Items(body, "results");
+  ASSERT_GE(results.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_THAT(Field(results[i], "kind"), ::testing::AnyOf("person", "unit"))
+        << i << ": " << Field(results[i], "name");
+  }
+}
+
 TEST_F(SearchCliTest, EverySearchCommandHasHelp) {
   for (const char* command : {"search", "who-knows", "suggest"}) {
     CommandResult help = testing::RunCommand({SOFDIR_CLI_BINARY, command, "--help"});
