@@ -184,7 +184,7 @@ TEST_F(SearchIndexTest, AnAgeInTheTextPrefersRecordsForThatAge) {
     EXPECT_THAT(Ids(*r), ElementsAre("tilbud-2", "tilbud-1")) << text;
     EXPECT_THAT(r->unmatched_words, IsEmpty()) << text;
     ASSERT_FALSE(r->hits.empty());
-    EXPECT_THAT(r->hits[0].explanation, Contains("age 14 in the text, ages 12-17 here: x1.2"));
+    EXPECT_THAT(r->hits[0].explanation, Contains("alder 14 i målgruppen (12-17 år) ×1.2"));
   }
   // An age alone is matched as words.
   EXPECT_THAT(Find("18 år", {"tilbud"}), ElementsAre("tilbud-1"));
@@ -212,13 +212,13 @@ TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
 
 INSTANTIATE_TEST_SUITE_P(DanishUsers, TypedQueryTest,
                          ::testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
-                                         TypedQuery{"varested", "tilbud-1"},
-                                         TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
-                                         TypedQuery{"raadgivning paarorende", "tilbud-3"},
-                                         TypedQuery{"krisecenter for maend", "tilbud-4"},
-                                         TypedQuery{"krisecen",
-                                                    "tilbud-4"},  // prefix of the last word
-                                         TypedQuery{"KRISECENTER", "tilbud-4"}));
+                                           TypedQuery{"varested", "tilbud-1"},
+                                           TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
+                                           TypedQuery{"raadgivning paarorende", "tilbud-3"},
+                                           TypedQuery{"krisecenter for maend", "tilbud-4"},
+                                           TypedQuery{"krisecen",
+                                                      "tilbud-4"},  // prefix of the last word
+                                           TypedQuery{"KRISECENTER", "tilbud-4"}));
 
 // A word no record has, not even with a typo (a term from outside the
 // directory, "metadon"), is left out instead of emptying the result.
@@ -356,7 +356,8 @@ TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem)
     std::string text = "Bosted";
     if (i % 5 == 0) text += " med autisme";
     if (i % 11 == 0) text += " for unge";
-    records.push_back(Tilbud("tilbud-" + std::to_string(i), "Hus " + std::to_string(i), "unit-1", text));
+    records.push_back(
+        Tilbud("tilbud-" + std::to_string(i), "Hus " + std::to_string(i), "unit-1", text));
   }
   Load(records);
   SearchQuery q;
@@ -377,9 +378,12 @@ TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem)
 // Text stored with combining accents ("å" as "a" + U+030A) is matched as
 // its composed form, and the snippet (in that form) marks the matched word.
 TEST_F(SearchIndexTest, SnippetOfDecomposedTextMarksTheMatchedWord) {
-  const std::string decomposed = "Ra\xCC\x8A" "dgivning og ra\xCC\x8A" "d for unge i Ka\xCC\x8A" "rby";
-  Load({Unit("unit-1", "Center", "", "Valby"),
-        Tilbud("tilbud-1", "Hus", "unit-1", decomposed)});
+  const std::string decomposed =
+      "Ra\xCC\x8A"
+      "dgivning og ra\xCC\x8A"
+      "d for unge i Ka\xCC\x8A"
+      "rby";
+  Load({Unit("unit-1", "Center", "", "Valby"), Tilbud("tilbud-1", "Hus", "unit-1", decomposed)});
   SearchQuery q;
   q.text = "unge";
   auto r = index_->Search(q);
