@@ -45,16 +45,16 @@ std::vector<uint16_t> IndexState::ValueIds(absl::string_view value, ValueUse use
 
 absl::Status IndexState::UnknownValue(absl::string_view field, absl::string_view value,
                                       ValueUse use) const {
-  std::vector<std::pair<std::string, std::string>> held;  // (folded, as stored)
+  std::vector<absl::string_view> held;  // in byte order: æ, ø, å after z, as in Danish
   const std::vector<uint32_t>& uses = value_uses[use];
   for (size_t v = 1; v < uses.size(); ++v) {
-    if (uses[v] > 0) held.push_back({folded_values[v], values[v]});
+    if (uses[v] > 0) held.push_back(values[v]);
   }
   std::sort(held.begin(), held.end());
   constexpr size_t kMaxListed = 40;
   std::string valid;
   for (size_t i = 0; i < held.size() && i < kMaxListed; ++i) {
-    absl::StrAppend(&valid, i > 0 ? ", " : "", held[i].second);
+    absl::StrAppend(&valid, i > 0 ? ", " : "", held[i]);
   }
   if (held.size() > kMaxListed) absl::StrAppend(&valid, ", ...");
   return absl::InvalidArgumentError(
@@ -73,7 +73,8 @@ absl::Status IndexState::MakeFilter(const SearchQuery& query, uint8_t kind_mask,
                    ValueUse use, std::vector<uint8_t>* ok) -> absl::Status {
     std::vector<uint8_t> any(values.size(), 0);
     bool holds_any = false;
-    for (uint32_t n : value_uses[use]) holds_any = holds_any || n > 0;
+    for (size_t v = 1; v < value_uses[use].size(); ++v)
+      holds_any = holds_any || value_uses[use][v] > 0;
     for (absl::string_view value : wanted) {
       const std::vector<uint16_t> ids = ValueIds(value, use);
       if (ids.empty() && holds_any) return UnknownValue(field, value, use);

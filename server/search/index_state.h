@@ -425,13 +425,12 @@ struct IndexState {
     const float df = static_cast<float>(terms[term].postings.size());
     return std::log(1.0f + (n - df + 0.5f) / (df + 0.5f));
   }
-  // Corrections of `word` within its typo budget, best first; the best
-  // corrected word goes to `*best`.
-  // The budget counts `typed_chars` (the word as typed, NFC); a word typed
-  // with æ/ø/å (`typed_danish`) spends one edit on a word no record spells
-  // so. Stop words are never a correction.
-  std::vector<Alt> TypoAlts(const std::string& word, size_t typed_chars, bool typed_danish,
-                            uint32_t exclude, std::string* best) const;
+  // Corrections of `word` within its typo budget (by its folded length),
+  // best first; the best corrected word goes to `*best`. A word typed with
+  // æ, ø or å (`typed_danish`) spends one edit on a word mostly spelled
+  // without. Stop words are never a correction.
+  std::vector<Alt> TypoAlts(const std::string& word, bool typed_danish, uint32_t exclude,
+                            std::string* best) const;
   // Completions of `word` (3+ bytes), most common first; no stop words.
   std::vector<Alt> PrefixAlts(const std::string& word, uint32_t exclude) const;
   // Clause of the compound parts of `word`, if it splits.

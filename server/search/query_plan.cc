@@ -84,13 +84,6 @@ int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
   return age <= 120 ? age : -1;
 }
 
-// Characters (code points) of UTF-8 `text`.
-size_t Chars(absl::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // Clause of synonym `phrase` (stems), or false when a word of it is in no
 // record.
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
@@ -107,11 +100,12 @@ bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float 
 
 }  // namespace
 
-std::vector<Alt> IndexState::TypoAlts(const std::string& word, size_t typed_chars,
-                                      bool typed_danish, uint32_t exclude,
+std::vector<Alt> IndexState::TypoAlts(const std::string& word, bool typed_danish, uint32_t exclude,
                                       std::string* best) const {
   std::vector<Alt> out;
-  const int max = MaxTypos(typed_chars);
+  // The budget counts letters: the folded word, where "ae", "oe" and "aa"
+  // are one letter as æ, ø and å are ("boern" is the 4-letter "børn").
+  const int max = MaxTypos(word.size());
   if (max == 0 || word.size() > kMaxTokenBytes) return out;
   struct Cand {
     int distance;
@@ -225,8 +219,7 @@ Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool 
   }
   if (df <= 2) {
     std::string corrected;
-    std::vector<Alt> typos =
-        TypoAlts(w.surface, Chars(typed), SpelledDanish(typed), exact, &corrected);
+    std::vector<Alt> typos = TypoAlts(w.surface, SpelledDanish(typed), exact, &corrected);
     if (extra != nullptr && !typos.empty()) {
       // The best correction may itself be a compound whose parts match.
       Clause c;
@@ -288,7 +281,7 @@ bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) con
     auto known = term_ids.find(analyzer->Stem(cut.known));
     if (known == term_ids.end() || terms[known->second].postings.empty()) continue;
     std::string corrected;
-    std::vector<Alt> typos = TypoAlts(cut.rest, cut.rest.size(), false, known->second, &corrected);
+    std::vector<Alt> typos = TypoAlts(cut.rest, false, known->second, &corrected);
     if (typos.empty()) continue;
     Part known_part{{Alt{known->second, 1.0f, "part"}}};
     Part typo_part;

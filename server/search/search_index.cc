@@ -240,8 +240,10 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
   for (size_t v = 0; v < plan.district_preferred.size(); ++v) {
     if (plan.district_preferred[v]) shown.push_back(static_cast<uint16_t>(v));
   }
-  for (size_t v = 1; v < filter.district_ok.size(); ++v) {
-    if (filter.district_ok[v]) shown.push_back(static_cast<uint16_t>(v));
+  std::vector<std::string> asked = query.districts;
+  asked.push_back(query.district);
+  for (const std::string& district : asked) {
+    for (uint16_t v : st.ValueIds(district, State::kDistrictUse)) shown.push_back(v);
   }
   st.CountFacets(matches, s, &result.facets, shown);
   const size_t want = std::min(
