@@ -334,6 +334,7 @@ int main(int argc, char** argv) {
     std::vector<double> search_ms, suggest_ms, who_ms, search_cpu_ms;
     std::vector<std::vector<double>> per_intent(intents.size());
     const bool text_only = getenv("SEARCH_EVAL_TEXT_ONLY") != nullptr;
+    const bool expertise = getenv("SEARCH_EVAL_EXPERTISE") != nullptr;
     for (int rep = 0; rep < bench; ++rep) {
       for (size_t qi = 0; qi < intents.size(); ++qi) {
         const Intent& intent = intents[qi];
@@ -344,6 +345,7 @@ int main(int argc, char** argv) {
           query = sofdir::search::SearchQuery();
           query.text = intent.query.text;
         }
+        query.expertise = expertise;
         auto r = (*index)->Search(query);
         search_cpu_ms.push_back(ThreadCpuMs() - c0);
         search_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());

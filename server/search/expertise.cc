@@ -15,7 +15,9 @@
 
 namespace sofdir::search::internal {
 
-EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s) {
+EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s,
+                              std::vector<std::pair<float, uint32_t>>* all_matches,
+                              float* all_weight) {
   constexpr float kRunsShare = 0.5f;       // a unit gets this share of its offers' scores
   constexpr float kContactShare = 0.5f;    // a contact person, of the offer's score
   constexpr float kUnitKnowsShare = 0.3f;  // a person, of their unit's own score
@@ -23,6 +25,8 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   float total_weight = 0;
   std::vector<std::pair<float, uint32_t>> matches;
   st.Collect(plan, s, DocFilter(), &total_weight, &matches);  // every live doc
+  if (all_matches != nullptr) *all_matches = matches;
+  if (all_weight != nullptr) *all_weight = total_weight;
   // Evidence is gathered from the best matches only, which bounds the cost;
   // ties at the cut are broken by doc slot, so the answer does not depend on
   // the order the engine found the matches in.

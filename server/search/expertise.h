@@ -32,8 +32,12 @@ class Expertise {
   // profile, a unit's knowledge or description, the tilbud and praktik a
   // unit runs or hosts and a person is the contact for (when they state
   // the words as a target group, method or topic), and a unit's knowledge
-  // for the persons in it. Runs a search: `s` is left as after it.
-  static EvidenceMap Gather(const IndexState& st, const Plan& plan, Scratch& s);
+  // for the persons in it. Runs a search: `s` is left as after it, and
+  // `matches`, when given, is set to all its matches (as Collect sets them
+  // for a filter that keeps every live doc), `*total_weight` to its weight.
+  static EvidenceMap Gather(const IndexState& st, const Plan& plan, Scratch& s,
+                            std::vector<std::pair<float, uint32_t>>* matches = nullptr,
+                            float* total_weight = nullptr);
 
   // Ranks the persons and units of `evidence` that pass `filter` above
   // every other match, by their evidence times the plan's preferences

@@ -250,6 +250,13 @@ struct DocFilter {
   bool slot_window = false;
   int32_t slot_from = 0, slot_to = INT32_MAX;
   const FilterExpression* expression = nullptr;  // not owned; nullptr: none
+
+  // True when it keeps every live doc.
+  bool KeepsAll() const {
+    return kind_mask == 0xFF && area_ok.empty() && district_ok.empty() && legal_ok.empty() &&
+           service_ok.empty() && !age && !only_free && !verified_since && !slot_window &&
+           (expression == nullptr || expression->empty());
+  }
 };
 
 // One way a query word can match: a term and what that is worth.

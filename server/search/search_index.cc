@@ -218,8 +218,12 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
       }
     }
   } else {
-    if (query.expertise) evidence = Expertise::Gather(st, plan, s);
-    st.Collect(plan, s, filter, &total_weight, &matches);
+    if (query.expertise && filter.KeepsAll()) {
+      evidence = Expertise::Gather(st, plan, s, &matches, &total_weight);  // one search for both
+    } else {
+      if (query.expertise) evidence = Expertise::Gather(st, plan, s);
+      st.Collect(plan, s, filter, &total_weight, &matches);
+    }
     if (matches.empty() && evidence.empty() &&
         st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
       st.Collect(plan, s, filter, &total_weight, &matches);

@@ -2,6 +2,7 @@
 // another word the user did not mean, and a compound, its split form and its
 // misspelling must find the same records.
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,8 @@ TEST_F(SearchPrecisionTest, TheTypoBudgetCountsLettersNotTheirSpelling) {
 struct CompoundCase {
   std::string compound, split, typo;
 };
+// Names the case in test output instead of dumping bytes.
+void PrintTo(const CompoundCase& c, std::ostream* os) { *os << c.compound; }
 
 class CompoundMeetsSplitTest : public SearchPrecisionTest,
                                public ::testing::WithParamInterface<CompoundCase> {};
