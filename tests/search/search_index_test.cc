@@ -212,13 +212,13 @@ TEST_P(TypedQueryTest, FindsTheRecordWhateverTheUserTyped) {
 
 INSTANTIATE_TEST_SUITE_P(DanishUsers, TypedQueryTest,
                          ::testing::Values(TypedQuery{"vaerested osterbro", "tilbud-1"},
-                                           TypedQuery{"varested", "tilbud-1"},
-                                           TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
-                                           TypedQuery{"raadgivning paarorende", "tilbud-3"},
-                                           TypedQuery{"krisecenter for maend", "tilbud-4"},
-                                           TypedQuery{"krisecen",
-                                                      "tilbud-4"},  // prefix of the last word
-                                           TypedQuery{"KRISECENTER", "tilbud-4"}));
+                                         TypedQuery{"varested", "tilbud-1"},
+                                         TypedQuery{"hjemmeplje", "tilbud-2"},  // one typo
+                                         TypedQuery{"raadgivning paarorende", "tilbud-3"},
+                                         TypedQuery{"krisecenter for maend", "tilbud-4"},
+                                         TypedQuery{"krisecen",
+                                                    "tilbud-4"},  // prefix of the last word
+                                         TypedQuery{"KRISECENTER", "tilbud-4"}));
 
 // A word no record has, not even with a typo (a term from outside the
 // directory, "metadon"), is left out instead of emptying the result.
@@ -356,8 +356,7 @@ TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem)
     std::string text = "Bosted";
     if (i % 5 == 0) text += " med autisme";
     if (i % 11 == 0) text += " for unge";
-    records.push_back(
-        Tilbud("tilbud-" + std::to_string(i), "Hus " + std::to_string(i), "unit-1", text));
+    records.push_back(Tilbud("tilbud-" + std::to_string(i), "Hus " + std::to_string(i), "unit-1", text));
   }
   Load(records);
   SearchQuery q;
@@ -378,12 +377,9 @@ TEST_F(SearchIndexTest, FewRecordsWithEveryWordAreFollowedByThoseWithMostOfThem)
 // Text stored with combining accents ("å" as "a" + U+030A) is matched as
 // its composed form, and the snippet (in that form) marks the matched word.
 TEST_F(SearchIndexTest, SnippetOfDecomposedTextMarksTheMatchedWord) {
-  const std::string decomposed =
-      "Ra\xCC\x8A"
-      "dgivning og ra\xCC\x8A"
-      "d for unge i Ka\xCC\x8A"
-      "rby";
-  Load({Unit("unit-1", "Center", "", "Valby"), Tilbud("tilbud-1", "Hus", "unit-1", decomposed)});
+  const std::string decomposed = "Ra\xCC\x8A" "dgivning og ra\xCC\x8A" "d for unge i Ka\xCC\x8A" "rby";
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Hus", "unit-1", decomposed)});
   SearchQuery q;
   q.text = "unge";
   auto r = index_->Search(q);
