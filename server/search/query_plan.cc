@@ -254,6 +254,7 @@ bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) con
   constexpr size_t kMinPart = Decompounder::kMinPart;
   constexpr size_t kMinTypoPart = 5;  // the shortest word with a typo budget
   if (word.size() < kMinPart + kMinTypoPart || word.size() > kMaxTokenBytes) return false;
+  if (SplitCompound(word).size() >= 2) return false;  // it splits as typed (CompoundClause)
   // Cuts where one side is a word of the index and the other is not; the
   // longest known side first. A linking -s- or -e- may end the left side.
   struct Cut {
