@@ -416,14 +416,15 @@ struct IndexState {
   bool CompoundClause(absl::string_view word, float factor, Clause* clause,
                       const SynonymMap* synonyms = nullptr) const;
   // The ways query word `w` (as typed: `typed`) matches: itself, typos
-  // when rare, completions with `prefix`. With `extra`: when the word is no
-  // term of the index, the compound clause and the one-word synonyms of its
-  // best correction, or else its compound parts with a typo in one
-  // (CompoundTypoClause), go there.
+  // when rare, completions with `prefix`. To `extra` go the compound clause
+  // of its best correction and, when the word is no term of the index, the
+  // correction's one-word synonyms, or with no correction its compound
+  // parts with a typo in one (CompoundTypoClause).
   Part WordPart(const AnalyzedToken& w, absl::string_view typed, bool prefix,
                 const SynonymMap& synonyms, std::vector<Clause>* extra) const;
-  // Clause of `word` split into a word of the index and a rest that is one
-  // within its typo budget ("alkoholbehanling": alkohol + behandling).
+  // Clause of `word`, which does not split as typed, split into a word of
+  // the index and a rest that is one within its typo budget
+  // ("alkoholbehanling": alkohol + behandling).
   bool CompoundTypoClause(const std::string& word, Clause* clause) const;
   // The plan of query text `typed`: one slot per word or synonym span, with
   // its clauses and weight, the kinds named, the typed age, the name key.
