@@ -9,7 +9,10 @@
 //       does: kind words, questions, filters written as words, places)
 //       reports bulk-load time, search/suggest latency percentiles and RSS
 //   search_eval ... --query "hvem kan fit" [--explain]
-//       prints the ranked hits of one query
+//       prints the ranked hits of one query; with --kind K, --district D,
+//       --prefer-kind K, --prefer-district D, --prefer-ages LO-HI,
+//       --expertise, --slot-from/--slot-to YYYY-MM-DD (each list flag may
+//       repeat) the SearchQuery fields that query understanding sets
 //   search_eval ... --dump out.txt
 //       writes every intent's full results (ids, scores, totals, facets,
 //       snippets), with and without filters and paging, to compare two
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
   std::string data, intents_path, synonyms, query_rules, run, query, who, suggest, dump;
   int depth = 50, bench = 0;
   bool explain = false;
+  sofdir::search::SearchQuery extra;  // --query's fields besides the text
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -148,6 +152,26 @@ int main(int argc, char** argv) {
       bench = std::stoi(next());
     } else if (a == "--explain") {
       explain = true;
+    } else if (a == "--kind") {
+      extra.kinds.push_back(next());
+    } else if (a == "--district") {
+      extra.districts.push_back(next());
+    } else if (a == "--prefer-kind") {
+      extra.preferred_kinds.push_back(next());
+    } else if (a == "--prefer-district") {
+      extra.preferred_districts.push_back(next());
+    } else if (a == "--prefer-ages") {
+      const std::string range = next();
+      const size_t dash = range.find('-');
+      const int lo = std::stoi(range.substr(0, dash));
+      extra.preferred_ages = {lo,
+                              dash == std::string::npos ? lo : std::stoi(range.substr(dash + 1))};
+    } else if (a == "--expertise") {
+      extra.expertise = true;
+    } else if (a == "--slot-from") {
+      extra.slot_from = next();
+    } else if (a == "--slot-to") {
+      extra.slot_to = next();
     } else {
       std::cerr << "unknown flag " << a << "\n";
       return 2;
@@ -216,7 +240,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!query.empty()) {
-    sofdir::search::SearchQuery q;
+    sofdir::search::SearchQuery q = extra;
     q.text = query;
     q.limit = depth > 100 ? 100 : depth;
     q.explain = explain;
@@ -230,6 +254,12 @@ int main(int argc, char** argv) {
                 << "): " << step.effect << "\n";
     }
     std::cout << "total " << r->total << "\n";
+    for (const auto& [facet, counts] : r->facets) {
+      if (facet != "kind" && facet != "district") continue;
+      std::cout << facet << ":";
+      for (const auto& [value, count] : counts) std::cout << " " << value << "=" << count;
+      std::cout << "\n";
+    }
     for (const auto& h : r->hits) {
       std::cout << h.id << "\t" << h.score << "\t" << h.name << " | " << h.unit_name << " | "
                 << h.district << "\n    " << h.snippet << "\n";
@@ -314,6 +344,7 @@ int main(int argc, char** argv) {
     std::vector<double> search_ms, suggest_ms, who_ms, search_cpu_ms;
     std::vector<std::vector<double>> per_intent(intents.size());
     const bool text_only = getenv("SEARCH_EVAL_TEXT_ONLY") != nullptr;
+    const bool expertise = getenv("SEARCH_EVAL_EXPERTISE") != nullptr;
     for (int rep = 0; rep < bench; ++rep) {
       for (size_t qi = 0; qi < intents.size(); ++qi) {
         const Intent& intent = intents[qi];
@@ -324,6 +355,7 @@ int main(int argc, char** argv) {
           query = sofdir::search::SearchQuery();
           query.text = intent.query.text;
         }
+        query.expertise = expertise;
         auto r = (*index)->Search(query);
         search_cpu_ms.push_back(ThreadCpuMs() - c0);
         search_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());

@@ -2,39 +2,144 @@
 // filter values are resolved to value ids once per search, so the scan over
 // the matches compares small integers (contracts in index_state.h).
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/echo.h"
 #include "server/search/index_state.h"
 #include "server/search/text_folder.h"
 
 namespace sofdir::search::internal {
 
-DocFilter IndexState::MakeFilter(const SearchQuery& query, uint8_t kind_mask,
-                                 const FilterExpression* expression) const {
-  // Value ids whose folded text equals each filter's.
-  auto allowed = [&](const std::string& filter) {
-    const std::string want = TextFolder::FoldJoined(filter);
-    std::vector<uint8_t> ok;
-    if (want.empty()) return ok;
-    ok.resize(values.size());
-    for (size_t v = 0; v < values.size(); ++v) ok[v] = folded_values[v] == want;
-    return ok;
+bool ParseDay(absl::string_view text, int32_t* day) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int32_t v = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i == 4 || i == 7) continue;
+    if (!absl::ascii_isdigit(text[i])) return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  const int month = v / 100 % 100, mday = v % 100;
+  if (month < 1 || month > 12 || mday < 1 || mday > 31) return false;
+  *day = v;
+  return true;
+}
+
+std::vector<uint16_t> IndexState::ValueIds(absl::string_view value, ValueUse use) const {
+  std::vector<uint16_t> ids;
+  const std::string want = TextFolder::FoldJoined(value);
+  const std::vector<uint32_t>& uses = value_uses[use];
+  for (size_t v = 1; v < uses.size(); ++v) {
+    if (uses[v] > 0 && folded_values[v] == want) ids.push_back(static_cast<uint16_t>(v));
+  }
+  return ids;
+}
+
+absl::Status IndexState::UnknownValue(absl::string_view field, absl::string_view value,
+                                      ValueUse use) const {
+  std::vector<absl::string_view> held;  // in byte order: æ, ø, å after z, as in Danish
+  const std::vector<uint32_t>& uses = value_uses[use];
+  for (size_t v = 1; v < uses.size(); ++v) {
+    if (uses[v] > 0) held.push_back(values[v]);
+  }
+  std::sort(held.begin(), held.end());
+  constexpr size_t kMaxListed = 40;
+  std::string valid;
+  for (size_t i = 0; i < held.size() && i < kMaxListed; ++i) {
+    absl::StrAppend(&valid, i > 0 ? ", " : "", held[i]);
+  }
+  if (held.size() > kMaxListed) absl::StrAppend(&valid, ", ...");
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": '", common::Echo(value), "' matches no value; valid are ", valid));
+}
+
+absl::Status IndexState::MakeFilter(const SearchQuery& query, uint8_t kind_mask,
+                                    const FilterExpression* expression, DocFilter* filter) const {
+  // Per value id, whether it passes: the ids whose folded text equals one of
+  // `wanted` (ANDed into `*ok` when it is set already). A value that the
+  // index holds for no record of that field is refused, listing those it
+  // holds, rather than silently matching nothing; an index that holds none
+  // (empty, or no record has the field) has nothing to list and matches
+  // nothing.
+  auto allow = [&](absl::string_view field, const std::vector<absl::string_view>& wanted,
+                   ValueUse use, std::vector<uint8_t>* ok) -> absl::Status {
+    std::vector<uint8_t> any(values.size(), 0);
+    bool holds_any = false;
+    for (size_t v = 1; v < value_uses[use].size(); ++v)
+      holds_any = holds_any || value_uses[use][v] > 0;
+    for (absl::string_view value : wanted) {
+      const std::vector<uint16_t> ids = ValueIds(value, use);
+      if (ids.empty() && holds_any) return UnknownValue(field, value, use);
+      for (uint16_t v : ids) any[v] = 1;
+    }
+    if (ok->empty()) {
+      *ok = std::move(any);
+    } else {
+      for (size_t v = 0; v < ok->size(); ++v) (*ok)[v] &= any[v];
+    }
+    return absl::OkStatus();
   };
-  DocFilter filter;
-  filter.kind_mask = kind_mask;
-  filter.area_ok = allowed(query.area);
-  filter.district_ok = allowed(query.district);
-  filter.legal_ok = allowed(query.legal_basis);
-  filter.service_ok = allowed(query.service_type);
-  filter.age = query.age;
-  filter.only_free = query.only_free;
-  filter.verified_since = query.verified_since;
-  filter.expression = expression;
-  return filter;
+  auto one = [](const std::string& value) {
+    std::vector<absl::string_view> out;
+    if (!TextFolder::FoldJoined(value).empty()) out.push_back(value);
+    return out;
+  };
+  *filter = DocFilter();
+  filter->kind_mask = kind_mask;
+  struct Field {
+    const char* name;
+    std::vector<absl::string_view> wanted;
+    ValueUse use;
+    std::vector<uint8_t>* ok;
+  };
+  std::vector<absl::string_view> districts;
+  for (const std::string& d : query.districts) {
+    if (!TextFolder::FoldJoined(d).empty()) districts.push_back(d);
+  }
+  const Field fields[] = {
+      {"area", one(query.area), kAreaUse, &filter->area_ok},
+      {"district", one(query.district), kDistrictUse, &filter->district_ok},
+      {"districts", districts, kDistrictUse, &filter->district_ok},
+      {"legal_basis", one(query.legal_basis), kLegalUse, &filter->legal_ok},
+      {"service_type", one(query.service_type), kServiceUse, &filter->service_ok},
+  };
+  for (const Field& f : fields) {
+    if (f.wanted.empty()) continue;
+    if (absl::Status st = allow(f.name, f.wanted, f.use, f.ok); !st.ok()) return st;
+  }
+  filter->age = query.age;
+  filter->only_free = query.only_free;
+  filter->verified_since = query.verified_since;
+  for (const auto& [field, text, bound] :
+       {std::tuple{"slot_from", &query.slot_from, &filter->slot_from},
+        std::tuple{"slot_to", &query.slot_to, &filter->slot_to}}) {
+    if (text->empty()) continue;
+    if (!ParseDay(*text, bound)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": '", common::Echo(*text), "' is not a date; expected YYYY-MM-DD"));
+    }
+    filter->slot_window = true;
+  }
+  if (filter->slot_from > filter->slot_to) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("slot_from: ", query.slot_from, " is after slot_to ", query.slot_to));
+  }
+  filter->expression = expression;
+  return absl::OkStatus();
+}
+
+bool IndexState::HasSlotIn(const DocFilter& filter, uint32_t d) const {
+  const std::vector<int32_t>& starts = docs[d].slot_starts;
+  auto it = std::lower_bound(starts.begin(), starts.end(), filter.slot_from);
+  return it != starts.end() && *it <= filter.slot_to;
 }
 
 FilterValues IndexState::Values(const Doc& d) const {
@@ -55,7 +160,8 @@ FilterValues IndexState::Values(const Doc& d) const {
 }
 
 void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
-                             std::map<std::string, std::map<std::string, size_t>>* facets) const {
+                             std::map<std::string, std::map<std::string, size_t>>* facets,
+                             const std::vector<uint16_t>& shown) const {
   std::array<size_t, kNumKinds> kinds{};
   std::vector<size_t>&areas = s.areas, &districts = s.districts, &services = s.services,
   &legal = s.legal;
@@ -82,6 +188,7 @@ void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matc
   };
   fill("area", areas);
   fill("district", districts);
+  for (uint16_t v : shown) (*facets)["district"].emplace(values[v], 0);
   fill("service_type", services);
   fill("legal_basis", legal);
 }

@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "server/search/analyzer.h"
+#include "server/search/doc_filter.h"
 #include "server/search/filter_expression.h"
 #include "server/search/posting_list.h"
 #include "server/search/query_rules.h"
@@ -99,6 +100,11 @@ struct Surface {
   uint32_t term = 0;
   uint32_t count = 0;
   bool stop = false;  // a stop word: never indexed
+  // Occurrences spelled with æ, ø or å (or ae, oe, aa). A correction typed
+  // with one of those letters lands freely only on a word mostly spelled so
+  // (TypoAlts): "ældre" is no typo of "andre", though "ændre" folds alike.
+  uint32_t danish_count = 0;
+  bool danish() const { return 2 * danish_count >= count && count > 0; }
   bool split_done = false;
   std::vector<uint32_t> parts;  // term ids of compound parts, all levels
 };
@@ -134,7 +140,8 @@ struct Doc {
   bool has_geo = false, eff_geo = false;
   int16_t age_min = -1, age_max = -1, free_places = -1, capacity = -1;
   float lat = 0, lon = 0, eff_lat = 0, eff_lon = 0;
-  int64_t verified = 0;  // Record.verified_time, unix seconds; 0 = never
+  int64_t verified = 0;              // Record.verified_time, unix seconds; 0 = never
+  std::vector<int32_t> slot_starts;  // praktik: its slots' starts as YYYYMMDD, ascending
   std::vector<WeightedTerm> own;
   // Units: what records below them inherit.
   std::vector<uint32_t> name_terms, place_terms, area_terms, type_terms;
@@ -225,26 +232,6 @@ struct Candidates {
   void FirstTouch(uint32_t) const {}
 };
 
-// What filters and facets need of a doc, packed for scanning.
-struct Meta {
-  uint8_t alive = 0;
-  uint8_t kind = 0;
-  uint16_t area = 0, district = 0, legal_basis = 0, service_type = 0;  // effective
-  int16_t age_min = -1, age_max = -1, free_places = -1;
-};
-
-// A search's filters, resolved against the index's values so that the scan
-// compares small integers. The default keeps every live doc.
-struct DocFilter {
-  uint8_t kind_mask = 0xFF;  // bit per Kind
-  // Per value id, whether the effective value passes; empty: any value.
-  std::vector<uint8_t> area_ok, district_ok, legal_ok, service_ok;
-  std::optional<int> age;
-  bool only_free = false;
-  std::optional<int64_t> verified_since;
-  const FilterExpression* expression = nullptr;  // not owned; nullptr: none
-};
-
 // One way a query word can match: a term and what that is worth.
 struct Alt {
   uint32_t term;
@@ -275,11 +262,26 @@ struct Plan {
   std::string name_key;
   absl::flat_hash_set<uint32_t> terms;  // every term that may match, for snippets
   int age = -1;                         // an age the text names ("14 årig"), else -1
+  // Preferences (SetPreferences): they change scores, never what matches.
+  uint8_t kinds_preferred = 0;              // bit per Kind: SearchQuery::preferred_kinds
+  std::vector<uint8_t> district_preferred;  // per value id; empty: no preferred district
+  int age_lo = -1, age_hi = -1;             // preferred ages: SearchQuery's, else the text's
 };
+
+struct IndexState;
+// What the plan's preferences (kind, district, age) make of doc `d`'s
+// score, and one line per preference or kind word that changed it
+// (scoring.cc).
+float PreferenceFactor(const IndexState& st, const Plan& plan, uint32_t d);
+std::vector<std::string> PreferenceLines(const IndexState& st, const Plan& plan, uint32_t d);
 
 // INVALID_ARGUMENT naming `what` when `text` is longer than `max` bytes or
 // not valid UTF-8 (search_index.cc).
 absl::Status CheckText(absl::string_view text, absl::string_view what, size_t max);
+// True when `word` (NFC) has æ, ø or å, or the spellings ae, oe or aa (record_analysis.cc).
+bool SpelledDanish(absl::string_view word);
+// Sets `*day` to "YYYY-MM-DD" `text` as YYYYMMDD; false when it is not such a date (facets.cc).
+bool ParseDay(absl::string_view text, int32_t* day);
 
 // The index: records as docs in slots, the vocabulary, posting lists and the
 // suggestion keys. Not thread-safe: SearchIndex holds it under its mutex
@@ -309,6 +311,10 @@ struct IndexState {
   std::vector<std::string> values{""};
   std::vector<std::string> folded_values{""};
   absl::flat_hash_map<std::string, uint16_t> value_ids{{"", 0}};
+  // Per facet (ValueUse), live docs per value id, kept by SetMeta: the
+  // values a filter may name.
+  enum ValueUse { kAreaUse, kDistrictUse, kLegalUse, kServiceUse, kNumValueUses };
+  std::array<std::vector<uint32_t>, kNumValueUses> value_uses;
 
   absl::flat_hash_map<std::string, std::vector<uint32_t>> name_keys;
   absl::btree_map<std::string, SuggestEntry> suggest;
@@ -362,6 +368,8 @@ struct IndexState {
   // Posts doc `slot` under its own and inherited terms and sets its Meta,
   // verified time and sort prefix.
   void Post(uint32_t slot);
+  // Sets meta[slot], keeping value_uses.
+  void SetMeta(uint32_t slot, const Meta& m);
   // The terms doc `slot` has postings in, ascending.
   std::vector<uint32_t> PostedTerms(uint32_t slot) const;
   // Posts doc `slot` again after a change, given the terms it was posted
@@ -397,24 +405,39 @@ struct IndexState {
     const float df = static_cast<float>(terms[term].postings.size());
     return std::log(1.0f + (n - df + 0.5f) / (df + 0.5f));
   }
-  // Corrections of `word` within its typo budget, best first; the best
-  // corrected word goes to `*best`.
-  std::vector<Alt> TypoAlts(const std::string& word, uint32_t exclude, std::string* best) const;
-  // Completions of `word` (3+ bytes), most common first.
+  // Corrections of `word` within its typo budget (by its folded length),
+  // best first; the best corrected word goes to `*best`. A word typed with
+  // æ, ø or å (`typed_danish`) spends one edit on a word mostly spelled
+  // without. Stop words are never a correction.
+  std::vector<Alt> TypoAlts(const std::string& word, bool typed_danish, uint32_t exclude,
+                            std::string* best) const;
+  // Completions of `word` (3+ bytes), most common first; no stop words.
   std::vector<Alt> PrefixAlts(const std::string& word, uint32_t exclude) const;
   // Clause of the compound parts of `word`, if it splits.
   // With `synonyms`, a part also matches its one-word synonyms, so that
   // "misbrugskonsulent" finds "rusmiddelkonsulent" when misbrug = rusmiddel.
   bool CompoundClause(absl::string_view word, float factor, Clause* clause,
                       const SynonymMap* synonyms = nullptr) const;
-  // The ways query word `w` matches: itself, typos when rare, completions
-  // with `prefix`; a compound clause of its best correction goes to `extra`.
-  Part WordPart(const AnalyzedToken& w, bool prefix, std::vector<Clause>* extra) const;
+  // The ways query word `w` (as typed: `typed`) matches: itself, typos
+  // when rare, completions with `prefix`. To `extra` go the compound clause
+  // of its best correction and, when the word is no term of the index, the
+  // correction's one-word synonyms, or with no correction its compound
+  // parts with a typo in one (CompoundTypoClause).
+  Part WordPart(const AnalyzedToken& w, absl::string_view typed, bool prefix,
+                const SynonymMap& synonyms, std::vector<Clause>* extra) const;
+  // Clause of `word`, which does not split as typed, split into a word of
+  // the index and a rest that is one within its typo budget
+  // ("alkoholbehanling": alkohol + behandling).
+  bool CompoundTypoClause(const std::string& word, Clause* clause) const;
   // The plan of query text `typed`: one slot per word or synonym span, with
   // its clauses and weight, the kinds named, the typed age, the name key.
   Plan MakePlan(absl::string_view typed, bool allow_prefix, const SynonymMap& synonyms) const;
   // Sets plan->terms to every term its slots may match.
   static void SetTerms(Plan* plan);
+  // Sets the plan's preferences from `query` (preferred kinds, districts
+  // and ages). INVALID_ARGUMENT names an unknown kind or district or a bad
+  // age range.
+  absl::Status SetPreferences(const SearchQuery& query, Plan* plan) const;
   // Leaves out of `plan` the words that no record matches even though each
   // of their compound parts (or phrase words) exists: no record holds the
   // parts together. Like a word no record has, such a word does not count
@@ -477,10 +500,20 @@ struct IndexState {
 
   // ---- filters and facets (facets.cc)
 
-  // `query`'s filters resolved against the index's values; `expression`
-  // (not owned) must outlive the result.
-  DocFilter MakeFilter(const SearchQuery& query, uint8_t kind_mask,
-                       const FilterExpression* expression) const;
+  // Sets `*filter` to `query`'s filters resolved against the index's values;
+  // `expression` (not owned) must outlive it. INVALID_ARGUMENT when an
+  // area, district, legal basis or service type names no value the index
+  // holds for that field (listing the ones it holds), or for a slot date
+  // that is not YYYY-MM-DD.
+  absl::Status MakeFilter(const SearchQuery& query, uint8_t kind_mask,
+                          const FilterExpression* expression, DocFilter* filter) const;
+  // INVALID_ARGUMENT for `field` naming `value`, listing the values held
+  // for `use` (facets.cc).
+  absl::Status UnknownValue(absl::string_view field, absl::string_view value, ValueUse use) const;
+  // Value ids whose folded text equals `value`'s and that `use` holds.
+  std::vector<uint16_t> ValueIds(absl::string_view value, ValueUse use) const;
+  // True when praktik doc `d` has a slot starting in the filter's window.
+  bool HasSlotIn(const DocFilter& filter, uint32_t d) const;
   // True when doc `d` is live and passes `filter`. Inline: read per
   // candidate by Collect.
   bool Passes(const DocFilter& filter, uint32_t d) const {
@@ -495,6 +528,10 @@ struct IndexState {
     }
     if (filter.only_free && m.free_places <= 0) return false;
     if (filter.verified_since && verified[d] < *filter.verified_since) return false;
+    if (filter.slot_window && m.kind == static_cast<uint8_t>(Kind::kPraktik) &&
+        !HasSlotIn(filter, d)) {
+      return false;
+    }
     return filter.expression == nullptr || filter.expression->empty() ||
            filter.expression->Matches(Values(docs[d]));
   }
@@ -502,8 +539,10 @@ struct IndexState {
   FilterValues Values(const Doc& d) const;
   // Sets (*facets)[name][value] to the number of `matches` per kind, area,
   // district, service type and legal basis (values held by none left out).
+  // Districts in `shown` (preferred or filtered) are listed even at 0.
   void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
-                   std::map<std::string, std::map<std::string, size_t>>* facets) const;
+                   std::map<std::string, std::map<std::string, size_t>>* facets,
+                   const std::vector<uint16_t>& shown = {}) const;
 
   // ---- snippets and highlighting (snippets.cc)
 

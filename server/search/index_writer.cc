@@ -77,16 +77,8 @@ void IndexState::Post(uint32_t slot) {
     }
     add_ancestors(LiveDoc(u->parent_id));
   }
-  if (meta.size() < docs.size()) meta.resize(docs.size());
-  meta[slot] = Meta{1,
-                    static_cast<uint8_t>(d.kind),
-                    d.eff_area,
-                    d.eff_district,
-                    d.legal_basis,
-                    d.service_type,
-                    d.age_min,
-                    d.age_max,
-                    d.free_places};
+  SetMeta(slot, Meta{1, static_cast<uint8_t>(d.kind), d.eff_area, d.eff_district, d.legal_basis,
+                     d.service_type, d.age_min, d.age_max, d.free_places});
   if (verified.size() < docs.size()) verified.resize(docs.size());
   verified[slot] = d.verified;
   if (sort_prefix.size() < docs.size()) sort_prefix.resize(docs.size());
@@ -154,6 +146,22 @@ void IndexState::Post(uint32_t slot) {
     }
     emit(term, f, Combine(best, rest));
   }
+}
+
+void IndexState::SetMeta(uint32_t slot, const Meta& m) {
+  if (meta.size() < docs.size()) meta.resize(docs.size());
+  auto count = [&](const Meta& x, int delta) {
+    if (!x.alive) return;
+    const uint16_t ids[kNumValueUses] = {x.area, x.district, x.legal_basis, x.service_type};
+    for (int use = 0; use < kNumValueUses; ++use) {
+      std::vector<uint32_t>& uses = value_uses[use];
+      if (uses.size() <= ids[use]) uses.resize(values.size());
+      uses[ids[use]] += delta;
+    }
+  };
+  count(meta[slot], -1);
+  meta[slot] = m;
+  count(m, +1);
 }
 
 std::vector<uint32_t> IndexState::PostedTerms(uint32_t slot) const {
@@ -332,7 +340,7 @@ absl::Status IndexState::Remove(absl::string_view id) {
   const bool was_unit = docs[slot].kind == Kind::kUnit;
   const std::string removed_id = docs[slot].id;
   docs[slot] = Doc();
-  meta[slot] = Meta{};
+  SetMeta(slot, Meta{});
   free_slots.push_back(slot);
   --live;
   if (was_unit) {

@@ -89,11 +89,27 @@ int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
   return age <= 120 ? age : -1;
 }
 
+// Clause of synonym `phrase` (stems), or false when a word of it is in no
+// record.
+bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
+                  absl::string_view label_suffix, Clause* c) {
+  c->factor = factor;
+  c->label = absl::StrCat("synonym \"", absl::StrJoin(phrase, " "), "\"", label_suffix);
+  for (const std::string& stem : phrase) {
+    auto t = st.term_ids.find(stem);
+    if (t == st.term_ids.end() || st.terms[t->second].postings.empty()) return false;
+    c->parts.push_back(Part{{Alt{t->second, 1.0f, "synonym"}}});
+  }
+  return true;
+}
+
 }  // namespace
 
-std::vector<Alt> IndexState::TypoAlts(const std::string& word, uint32_t exclude,
+std::vector<Alt> IndexState::TypoAlts(const std::string& word, bool typed_danish, uint32_t exclude,
                                       std::string* best) const {
   std::vector<Alt> out;
+  // The budget counts letters: the folded word, where "ae", "oe" and "aa"
+  // are one letter as æ, ø and å are ("boern" is the 4-letter "børn").
   const int max = MaxTypos(word.size());
   if (max == 0 || word.size() > kMaxTokenBytes) return out;
   struct Cand {
@@ -108,9 +124,13 @@ std::vector<Alt> IndexState::TypoAlts(const std::string& word, uint32_t exclude,
   for (size_t len = lo; len <= hi && len < surfaces_by_shape.size(); ++len) {
     for (uint32_t sid : surfaces_by_shape[len][first]) {
       const Surface& s = surfaces[sid];
-      if (terms[s.term].postings.empty()) continue;
-      const int d = BoundedDistance(word, s.text, max);
-      if (d <= max && d > 0) cands.push_back({d, s.count, sid});
+      if (s.stop || terms[s.term].postings.empty()) continue;
+      // Folding made "æ" and "a" one letter; a word typed with æ, ø or å
+      // that no record spells so ("ældre" -> "andre") has one edit already.
+      const int spent = typed_danish && !s.danish() ? 1 : 0;
+      if (spent >= max) continue;
+      const int d = BoundedDistance(word, s.text, max - spent) + spent;
+      if (d <= max && d > spent) cands.push_back({d, s.count, sid});
     }
   }
   std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) {
@@ -142,6 +162,7 @@ std::vector<Alt> IndexState::PrefixAlts(const std::string& word, uint32_t exclud
        it != sorted_surfaces.end() && absl::StartsWith(*it, word) && scanned < kMaxPrefixScan;
        ++it, ++scanned) {
     const uint32_t sid = surface_ids.at(*it);
+    if (surfaces[sid].stop) continue;
     const uint32_t term = surfaces[sid].term;
     if (!seen.insert(term).second) continue;
     const size_t df = terms[term].postings.size();
@@ -195,7 +216,8 @@ bool IndexState::CompoundClause(absl::string_view word, float factor, Clause* cl
   return true;
 }
 
-Part IndexState::WordPart(const AnalyzedToken& w, bool prefix, std::vector<Clause>* extra) const {
+Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool prefix,
+                          const SynonymMap& synonyms, std::vector<Clause>* extra) const {
   Part part;
   uint32_t exact = UINT32_MAX;
   size_t df = 0;
@@ -207,14 +229,30 @@ Part IndexState::WordPart(const AnalyzedToken& w, bool prefix, std::vector<Claus
   }
   if (df <= 2) {
     std::string corrected;
-    std::vector<Alt> typos = TypoAlts(w.surface, exact, &corrected);
+    std::vector<Alt> typos = TypoAlts(w.surface, SpelledDanish(typed), exact, &corrected);
     if (extra != nullptr && !typos.empty()) {
       // The best correction may itself be a compound whose parts match.
       Clause c;
-      if (CompoundClause(corrected, kCompoundFactor * typos[0].factor, &c)) {
+      if (CompoundClause(corrected, kCompoundFactor * typos[0].factor, &c, &synonyms)) {
         c.label += " (after typo)";
         extra->push_back(std::move(c));
       }
+      // A word no record has is read as its best correction, synonyms too.
+      const SynonymMap::Match m = synonyms.LongestMatch({terms[typos[0].term].text}, 0);
+      for (size_t a = 0; exact == UINT32_MAX && m.length == 1 && a < m.alternatives.size() &&
+                         a < kMaxThesaurusAlternatives;
+           ++a) {
+        if (m.relations[a] != SynonymMap::Relation::kEquivalent) continue;
+        Clause sc;
+        if (PhraseClause(*this, *m.alternatives[a], kSynonymFactor * typos[0].factor,
+                         " (after typo)", &sc)) {
+          extra->push_back(std::move(sc));
+        }
+      }
+    }
+    if (extra != nullptr && typos.empty() && exact == UINT32_MAX) {
+      Clause c;
+      if (CompoundTypoClause(w.surface, &c)) extra->push_back(std::move(c));
     }
     for (Alt& a : typos) part.alts.push_back(std::move(a));
   }
@@ -228,6 +266,54 @@ Part IndexState::WordPart(const AnalyzedToken& w, bool prefix, std::vector<Claus
     for (Alt& a : PrefixAlts(w.surface, exact)) part.alts.push_back(std::move(a));
   }
   return part;
+}
+
+bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) const {
+  constexpr size_t kMinPart = Decompounder::kMinPart;
+  constexpr size_t kMinTypoPart = 5;  // the shortest word with a typo budget
+  if (word.size() < kMinPart + kMinTypoPart || word.size() > kMaxTokenBytes) return false;
+  if (SplitCompound(word).size() >= 2) return false;  // it splits as typed (CompoundClause)
+  // Cuts where one side is a word of the index and the other is not; the
+  // longest known side first. A linking -s- or -e- may end the left side.
+  struct Cut {
+    std::string known, rest;
+    bool known_left;
+  };
+  std::vector<Cut> cuts;
+  for (size_t i = kMinPart; i + kMinPart <= word.size(); ++i) {
+    const std::string right = word.substr(i);
+    for (int link = 0; link <= 1; ++link) {
+      if (link == 1 && ((word[i - 1] != 's' && word[i - 1] != 'e') || i - 1 < kMinPart)) continue;
+      const std::string left = word.substr(0, i - link);
+      const bool left_word = IsWord(left), right_word = IsWord(right);
+      if (left_word == right_word) continue;
+      const std::string& rest = left_word ? right : left;
+      if (rest.size() < kMinTypoPart) continue;
+      cuts.push_back({left_word ? left : right, rest, left_word});
+    }
+  }
+  std::stable_sort(cuts.begin(), cuts.end(),
+                   [](const Cut& a, const Cut& b) { return a.known.size() > b.known.size(); });
+  constexpr size_t kMaxCutsTried = 3;  // each costs a typo scan
+  for (size_t k = 0; k < cuts.size() && k < kMaxCutsTried; ++k) {
+    const Cut& cut = cuts[k];
+    auto known = term_ids.find(analyzer->Stem(cut.known));
+    if (known == term_ids.end() || terms[known->second].postings.empty()) continue;
+    std::string corrected;
+    std::vector<Alt> typos = TypoAlts(cut.rest, false, known->second, &corrected);
+    if (typos.empty()) continue;
+    Part known_part{{Alt{known->second, 1.0f, "part"}}};
+    Part typo_part;
+    typo_part.alts = std::move(typos);
+    clause->parts.clear();
+    clause->parts.push_back(cut.known_left ? std::move(known_part) : std::move(typo_part));
+    clause->parts.push_back(cut.known_left ? std::move(typo_part) : std::move(known_part));
+    clause->factor = kCompoundFactor * clause->parts[cut.known_left ? 1 : 0].alts[0].factor;
+    clause->label = absl::StrCat("compound ", cut.known_left ? cut.known : corrected, "+",
+                                 cut.known_left ? corrected : cut.known, " (after typo)");
+    return true;
+  }
+  return false;
 }
 
 Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
@@ -277,7 +363,10 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       if (!slot.text.empty()) slot.text += ' ';
       slot.text += words[j].surface;
       const bool prefix = last_prefix && j + 1 == words.size();
-      main.parts.push_back(WordPart(words[j], prefix, len == 1 ? &extra : nullptr));
+      const absl::string_view typed_word =
+          text.substr(words[j].begin, words[j].end - words[j].begin);
+      main.parts.push_back(
+          WordPart(words[j], typed_word, prefix, synonyms, len == 1 ? &extra : nullptr));
     }
     slot.typed = std::string(text.substr(words[i].begin, words[i + len - 1].end - words[i].begin));
     main.label = len == 1 ? "" : "phrase";
@@ -301,23 +390,14 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       }
       if (subsumed && phrase->size() > len) continue;
       Clause c;
-      // Equivalents score as synonyms; narrower terms below, broader below
-      // those, and each further step down a hierarchy a little less.
       const SynonymMap::Relation relation = m.relations[a];
-      c.factor = SynonymMap::ScoreFactor(relation);
-      for (int step = 1; step < m.steps[a]; ++step) c.factor *= 0.9f;
-      c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"", absl::StrJoin(*phrase, " "),
-                             "\"");
-      bool ok = true;
-      for (const std::string& stem : *phrase) {
-        auto t = term_ids.find(stem);
-        if (t == term_ids.end() || terms[t->second].postings.empty()) {
-          ok = false;
-          break;
-        }
-        c.parts.push_back(Part{{Alt{t->second, 1.0f, "synonym"}}});
+      float factor = SynonymMap::ScoreFactor(relation);
+      for (int step = 1; step < m.steps[a]; ++step) factor *= 0.9f;
+      if (PhraseClause(*this, *phrase, factor, "", &c)) {
+        c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"",
+                               absl::StrJoin(*phrase, " "), "\"");
+        slot.clauses.push_back(std::move(c));
       }
-      if (ok) slot.clauses.push_back(std::move(c));
     }
     // A slot weighs what the typed words weigh; synonyms and compound
     // parts widen what matches but do not make the word more important.

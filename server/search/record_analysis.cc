@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/search/decompounder.h"
 #include "server/search/index_state.h"
@@ -95,12 +96,31 @@ const std::vector<uint32_t>& IndexState::EnsureSplit(uint32_t sid, int depth) {
   return surfaces[sid].parts;
 }
 
-void IndexState::AddText(absl::string_view text, Field field, Analysis* a, bool skip_digits) {
-  TextFolder::ForEachToken(text, [&](std::string& token, uint32_t, uint32_t) {
+bool SpelledDanish(absl::string_view word) {
+  for (size_t i = 0; i + 1 < word.size(); ++i) {
+    const char c = word[i], n = word[i + 1];
+    if (c == '\xC3') {
+      // æ ø å Æ Ø Å
+      if (n == '\xA6' || n == '\xB8' || n == '\xA5' || n == '\x86' || n == '\x98' || n == '\x85') {
+        return true;
+      }
+      continue;
+    }
+    const char lc = absl::ascii_tolower(c), ln = absl::ascii_tolower(n);
+    if ((lc == 'a' && (ln == 'e' || ln == 'a')) || (lc == 'o' && ln == 'e')) return true;
+  }
+  return false;
+}
+
+void IndexState::AddText(absl::string_view input, Field field, Analysis* a, bool skip_digits) {
+  std::string composed;  // token ranges refer to the NFC form
+  const absl::string_view text = TextFolder::Composed(input, &composed);
+  TextFolder::ForEachToken(text, [&](std::string& token, uint32_t begin, uint32_t end) {
     if (token.size() > kMaxTokenBytes) return;
     if (skip_digits && token[0] >= '0' && token[0] <= '9') return;
     const uint32_t sid = InternSurface(token);
     if (surfaces[sid].stop) return;
+    if (SpelledDanish(text.substr(begin, end - begin))) ++surfaces[sid].danish_count;
     ++surfaces[sid].count;
     ++terms[surfaces[sid].term].occurrences;
     a->occurrences.push_back({sid, static_cast<uint8_t>(field)});
@@ -220,6 +240,11 @@ bool IndexState::Fill(const Record& record, Doc* doc, Analysis* a) {
       AddText(p.area(), kArea, a);
       AddText(p.description(), kDescription, a);
       for (const auto& s : p.requirements()) AddText(s, kDetails, a);
+      for (const auto& slot : p.slots()) {
+        int32_t day;
+        if (ParseDay(slot.start(), &day)) doc->slot_starts.push_back(day);
+      }
+      std::sort(doc->slot_starts.begin(), doc->slot_starts.end());
       break;
     }
     case Record::kPerson: {

@@ -11,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "server/common/echo.h"
 #include "server/search/index_state.h"
+#include "server/search/text_folder.h"
 
 namespace sofdir::search::internal {
 namespace {
@@ -19,17 +21,25 @@ namespace {
 constexpr float kWhoPersonBoost = 1.6f;
 constexpr float kExactNameBoost = 3.0f;
 constexpr float kAllInNameBoost = 1.25f;
-// An age typed in the text ("14 årig", "17-årig", "18 år"): records whose
-// age range holds it rank higher, those whose range excludes it lower;
-// records without an age range are not moved.
-constexpr float kTypedAgeInRange = 1.2f;
-constexpr float kTypedAgeOutOfRange = 0.5f;
+// A preferred age or ages (SearchQuery::preferred_ages, else an age typed
+// in the text: "14 årig", "17-årig", "18 år"): records whose age range
+// overlaps them rank higher, those whose range excludes them lower; records
+// without an age range are not moved.
+constexpr float kAgeInRange = 1.2f;
+constexpr float kAgeOutOfRange = 0.5f;
+// A preferred district (a place in the text): records whose own or
+// inherited district it is rank above comparable ones elsewhere; records
+// without a district count as elsewhere.
+constexpr float kPreferredDistrictBoost = 2.0f;
 // Units mostly contain what users look for (tilbud, people), so when a unit
 // and what it runs match alike, the latter ranks first.
 // Praktik offers are for staff visits; they rank lower unless the query names
 // them ("praktik"). A kind named in the query ranks higher.
 constexpr float kKindPrior[] = {0.8f, 1.0f, 1.0f, 0.75f, 1.0f};
 constexpr float kKindAskedBoost = 1.3f;
+// A preferred kind (SearchQuery::preferred_kinds) replaces the kind's prior:
+// stronger than a kind word in the text, which also matches as a word.
+constexpr float kPreferredKindBoost = 2.0f;
 // A record matches when the query words it contains carry at least this share
 // of the query's idf weight.
 constexpr float kMinCoverage = 0.5f;
@@ -44,12 +54,22 @@ std::string FieldNames(uint16_t fields) {
   return absl::StrJoin(names, ", ");
 }
 
-// What the age typed in the query makes of doc `d`'s score: 1 when the
-// query names no age or the doc has no age range.
-inline float TypedAgeFactor(const IndexState& st, const Plan& plan, uint32_t d) {
-  if (plan.age < 0 || st.meta[d].age_min < 0) return 1.0f;
-  const bool in_range = st.meta[d].age_min <= plan.age && plan.age <= st.meta[d].age_max;
-  return in_range ? kTypedAgeInRange : kTypedAgeOutOfRange;
+// What the preferred ages make of doc `d`'s score: 1 when there are none
+// or the doc has no age range.
+inline float AgeFactor(const IndexState& st, const Plan& plan, uint32_t d) {
+  if (plan.age_lo < 0 || st.meta[d].age_min < 0) return 1.0f;
+  const bool overlaps = st.meta[d].age_min <= plan.age_hi && plan.age_lo <= st.meta[d].age_max;
+  return overlaps ? kAgeInRange : kAgeOutOfRange;
+}
+
+inline float KindFactor(const Plan& plan, int kind) {
+  if (plan.kinds_preferred & (1u << kind)) return kPreferredKindBoost;
+  return (plan.kinds_asked & (1u << kind)) ? kKindAskedBoost : kKindPrior[kind];
+}
+
+inline float DistrictFactor(const IndexState& st, const Plan& plan, uint32_t d) {
+  if (plan.district_preferred.empty()) return 1.0f;
+  return plan.district_preferred[st.meta[d].district] ? kPreferredDistrictBoost : 1.0f;
 }
 
 // Final score of doc `d` with accumulator `a`. Inline: Collect calls it per
@@ -59,14 +79,74 @@ inline float FinalScore(const IndexState& st, const Plan& plan, const Acc& a, ui
   const float coverage = total_weight > 0 ? a.covered / total_weight : 0;
   const int kind = st.meta[d].kind;
   float score = a.score * coverage * coverage;
-  score *= (plan.kinds_asked & (1u << kind)) ? kKindAskedBoost : kKindPrior[kind];
+  score *= KindFactor(plan, kind);
   if (plan.who && kind == static_cast<int>(Kind::kPerson)) score *= kWhoPersonBoost;
   if (a.exact) score *= kExactNameBoost;
   if (matchable_slots > 0 && a.name_slots >= matchable_slots) score *= kAllInNameBoost;
-  return score * TypedAgeFactor(st, plan, d);
+  return score * AgeFactor(st, plan, d) * DistrictFactor(st, plan, d);
 }
 
 }  // namespace
+
+float PreferenceFactor(const IndexState& st, const Plan& plan, uint32_t d) {
+  const float kind = (plan.kinds_preferred & (1u << st.meta[d].kind)) ? kPreferredKindBoost : 1.0f;
+  return kind * AgeFactor(st, plan, d) * DistrictFactor(st, plan, d);
+}
+
+std::vector<std::string> PreferenceLines(const IndexState& st, const Plan& plan, uint32_t d) {
+  std::vector<std::string> lines;
+  const int kind = st.meta[d].kind;
+  if (plan.kinds_preferred & (1u << kind)) {
+    lines.push_back(
+        absl::StrFormat("foretrukken type %s ×%.1f", kKindNames[kind], kPreferredKindBoost));
+  } else if (plan.kinds_asked & (1u << kind)) {
+    lines.push_back(
+        absl::StrFormat("typen %s står i teksten ×%.1f", kKindNames[kind], kKindAskedBoost));
+  }
+  if (const float f = DistrictFactor(st, plan, d); f != 1.0f) {
+    lines.push_back(
+        absl::StrFormat("foretrukket bydel %s ×%.1f", st.values[st.meta[d].district], f));
+  }
+  if (const float f = AgeFactor(st, plan, d); f != 1.0f) {
+    const std::string ages = plan.age_lo == plan.age_hi
+                                 ? absl::StrCat(plan.age_lo)
+                                 : absl::StrCat(plan.age_lo, "-", plan.age_hi);
+    lines.push_back(absl::StrFormat("alder %s %s målgruppen (%d-%d år) ×%.1f", ages,
+                                    f > 1.0f ? "i" : "uden for", st.meta[d].age_min,
+                                    st.meta[d].age_max, f));
+  }
+  return lines;
+}
+
+absl::Status IndexState::SetPreferences(const SearchQuery& query, Plan* plan) const {
+  for (const std::string& k : query.preferred_kinds) {
+    int kind = 0;
+    while (kind < kNumKinds && TextFolder::FoldJoined(k) != kKindNames[kind]) ++kind;
+    if (kind == kNumKinds) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("preferred_kinds: unknown kind '", common::Echo(k),
+                       "'; valid are unit, tilbud, partner, praktik, person"));
+    }
+    plan->kinds_preferred |= static_cast<uint8_t>(1u << kind);
+  }
+  for (const std::string& district : query.preferred_districts) {
+    const std::vector<uint16_t> ids = ValueIds(district, kDistrictUse);
+    if (ids.empty()) return UnknownValue("preferred_districts", district, kDistrictUse);
+    plan->district_preferred.resize(values.size());
+    for (uint16_t v : ids) plan->district_preferred[v] = 1;
+  }
+  plan->age_lo = plan->age_hi = plan->age;
+  if (query.preferred_ages) {
+    const auto [lo, hi] = *query.preferred_ages;
+    if (lo < 0 || hi > 120 || lo > hi) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("preferred_ages: ", lo, "-", hi, " is not a range within 0-120"));
+    }
+    plan->age_lo = lo;
+    plan->age_hi = hi;
+  }
+  return absl::OkStatus();
+}
 
 void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
                          std::vector<std::pair<float, uint32_t>>* out) const {
@@ -174,10 +254,7 @@ std::vector<std::string> IndexState::Explain(const Plan& plan, Scratch& s, uint3
     lines.push_back(absl::StrFormat("person asked for (\"hvem\"): x%.2f", kWhoPersonBoost));
   }
   if (exact) lines.push_back(absl::StrFormat("query is its name: x%.1f", kExactNameBoost));
-  if (const float age = TypedAgeFactor(*this, plan, d); age != 1.0f) {
-    lines.push_back(absl::StrFormat("age %d in the text, ages %d-%d here: x%.1f", plan.age,
-                                    meta[d].age_min, meta[d].age_max, age));
-  }
+  for (std::string& line : PreferenceLines(*this, plan, d)) lines.push_back(std::move(line));
   return lines;
 }
 

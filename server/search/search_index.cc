@@ -12,7 +12,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/common/echo.h"
+#include "server/search/expertise.h"
 #include "server/search/filter_expression.h"
 #include "server/search/geo.h"
 #include "server/search/index_state.h"
@@ -48,6 +50,7 @@ namespace {
 using internal::CheckText;
 using internal::Doc;
 using internal::DocFilter;
+using internal::Expertise;
 using internal::Kind;
 using internal::kKindNames;
 using internal::kNumKinds;
@@ -189,18 +192,31 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
   }
   if (kind_mask == 0) kind_mask = 0xFF;
   for (const std::string* field :
-       {&query.area, &query.district, &query.legal_basis, &query.service_type, &query.filter}) {
+       {&query.area, &query.district, &query.legal_basis, &query.service_type, &query.filter,
+        &query.slot_from, &query.slot_to}) {
     if (absl::Status st = CheckText(*field, "filter", 4096); !st.ok()) return st;
+  }
+  for (const std::vector<std::string>* list :
+       {&query.districts, &query.preferred_districts, &query.preferred_kinds}) {
+    if (list->size() > 64) return absl::InvalidArgumentError("filter: at most 64 values per list");
+    for (const std::string& value : *list) {
+      if (absl::Status st = CheckText(value, "filter", 4096); !st.ok()) return st;
+    }
   }
   auto expression = FilterExpression::Parse(query.filter);
   if (!expression.ok()) return expression.status();
 
   absl::ReaderMutexLock lock(&mu_);
   const State& st = *state_;
-  const DocFilter filter = st.MakeFilter(query, kind_mask, &*expression);
+  DocFilter filter;
+  if (absl::Status status = st.MakeFilter(query, kind_mask, &*expression, &filter); !status.ok()) {
+    return status;
+  }
 
   SearchResult result;
-  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/true, vocabulary.synonyms);
+  // An expertise question reads its words whole, as WhoKnows does.
+  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/!query.expertise, vocabulary.synonyms);
+  if (absl::Status status = st.SetPreferences(query, &plan); !status.ok()) return status;
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
   for (const Slot& slot : plan.slots) {
@@ -210,16 +226,29 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
   Scratch& s = LocalScratch();
   std::vector<std::pair<float, uint32_t>>& matches = s.matches;
   float total_weight = 0;
+  internal::EvidenceMap evidence;
   if (list_all) {
+    // Listed by name; preferred kinds, districts and ages first.
+    const bool prefer =
+        plan.kinds_preferred != 0 || !plan.district_preferred.empty() || plan.age_lo >= 0;
     matches.clear();
     for (uint32_t d = 0; d < st.meta.size(); ++d) {
-      if (st.Passes(filter, d)) matches.push_back({0.0f, d});
+      if (st.Passes(filter, d)) {
+        matches.push_back({prefer ? internal::PreferenceFactor(st, plan, d) : 0.0f, d});
+      }
     }
   } else {
-    st.Collect(plan, s, filter, &total_weight, &matches);
-    if (matches.empty() && st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
+    if (query.expertise && filter.KeepsAll()) {
+      evidence = Expertise::Gather(st, plan, s, &matches, &total_weight);  // one search for both
+    } else {
+      if (query.expertise) evidence = Expertise::Gather(st, plan, s);
       st.Collect(plan, s, filter, &total_weight, &matches);
     }
+    if (matches.empty() && evidence.empty() &&
+        st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
+      st.Collect(plan, s, filter, &total_weight, &matches);
+    }
+    if (!evidence.empty()) Expertise::RankFirst(st, plan, filter, evidence, &matches);
   }
   if (query.near) {
     for (auto& [score, d] : matches) {
@@ -230,7 +259,17 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
     }
   }
   result.total = matches.size();
-  st.CountFacets(matches, s, &result.facets);
+  // The districts asked for stay in the facet, even at 0.
+  std::vector<uint16_t> shown;
+  for (size_t v = 0; v < plan.district_preferred.size(); ++v) {
+    if (plan.district_preferred[v]) shown.push_back(static_cast<uint16_t>(v));
+  }
+  std::vector<std::string> asked = query.districts;
+  asked.push_back(query.district);
+  for (const std::string& district : asked) {
+    for (uint16_t v : st.ValueIds(district, State::kDistrictUse)) shown.push_back(v);
+  }
+  st.CountFacets(matches, s, &result.facets, shown);
   const size_t want = std::min(
       matches.size(), static_cast<size_t>(query.offset) + static_cast<size_t>(query.limit));
   auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
@@ -268,6 +307,12 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
     }
     if (query.explain && !list_all) {
       hit.explanation = st.Explain(plan, s, d, total_weight);
+      if (auto e = evidence.find(d); e != evidence.end()) {
+        hit.explanation.push_back(
+            absl::StrCat("ekspertise: ", absl::StrJoin(Expertise::Strongest(e->second, 3), "; ")));
+      }
+    } else if (query.explain) {
+      hit.explanation = internal::PreferenceLines(st, plan, d);
     }
     result.hits.push_back(std::move(hit));
   }

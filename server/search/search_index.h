@@ -50,7 +50,10 @@ namespace sofdir::search {
 // above compound parts, synonyms, prefixes and typos; a query equal to a
 // record's name or alias ranks that record first; "hvem ..." favours
 // persons; units and praktik offers rank a little below what they contain
-// unless the query names their kind. Filters never change scores.
+// unless the query names their kind. Preferences (SearchQuery's preferred
+// kinds, districts and ages) multiply scores, never change what matches;
+// an expertise question ranks persons and units by their evidence (as
+// WhoKnows) above the rest. Filters never change scores.
 //
 // Thread-safe: any number of concurrent Search/Suggest/WhoKnows calls; writes
 // (Upsert, Remove, BulkLoad) are exclusive.
@@ -107,10 +110,15 @@ class SearchIndex {
   absl::Status Remove(std::string_view id);
 
   // Ranked search. Returns INVALID_ARGUMENT naming the problem for text
-  // longer than kMaxQueryBytes or not valid UTF-8, an unknown kind, limit
-  // outside 1..kMaxLimit, negative offset, or a malformed filter. A text of
-  // only stop words or punctuation returns an empty result (total 0); an
-  // empty text lists the matching records by name.
+  // longer than kMaxQueryBytes or not valid UTF-8, an unknown kind (also in
+  // preferred_kinds), limit outside 1..kMaxLimit, negative offset, a
+  // malformed filter, an area, district (also in districts and
+  // preferred_districts), legal basis or service type that the index holds
+  // for no record (the message lists those it holds), a slot date that is
+  // not YYYY-MM-DD or a window that ends before it starts, or preferred ages
+  // outside 0..120 or reversed. A text of only stop words or punctuation
+  // returns an empty result (total 0); an empty text lists the matching
+  // records by name, preferred ones first.
   absl::StatusOr<SearchResult> Search(const SearchQuery& query) const;
 
   // Up to `limit` (1..50) completions of `prefix` (names, aliases, topics,

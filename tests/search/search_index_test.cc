@@ -184,7 +184,7 @@ TEST_F(SearchIndexTest, AnAgeInTheTextPrefersRecordsForThatAge) {
     EXPECT_THAT(Ids(*r), ElementsAre("tilbud-2", "tilbud-1")) << text;
     EXPECT_THAT(r->unmatched_words, IsEmpty()) << text;
     ASSERT_FALSE(r->hits.empty());
-    EXPECT_THAT(r->hits[0].explanation, Contains("age 14 in the text, ages 12-17 here: x1.2"));
+    EXPECT_THAT(r->hits[0].explanation, Contains("alder 14 i målgruppen (12-17 år) ×1.2"));
   }
   // An age alone is matched as words.
   EXPECT_THAT(Find("18 år", {"tilbud"}), ElementsAre("tilbud-1"));
