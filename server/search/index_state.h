@@ -429,6 +429,10 @@ struct IndexState {
   // the index and a rest that is one within its typo budget
   // ("alkoholbehanling": alkohol + behandling).
   bool CompoundTypoClause(const std::string& word, Clause* clause) const;
+  // Lowers the factor of each synonym, narrower or broader alternative and
+  // derived base in `slot` that is rarer than the typed word (idf above
+  // `typed_weight`), so that it weighs at most what the typed word weighs.
+  void CapAlternatives(float typed_weight, Slot* slot) const;
   // The plan of query text `typed`: one slot per word or synonym span, with
   // its clauses and weight, the kinds named, the typed age, the name key.
   Plan MakePlan(absl::string_view typed, bool allow_prefix, const SynonymMap& synonyms) const;

@@ -316,6 +316,21 @@ bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) con
   return false;
 }
 
+void IndexState::CapAlternatives(float typed_weight, Slot* slot) const {
+  for (size_t c = 0; c < slot->clauses.size(); ++c) {
+    Clause& clause = slot->clauses[c];
+    const bool widened = c > 0 && !absl::StartsWith(clause.label, "compound");
+    for (Part& part : clause.parts) {
+      for (Alt& alt : part.alts) {
+        const bool derived = c == 0 && absl::string_view(alt.label) == "derived";
+        if (!widened && !derived) continue;
+        const float weight = Idf(alt.term) / static_cast<float>(clause.parts.size());
+        if (weight > typed_weight && weight > 0) alt.factor *= typed_weight / weight;
+      }
+    }
+  }
+}
+
 Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
                           const SynonymMap& synonyms) const {
   Plan plan;
@@ -415,6 +430,12 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
             slot.weight, clause_weight * slot.clauses[c].factor / slot.clauses[c].parts.size());
       }
     }
+    // What the word may become never outweighs the word as typed: a
+    // synonym, a narrower or broader term or a person noun's base that is
+    // rarer than the typed word would otherwise score above an exact match.
+    // Each is weighed at most as the typed word is (as Lucene's synonym
+    // query blends the terms' document frequencies), and then by its factor.
+    if (main_ok && len == 1) CapAlternatives(slot.weight, &slot);
     // The words of a typed age ("14 årig") add to a record's score where
     // it has them, but a record need not: the age is a preference.
     slot.optional = plan.age >= 0 && absl::c_linear_search(age_word, false);
