@@ -462,7 +462,7 @@ float SynonymMap::ScoreFactor(Relation relation) {
     case Relation::kNarrower:
       return 0.75f;
     case Relation::kBroader:
-      return 0.6f;
+      return 0.3f;
   }
   return 0.6f;
 }

@@ -128,7 +128,7 @@ class SynonymMap {
   // Suggested score factor of a match through an alternative, relative to
   // the typed word itself (1.0): kEquivalent 0.9 (what synonyms score
   // today), kNarrower 0.75 (a record about hashmisbrug answers a query for
-  // misbrug, but less exactly), kBroader 0.6 (a general misbrug record for a
+  // misbrug, but less exactly), kBroader 0.3 (a general misbrug record for a
   // query about hashmisbrug is a weaker answer still).
   static float ScoreFactor(Relation relation);
   // "synonym", "narrower" or "broader", for explanations.
