@@ -1,10 +1,10 @@
 // Offline quality and speed tool for the search engine.
 //
 //   search_eval --data sof-directory.jsonl --intents dev-intents.jsonl
-//               --synonyms data/synonyms.txt --run run.jsonl [--depth 50]
+//               --synonyms data/thesaurus.txt --query-rules data/query-rules.txt --run run.jsonl [--depth 50]
 //       writes a run file for shared/data/score.py
 //   search_eval --data /tmp/sof-100k.jsonl --intents dev-intents.jsonl
-//               --synonyms data/synonyms.txt --bench 20
+//               --synonyms data/thesaurus.txt --query-rules data/query-rules.txt --bench 20
 //       (--query-rules data/query-rules.txt reads the text as the server
 //       does: kind words, questions, filters written as words, places)
 //       reports bulk-load time, search/suggest latency percentiles and RSS

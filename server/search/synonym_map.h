@@ -15,7 +15,8 @@ namespace sofdir::search {
 
 // The query-time vocabulary: a thesaurus of concepts plus plain synonym
 // lines, read from an administrator-edited UTF-8 file (data/thesaurus.txt;
-// the older data/synonyms.txt holds only synonym lines and still loads).
+// an older synonyms file of only such lines still loads, e.g.
+// tests/search/testdata/legacy-synonyms.txt).
 //
 // File format, one statement per line; '#' starts a comment:
 //

@@ -50,7 +50,8 @@ const Fixture& GetFixture() {
     FUZZ_CHECK(analyzer.ok(), analyzer.status().ToString());
     f->analyzer = std::move(*analyzer);
     SearchIndex::Options options;
-    options.synonyms_path = SourceDir() + "/data/synonyms.txt";
+    options.synonyms_path = SourceDir() + "/data/thesaurus.txt";
+    options.query_rules_path = SourceDir() + "/data/query-rules.txt";
     absl::StatusOr<std::unique_ptr<SearchIndex>> index = SearchIndex::Create(options);
     FUZZ_CHECK(index.ok(), index.status().ToString());
     f->index = std::move(*index);

@@ -528,7 +528,8 @@ TEST(SearchIndexDataFilesTest, ShippedSynonymsAndStopWordsLoadAndApply) {
   const char* root = std::getenv("SOFDIR_SOURCE_DIR");
   if (root == nullptr) GTEST_SKIP() << "SOFDIR_SOURCE_DIR not set";
   SearchIndex::Options options;
-  options.synonyms_path = std::string(root) + "/data/synonyms.txt";
+  options.synonyms_path = std::string(root) + "/data/thesaurus.txt";
+  options.query_rules_path = std::string(root) + "/data/query-rules.txt";
   options.stopwords_path = std::string(root) + "/data/stopwords_da.txt";
   auto index = SearchIndex::Create(options);
   ASSERT_TRUE(index.ok()) << index.status();

@@ -321,11 +321,11 @@ TEST_F(ShippedThesaurusTest, HoldsTheFieldsEquivalentsNarrowerAndBroaderTerms) {
 
 TEST_F(ShippedThesaurusTest, KeepsEverythingTheOldSynonymsFileExpanded) {
   const char* root = std::getenv("SOFDIR_SOURCE_DIR");
-  auto old = SynonymMap::Load(std::string(root) + "/data/synonyms.txt", *analyzer_);
+  auto old = SynonymMap::Load(std::string(root) + "/tests/search/testdata/legacy-synonyms.txt", *analyzer_);
   ASSERT_TRUE(old.ok()) << old.status();
   // Every key of the old file still expands, and to at least one of the
   // same phrases.
-  std::ifstream in(std::string(root) + "/data/synonyms.txt");
+  std::ifstream in(std::string(root) + "/tests/search/testdata/legacy-synonyms.txt");
   std::string line;
   int checked = 0;
   while (std::getline(in, line)) {
