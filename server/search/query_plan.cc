@@ -317,16 +317,29 @@ bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) con
 }
 
 void IndexState::CapAlternatives(float typed_weight, Slot* slot) const {
+  if (typed_weight <= 0) return;
+  auto cap = [&](float weight, float factor) {
+    return weight > typed_weight ? factor * typed_weight / weight : factor;
+  };
   for (size_t c = 0; c < slot->clauses.size(); ++c) {
     Clause& clause = slot->clauses[c];
-    const bool widened = c > 0 && !absl::StartsWith(clause.label, "compound");
-    for (Part& part : clause.parts) {
-      for (Alt& alt : part.alts) {
-        const bool derived = c == 0 && absl::string_view(alt.label) == "derived";
-        if (!widened && !derived) continue;
-        const float weight = Idf(alt.term) / static_cast<float>(clause.parts.size());
-        if (weight > typed_weight && weight > 0) alt.factor *= typed_weight / weight;
+    if (c == 0) {  // the typed word: only a person noun's base is capped
+      for (Part& part : clause.parts) {
+        for (Alt& alt : part.alts) {
+          if (absl::string_view(alt.label) == "derived") alt.factor = cap(Idf(alt.term), alt.factor);
+        }
       }
+      continue;
+    }
+    if (absl::StartsWith(clause.label, "compound")) continue;  // the word itself, split
+    // A phrase weighs what its words weigh together.
+    float weight = 0;
+    for (const Part& part : clause.parts) {
+      if (!part.alts.empty()) weight += Idf(part.alts[0].term);
+    }
+    if (weight <= typed_weight) continue;
+    for (Part& part : clause.parts) {
+      for (Alt& alt : part.alts) alt.factor *= typed_weight / weight;
     }
   }
 }
