@@ -39,7 +39,7 @@ constexpr float kKindPrior[] = {0.8f, 1.0f, 1.0f, 0.75f, 1.0f};
 constexpr float kKindAskedBoost = 1.3f;
 // A preferred kind (SearchQuery::preferred_kinds) replaces the kind's prior:
 // stronger than a kind word in the text, which also matches as a word.
-constexpr float kPreferredKindBoost = 2.0f;
+constexpr float kPreferredKindBoost = 3.0f;
 // A record matches when the query words it contains carry at least this share
 // of the query's idf weight.
 constexpr float kMinCoverage = 0.5f;

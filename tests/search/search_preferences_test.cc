@@ -96,7 +96,7 @@ TEST_F(SearchPreferencesTest, APreferredKindRanksThatKindHigherWithoutFilteringT
     ASSERT_FALSE(r.hits.empty()) << kind;
     EXPECT_EQ(r.hits[0].kind, kind);
     EXPECT_EQ(r.total, plain.total) << kind;
-    EXPECT_THAT(r.hits[0].explanation, Contains(absl::StrCat("foretrukken type ", kind, " ×2.0")));
+    EXPECT_THAT(r.hits[0].explanation, Contains(absl::StrCat("foretrukken type ", kind, " ×3.0")));
   }
   // A kind word still in the text still counts, and says so.
   const SearchResult named = Run("praktik misbrugsbehandling");
