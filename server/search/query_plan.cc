@@ -326,7 +326,8 @@ void IndexState::CapAlternatives(float typed_weight, Slot* slot) const {
     if (c == 0) {  // the typed word: only a person noun's base is capped
       for (Part& part : clause.parts) {
         for (Alt& alt : part.alts) {
-          if (absl::string_view(alt.label) == "derived") alt.factor = cap(Idf(alt.term), alt.factor);
+          if (absl::string_view(alt.label) == "derived")
+            alt.factor = cap(Idf(alt.term), alt.factor);
         }
       }
       continue;
@@ -383,6 +384,18 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
   }
   for (size_t i = 0; i < words.size();) {
     SynonymMap::Match m = synonyms.LongestMatch(stems, i);
+    // A person noun the thesaurus does not hold ("narkomaner") is looked
+    // up by its base ("narkomani"), a little below the base itself.
+    float via_base = 1.0f;
+    if (m.length == 0) {
+      for (const std::string& base : analyzer->DerivedBases(words[i].surface)) {
+        SynonymMap::Match b = synonyms.LongestMatch({base}, 0);
+        if (b.length != 1) continue;
+        m = std::move(b);
+        via_base = kDerivedFactor;
+        break;
+      }
+    }
     const size_t len = std::max<size_t>(1, m.length);
     Slot slot;
     std::vector<Clause> extra;
@@ -419,7 +432,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       if (subsumed && phrase->size() > len) continue;
       Clause c;
       const SynonymMap::Relation relation = m.relations[a];
-      float factor = SynonymMap::ScoreFactor(relation);
+      float factor = SynonymMap::ScoreFactor(relation) * via_base;
       for (int step = 1; step < m.steps[a]; ++step) factor *= 0.9f;
       if (PhraseClause(*this, *phrase, factor, "", &c)) {
         c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"",

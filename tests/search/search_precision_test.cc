@@ -129,4 +129,31 @@ TEST_F(SearchPrecisionTest, AMisspeltPartOfACompoundNoRecordHoldsStillFindsThePa
 }
 
 }  // namespace
+// A person noun the thesaurus does not hold is looked up by its base: the
+// concept of "narkomani" answers "narkomaner" (scored below the base), and a
+// broader or narrower term never outscores the word itself.
+TEST_F(SearchPrecisionTest, APersonNounFindsItsBasesConceptAndWidenedTermsScoreBelowExact) {
+  Create(
+      "concept: stofmisbrug\n"
+      "alt: narkomani\n"
+      "narrower: kokainmisbrug\n");
+  Load({Unit("unit-1", "Center", "Valby"),
+        Tilbud("tilbud-1", "Rådgivning om stofmisbrug", "unit-1", "Samtaler."),
+        Tilbud("tilbud-2", "Kokainmisbrug", "unit-1", "Behandling af kokainmisbrug."),
+        Tilbud("tilbud-3", "Samtaler", "unit-1", "Om livet.")});
+  SearchResult r = Run("narkomaner");
+  EXPECT_THAT(Ids(r), ::testing::Contains("tilbud-1"));
+  EXPECT_THAT(Ids(r), ::testing::Not(::testing::Contains("tilbud-3")));
+
+  // The rarer narrower term scores below the typed word.
+  Load({Unit("unit-1", "Center", "Valby"),
+        Tilbud("tilbud-1", "Stofmisbrug", "unit-1", "Samtaler om stofmisbrug."),
+        Tilbud("tilbud-2", "Kokainmisbrug", "unit-1", "Samtaler om kokainmisbrug."),
+        Tilbud("tilbud-4", "Stofmisbrug i familien", "unit-1", "Om stofmisbrug og familien."),
+        Tilbud("tilbud-5", "Stofmisbrug og job", "unit-1", "Om stofmisbrug og arbejde.")});
+  r = Run("stofmisbrug");
+  ASSERT_THAT(Ids(r), ::testing::Contains("tilbud-2"));
+  EXPECT_EQ(r.hits.back().id, "tilbud-2") << ::testing::PrintToString(Ids(r));
+}
+
 }  // namespace sofdir::search::testing
