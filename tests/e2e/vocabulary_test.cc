@@ -106,7 +106,7 @@ TEST_F(VocabularyTest, AGivenFileThatIsMissingOrBrokenStopsStartUpNamingIt) {
   EXPECT_EQ(server.exit_code(), 1);
   EXPECT_THAT(server.log(), HasSubstr("cannot start"));
   EXPECT_THAT(server.log(), HasSubstr(broken));
-  EXPECT_THAT(server.log(), HasSubstr("line 2"));
+  EXPECT_THAT(server.log(), HasSubstr(broken + ":2:"));
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("c"))) << "storage opened before the check";
 }
 
@@ -150,6 +150,28 @@ TEST_F(VocabularyTest, SighupSwapsInAnEditedThesaurusWithoutAFailedCall) {
               ContainsRegex("search vocabulary reloaded: thesaurus " + thesaurus + " \\([1-9]"));
 }
 
+// The query rules reload the same way: a broken file keeps the rules in
+// use and names its line; a good one takes effect at once.
+TEST_F(VocabularyTest, SighupReloadsTheQueryRulesAndKeepsThemWhenTheFileIsBroken) {
+  const std::string rules = WriteFile("rules.txt", "[free places]\nhar plads\n");
+  Start({"--query-rules", rules});
+  // "har plads" asks for tilbud with free places: the unit is not one.
+  ASSERT_EQ(Found("solsikken har plads"), 0);
+
+  WriteFile("rules.txt", "[free places]\n[no such section]\n");
+  ASSERT_EQ(kill(server_.pid(), SIGHUP), 0);
+  ASSERT_TRUE(LogSays("search vocabulary kept as it was")) << server_.log();
+  const std::string log = server_.log();
+  const std::string kept = log.substr(log.find("search vocabulary kept as it was"));
+  EXPECT_THAT(kept.substr(0, kept.find('\n')), HasSubstr(rules + ":2:"));
+  EXPECT_EQ(Found("solsikken har plads"), 0) << "the old rules are no longer used";
+
+  WriteFile("rules.txt", "# no rules\n");
+  ASSERT_EQ(kill(server_.pid(), SIGHUP), 0);
+  ASSERT_TRUE(LogSays("search vocabulary reloaded")) << server_.log();
+  EXPECT_EQ(Found("solsikken har plads"), 1) << "the new rules are not used";
+}
+
 TEST_F(VocabularyTest, SighupWithABrokenFileKeepsTheOldVocabularyAndSaysWhereItIsBroken) {
   const std::string thesaurus = WriteFile("thesaurus.txt", kSynonymLine);
   Start({"--synonyms", thesaurus});
@@ -161,7 +183,7 @@ TEST_F(VocabularyTest, SighupWithABrokenFileKeepsTheOldVocabularyAndSaysWhereItI
   const std::string log = server_.log();
   const std::string kept = log.substr(log.find("search vocabulary kept as it was"));
   EXPECT_THAT(kept.substr(0, kept.find('\n')), HasSubstr(thesaurus));
-  EXPECT_THAT(kept.substr(0, kept.find('\n')), HasSubstr("line 2"));
+  EXPECT_THAT(kept.substr(0, kept.find('\n')), HasSubstr(thesaurus + ":2:"));
   EXPECT_EQ(Found("blomsten"), 1) << "the old thesaurus is no longer used";
 
   std::filesystem::remove(thesaurus);  // gone: the old one stays too
