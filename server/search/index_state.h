@@ -419,12 +419,14 @@ struct IndexState {
   bool CompoundClause(absl::string_view word, float factor, Clause* clause,
                       const SynonymMap* synonyms = nullptr) const;
   // The ways query word `w` (as typed: `typed`) matches: itself, typos
-  // when rare, completions with `prefix`. To `extra` go the compound clause
+  // when rare, its person-noun `bases` (Analyzer::DerivedBases) that the
+  // index holds, completions with `prefix`. To `extra` go the compound clause
   // of its best correction and, when the word is no term of the index, the
   // correction's one-word synonyms, or with no correction its compound
   // parts with a typo in one (CompoundTypoClause).
   Part WordPart(const AnalyzedToken& w, absl::string_view typed, bool prefix,
-                const SynonymMap& synonyms, std::vector<Clause>* extra) const;
+                const SynonymMap& synonyms, const std::vector<std::string>& bases,
+                std::vector<Clause>* extra) const;
   // Clause of `word`, which does not split as typed, split into a word of
   // the index and a rest that is one within its typo budget
   // ("alkoholbehanling": alkohol + behandling).

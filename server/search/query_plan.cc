@@ -217,7 +217,8 @@ bool IndexState::CompoundClause(absl::string_view word, float factor, Clause* cl
 }
 
 Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool prefix,
-                          const SynonymMap& synonyms, std::vector<Clause>* extra) const {
+                          const SynonymMap& synonyms, const std::vector<std::string>& bases,
+                          std::vector<Clause>* extra) const {
   Part part;
   uint32_t exact = UINT32_MAX;
   size_t df = 0;
@@ -256,7 +257,7 @@ Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool 
     }
     for (Alt& a : typos) part.alts.push_back(std::move(a));
   }
-  for (const std::string& base : analyzer->DerivedBases(w.surface)) {
+  for (const std::string& base : bases) {
     auto b = term_ids.find(base);
     if (b == term_ids.end() || b->second == exact || terms[b->second].postings.empty()) continue;
     if (absl::c_any_of(part.alts, [&](const Alt& a) { return a.term == b->second; })) continue;
@@ -382,13 +383,17 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
     if (!plan.name_key.empty()) plan.name_key += ' ';
     plan.name_key += w.stem;
   }
+  // Each word's person-noun bases, derived once for both uses below.
+  std::vector<std::vector<std::string>> bases;
+  bases.reserve(words.size());
+  for (const auto& w : words) bases.push_back(analyzer->DerivedBases(w.surface));
   for (size_t i = 0; i < words.size();) {
     SynonymMap::Match m = synonyms.LongestMatch(stems, i);
     // A person noun the thesaurus does not hold ("narkomaner") is looked
     // up by its base ("narkomani"), a little below the base itself.
     float via_base = 1.0f;
     if (m.length == 0) {
-      for (const std::string& base : analyzer->DerivedBases(words[i].surface)) {
+      for (const std::string& base : bases[i]) {
         SynonymMap::Match b = synonyms.LongestMatch({base}, 0);
         if (b.length != 1) continue;
         m = std::move(b);
@@ -407,7 +412,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       const absl::string_view typed_word =
           text.substr(words[j].begin, words[j].end - words[j].begin);
       main.parts.push_back(
-          WordPart(words[j], typed_word, prefix, synonyms, len == 1 ? &extra : nullptr));
+          WordPart(words[j], typed_word, prefix, synonyms, bases[j], len == 1 ? &extra : nullptr));
     }
     slot.typed = std::string(text.substr(words[i].begin, words[i + len - 1].end - words[i].begin));
     main.label = len == 1 ? "" : "phrase";

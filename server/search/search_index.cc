@@ -174,7 +174,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& request) con
 
 absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& query,
                                                              const Vocabulary& vocabulary) const {
-  if (absl::Status st = CheckText(query.text, "text", kMaxQueryBytes); !st.ok()) return st;
+  // The text was checked by Search; understanding may only shorten it or
+  // respell a legal basis.
   if (query.limit < 1 || query.limit > kMaxLimit) {
     return absl::InvalidArgumentError(
         absl::StrCat("limit: ", query.limit, " is outside 1..", kMaxLimit));
