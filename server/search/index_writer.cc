@@ -109,32 +109,8 @@ void IndexState::Post(uint32_t slot) {
     postings.SetDensity(docs.size());
   };
   auto ctx_impact = [](uint8_t field) { return kFieldSpecs[field].weight; };
-  for (const WeightedTerm& wt : d.own) {
-    uint16_t fields = wt.fields;
-    float impact = wt.impact / kImpactScale;
-    while (c < ctx.size() && ctx[c].term < wt.term) {
-      const uint32_t term = ctx[c].term;
-      uint16_t f = 0;
-      float imp = 0;
-      float best = 0, rest = 0;
-      while (c < ctx.size() && ctx[c].term == term) {
-        f |= static_cast<uint16_t>(1u << ctx[c].field);
-        rest += std::min(best, ctx_impact(ctx[c].field));
-        best = std::max(best, ctx_impact(ctx[c].field));
-        ++c;
-      }
-      imp = Combine(best, rest);
-      emit(term, f, imp);
-    }
-    while (c < ctx.size() && ctx[c].term == wt.term) {
-      fields |= static_cast<uint16_t>(1u << ctx[c].field);
-      const float v = ctx_impact(ctx[c].field);
-      impact = Combine(std::max(impact, v), std::min(impact, v));
-      ++c;
-    }
-    emit(wt.term, fields, impact);
-  }
-  while (c < ctx.size()) {
+  // Posts the context term at ctx[c] (all its fields) and moves past it.
+  auto emit_context_term = [&]() {
     const uint32_t term = ctx[c].term;
     uint16_t f = 0;
     float best = 0, rest = 0;
@@ -145,7 +121,20 @@ void IndexState::Post(uint32_t slot) {
       ++c;
     }
     emit(term, f, Combine(best, rest));
+  };
+  for (const WeightedTerm& wt : d.own) {
+    uint16_t fields = wt.fields;
+    float impact = wt.impact / kImpactScale;
+    while (c < ctx.size() && ctx[c].term < wt.term) emit_context_term();
+    while (c < ctx.size() && ctx[c].term == wt.term) {
+      fields |= static_cast<uint16_t>(1u << ctx[c].field);
+      const float v = ctx_impact(ctx[c].field);
+      impact = Combine(std::max(impact, v), std::min(impact, v));
+      ++c;
+    }
+    emit(wt.term, fields, impact);
   }
+  while (c < ctx.size()) emit_context_term();
 }
 
 void IndexState::SetMeta(uint32_t slot, const Meta& m) {
