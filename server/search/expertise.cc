@@ -15,7 +15,7 @@
 
 namespace sofdir::search::internal {
 
-EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s,
+EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s, bool with_lines,
                               std::vector<std::pair<float, uint32_t>>* all_matches,
                               float* all_weight) {
   constexpr float kRunsShare = 0.5f;       // a unit gets this share of its offers' scores
@@ -38,8 +38,23 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
                      });
     matches.resize(kEvidenceDocs);
   }
+  // Labels are posted under these fields, and only labels are
+  // (record_analysis.cc): a doc has a label with a word of the plan exactly
+  // when one of the plan's terms is posted for it there, which is cheaper
+  // to learn than reading its labels word by word.
+  constexpr uint16_t kLabelFields = (1u << kTopic) | (1u << kTarget) | (1u << kExpertise);
+  auto has_matching_label = [&](const Doc& d) {
+    for (uint32_t term : plan.terms) {
+      auto it = std::lower_bound(d.own.begin(), d.own.end(), term,
+                                 [](const WeightedTerm& w, uint32_t t) { return w.term < t; });
+      if (it != d.own.end() && it->term == term && (it->fields & kLabelFields) != 0) return true;
+    }
+    return false;
+  };
+  // Which labels those are, for the evidence's lines.
   auto matched_labels = [&](const Doc& d) {
     std::vector<std::string> out;
+    if (!with_lines) return out;
     for (const std::string& label : d.labels) {
       bool hit = false;
       TextFolder::ForEachTokenWhile(label, [&](std::string& tok, uint32_t, uint32_t) {
@@ -50,6 +65,9 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     }
     return out;
   };
+  auto add_line = [&](Evidence& e, float weight, auto&&... text) {
+    if (with_lines) e.lines.push_back({weight, absl::StrCat(text...)});
+  };
   auto slot_of = [&](const std::string& id) -> std::optional<uint32_t> {
     auto it = st.slot_by_id.find(id);
     if (it == st.slot_by_id.end()) return std::nullopt;
@@ -59,40 +77,34 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   for (const auto& [score, d] : matches) {
     const Doc& doc = st.docs[d];
     if (score <= 0) continue;
-    const std::vector<std::string> labels = matched_labels(doc);
+    const bool labelled = has_matching_label(doc);
     switch (doc.kind) {
-      case Kind::kPerson: {
-        Evidence& a = acc[d];
-        a.score += score;
-        for (const auto& l : labels) a.lines.push_back({score, "expertise: " + l});
-        if (labels.empty()) a.lines.push_back({score, "profile: " + doc.title});
-        break;
-      }
+      case Kind::kPerson:
       case Kind::kUnit: {
+        const bool person = doc.kind == Kind::kPerson;
         Evidence& a = acc[d];
         a.score += score;
-        for (const auto& l : labels) a.lines.push_back({score, "knowledge: " + l});
-        if (labels.empty()) a.lines.push_back({score, "described: " + doc.name});
-        if (!labels.empty()) unit_scores.push_back({score, d});
+        for (const auto& l : matched_labels(doc))
+          add_line(a, score, person ? "expertise: " : "knowledge: ", l);
+        if (!labelled)
+          add_line(a, score, person ? "profile: " : "described: ", person ? doc.title : doc.name);
+        if (!person && labelled) unit_scores.push_back({score, d});
         break;
       }
       case Kind::kTilbud:
       case Kind::kPraktik: {
-        if (labels.empty()) break;  // evidence must be a stated method or topic
-        const char* what = doc.kind == Kind::kTilbud ? "tilbud" : "praktik";
+        if (!labelled) break;  // evidence must be a stated method or topic
+        const bool tilbud = doc.kind == Kind::kTilbud;
         if (auto u = slot_of(doc.parent_id)) {
           Evidence& a = acc[*u];
           a.score += kRunsShare * score;
-          a.lines.push_back(
-              {kRunsShare * score,
-               absl::StrCat(doc.kind == Kind::kTilbud ? "runs tilbud: " : "hosts praktik: ",
-                            doc.name)});
+          add_line(a, kRunsShare * score, tilbud ? "runs tilbud: " : "hosts praktik: ", doc.name);
         }
         if (auto p = slot_of(doc.contact_person_id)) {
           Evidence& a = acc[*p];
           a.score += kContactShare * score;
-          a.lines.push_back(
-              {kContactShare * score, absl::StrCat("contact for ", what, ": ", doc.name)});
+          add_line(a, kContactShare * score, "contact for ", tilbud ? "tilbud" : "praktik", ": ",
+                   doc.name);
         }
         break;
       }
@@ -105,13 +117,12 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   for (const auto& [score, u] : unit_scores) {
     auto it = st.dependents.find(st.docs[u].id);
     if (it == st.dependents.end()) continue;
-    const std::vector<std::string> labels = matched_labels(st.docs[u]);
+    const std::string labels = absl::StrJoin(matched_labels(st.docs[u]), ", ");
     for (uint32_t p : it->second) {
       if (!st.docs[p].alive || st.docs[p].kind != Kind::kPerson) continue;
       Evidence& a = acc[p];
       a.score += kUnitKnowsShare * score;
-      a.lines.push_back({kUnitKnowsShare * score, absl::StrCat("unit ", st.docs[u].name, " knows: ",
-                                                               absl::StrJoin(labels, ", "))});
+      add_line(a, kUnitKnowsShare * score, "unit ", st.docs[u].name, " knows: ", labels);
     }
   }
   // A tilbud's unit or contact may be gone or not a unit / person.

@@ -35,7 +35,9 @@ class Expertise {
   // for the persons in it. Runs a search: `s` is left as after it, and
   // `matches`, when given, is set to all its matches (as Collect sets them
   // for a filter that keeps every live doc), `*total_weight` to its weight.
-  static EvidenceMap Gather(const IndexState& st, const Plan& plan, Scratch& s,
+  // Without `with_lines` the evidence has its scores only (a search that
+  // does not explain its hits never shows the lines).
+  static EvidenceMap Gather(const IndexState& st, const Plan& plan, Scratch& s, bool with_lines,
                             std::vector<std::pair<float, uint32_t>>* matches = nullptr,
                             float* total_weight = nullptr);
 

@@ -34,7 +34,7 @@ constexpr float kSynonymFactor = 0.9f;
 constexpr float kDerivedFactor = 0.85f;
 // Thesaurus alternatives of one span that are expanded, nearest first: a
 // very broad concept ("handicap") has a hundred narrower phrases.
-constexpr size_t kMaxThesaurusAlternatives = 8;
+constexpr size_t kMaxThesaurusAlternatives = 6;
 constexpr float kPrefixFactor = 0.8f;
 constexpr float kOneTypoFactor = 0.7f;
 constexpr float kTwoTypoFactor = 0.5f;
@@ -91,6 +91,21 @@ int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
 
 // Clause of synonym `phrase` (stems), or false when a word of it is in no
 // record.
+bool IsNumber(const std::string& word) {
+  return !word.empty() && absl::c_all_of(word, [](char c) { return absl::ascii_isdigit(c); });
+}
+
+// True when `clause` requires every one of `terms` (none: false).
+bool Subsumes(const Clause& clause, const std::vector<uint32_t>& terms) {
+  if (terms.empty()) return false;
+  for (uint32_t t : terms) {
+    const bool held = absl::c_any_of(
+        clause.parts, [&](const Part& p) { return p.alts.size() == 1 && p.alts[0].term == t; });
+    if (!held) return false;
+  }
+  return true;
+}
+
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
                   absl::string_view label_suffix, Clause* c) {
   c->factor = factor;
@@ -223,6 +238,9 @@ Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool 
   uint32_t exact = UINT32_MAX;
   size_t df = 0;
   auto t = term_ids.find(w.stem);
+  // A word typed in the form the stemmer leaves words in ("hjemløs", the
+  // stem of "hjemløse") is that word, though the stemmer cuts it further.
+  if (t == term_ids.end() || terms[t->second].postings.empty()) t = term_ids.find(w.surface);
   if (t != term_ids.end() && !terms[t->second].postings.empty()) {
     exact = t->second;
     df = terms[exact].postings.size();
@@ -418,6 +436,13 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
     main.label = len == 1 ? "" : "phrase";
     bool main_ok = true;
     for (const Part& p : main.parts) main_ok = main_ok && !p.alts.empty();
+    // The span's words as typed (each part's first alternative when it is
+    // the word itself), for Subsumes.
+    std::vector<uint32_t> main_terms;
+    for (const Part& p : main.parts) {
+      if (!p.alts.empty() && p.alts[0].factor == 1.0f) main_terms.push_back(p.alts[0].term);
+    }
+    if (main_terms.size() != main.parts.size()) main_terms.clear();
     if (main_ok) slot.clauses.push_back(std::move(main));
     if (len == 1) {
       Clause c;
@@ -428,18 +453,16 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
     for (Clause& c : extra) slot.clauses.push_back(std::move(c));
     for (size_t a = 0; a < m.alternatives.size() && a < kMaxThesaurusAlternatives; ++a) {
       const SynonymMap::Phrase* phrase = m.alternatives[a];
-      // A phrase that contains one of the span's own words finds nothing
-      // that word does not; it would only cost time.
-      bool subsumed = false;
-      for (const std::string& stem : *phrase) {
-        for (size_t j = i; j < i + len; ++j) subsumed = subsumed || stem == stems[j];
-      }
-      if (subsumed && phrase->size() > len) continue;
+      // A bare number ("110" of "§ 110") would match house numbers and
+      // postcodes; the law's notation is read by the query rules instead.
+      if (absl::c_all_of(*phrase, IsNumber)) continue;
       Clause c;
       const SynonymMap::Relation relation = m.relations[a];
       float factor = SynonymMap::ScoreFactor(relation) * via_base;
       for (int step = 1; step < m.steps[a]; ++step) factor *= 0.9f;
-      if (PhraseClause(*this, *phrase, factor, "", &c)) {
+      // A phrase that holds every word of the span as typed finds nothing
+      // the span does not; it would only cost time.
+      if (PhraseClause(*this, *phrase, factor, "", &c) && !Subsumes(c, main_terms)) {
         c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"",
                                absl::StrJoin(*phrase, " "), "\"");
         slot.clauses.push_back(std::move(c));

@@ -240,9 +240,9 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
     }
   } else {
     if (query.expertise && filter.KeepsAll()) {
-      evidence = Expertise::Gather(st, plan, s, &matches, &total_weight);  // one search for both
+      evidence = Expertise::Gather(st, plan, s, query.explain, &matches, &total_weight);  // one search for both
     } else {
-      if (query.expertise) evidence = Expertise::Gather(st, plan, s);
+      if (query.expertise) evidence = Expertise::Gather(st, plan, s, query.explain);
       st.Collect(plan, s, filter, &total_weight, &matches);
     }
     if (matches.empty() && evidence.empty() &&
