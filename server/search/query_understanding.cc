@@ -451,6 +451,7 @@ class Interpreter {
         i = j;
       }
       q.text = std::move(text);
+      if (dropped_.back()) q.last_word_whole = true;
     }
     const std::string topic = Topic();
     for (InterpretationStep& s : out_->steps) {

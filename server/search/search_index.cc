@@ -216,7 +216,8 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
 
   SearchResult result;
   // An expertise question reads its words whole, as WhoKnows does.
-  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/!query.expertise, vocabulary.synonyms);
+  Plan plan = st.MakePlan(query.text, /*allow_prefix=*/!query.expertise && !query.last_word_whole,
+                          vocabulary.synonyms);
   if (absl::Status status = st.SetPreferences(query, &plan); !status.ok()) return status;
   const bool list_all = plan.slots.empty() && absl::StripAsciiWhitespace(query.text).empty();
   if (plan.slots.empty() && !list_all) return result;  // only stop words / punctuation
@@ -240,7 +241,8 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
     }
   } else {
     if (query.expertise && filter.KeepsAll()) {
-      evidence = Expertise::Gather(st, plan, s, query.explain, &matches, &total_weight);  // one search for both
+      evidence = Expertise::Gather(st, plan, s, query.explain, &matches,
+                                   &total_weight);  // one search for both
     } else {
       if (query.expertise) evidence = Expertise::Gather(st, plan, s, query.explain);
       st.Collect(plan, s, filter, &total_weight, &matches);

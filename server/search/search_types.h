@@ -49,10 +49,14 @@ struct SearchQuery {
   // empty means the server's date in Copenhagen.
   std::string today;
   // Preferences: they change scores, never which records match.
-  std::vector<std::string> preferred_kinds;      // rank these kinds higher
-  std::vector<std::string> preferred_districts;  // rank records in these districts higher
+  std::vector<std::string> preferred_kinds;           // rank these kinds higher
+  std::vector<std::string> preferred_districts;       // rank records in these districts higher
   std::optional<std::pair<int, int>> preferred_ages;  // tilbud whose range overlaps [first, second]
   bool expertise = false;  // "hvem ved noget om X": rank persons and units by their evidence
+  // The text's last word is whole: understanding left out words typed after
+  // it ("unge" of "misbrug unge nørrebro"), so it is not completed as a
+  // prefix ("ungeområdet") as a last word still being typed is.
+  bool last_word_whole = false;
   // Filters (ANDed with the others):
   std::vector<std::string> districts;  // any of these (a place expanded to its districts)
   // Praktik offers with a slot starting in [slot_from, slot_to] ("YYYY-MM-DD",

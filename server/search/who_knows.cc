@@ -37,7 +37,8 @@ absl::StatusOr<WhoKnowsResult> SearchIndex::WhoKnows(std::string_view topic_in, 
   const std::shared_ptr<const Vocabulary> vocabulary = CurrentVocabulary();
   Plan plan = st.MakePlan(topic, /*allow_prefix=*/false, vocabulary->synonyms);
   if (plan.slots.empty()) return result;
-  const internal::EvidenceMap evidence = Expertise::Gather(st, plan, LocalScratch(), /*with_lines=*/true);
+  const internal::EvidenceMap evidence =
+      Expertise::Gather(st, plan, LocalScratch(), /*with_lines=*/true);
   std::vector<std::pair<float, uint32_t>> ranked;
   for (const auto& [d, e] : evidence) ranked.push_back({e.score, d});
   std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {

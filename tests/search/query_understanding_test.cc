@@ -13,94 +13,15 @@
 #include "gtest/gtest.h"
 #include "server/search/analyzer.h"
 #include "server/search/text_folder.h"
+#include "tests/search/query_understanding_fixture.h"
 
-namespace sofdir::search {
+namespace sofdir::search::testing {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-constexpr char kToday[] = "2026-10-05";  // a Monday in ISO week 41
-
-// The shipped rules and analyzer, loaded once.
-class QueryUnderstandingTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const char* root = std::getenv("SOFDIR_SOURCE_DIR");
-    if (root == nullptr) return;
-    auto rules = QueryRules::Load(std::string(root) + "/data/query-rules.txt");
-    ASSERT_TRUE(rules.ok()) << rules.status();
-    rules_ = new QueryRules(std::move(*rules));
-    auto analyzer = Analyzer::Create("");
-    ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-    analyzer_ = analyzer->release();
-  }
-  static void TearDownTestSuite() {
-    delete rules_;
-    delete analyzer_;
-    rules_ = nullptr;
-    analyzer_ = nullptr;
-  }
-  void SetUp() override {
-    if (rules_ == nullptr) GTEST_SKIP() << "SOFDIR_SOURCE_DIR not set";
-  }
-
-  static UnderstoodQuery Understand(SearchQuery q) {
-    if (q.today.empty()) q.today = kToday;
-    auto u = QueryUnderstanding(*rules_, analyzer_).Understand(q);
-    EXPECT_TRUE(u.ok()) << u.status();
-    if (!u.ok()) return {};
-    CheckEveryDroppedWordIsNamed(q.text, *u);
-    return *std::move(u);
-  }
-  static UnderstoodQuery Understand(const std::string& text) {
-    SearchQuery q;
-    q.text = text;
-    return Understand(q);
-  }
-
-  // Every word missing from the rewritten text is one of the steps' words.
-  static void CheckEveryDroppedWordIsNamed(const std::string& text, const UnderstoodQuery& u) {
-    std::vector<std::string> named;
-    for (const InterpretationStep& s : u.steps) {
-      for (const std::string& w : s.words) {
-        TextFolder::ForEachToken(w,
-                                 [&](std::string& t, uint32_t, uint32_t) { named.push_back(t); });
-      }
-    }
-    std::vector<std::string> left;
-    TextFolder::ForEachToken(u.query.text,
-                             [&](std::string& t, uint32_t, uint32_t) { left.push_back(t); });
-    TextFolder::ForEachToken(text, [&](std::string& t, uint32_t, uint32_t) {
-      auto it = std::find(left.begin(), left.end(), t);
-      if (it != left.end()) {
-        left.erase(it);
-        return;
-      }
-      EXPECT_NE(std::find(named.begin(), named.end(), t), named.end())
-          << "\"" << t << "\" of \"" << text << "\" was dropped without a step naming it";
-    });
-  }
-
-  static std::vector<std::string> Rules(const UnderstoodQuery& u) {
-    std::vector<std::string> rules;
-    for (const InterpretationStep& s : u.steps) rules.push_back(s.rule);
-    return rules;
-  }
-  static const InterpretationStep* Find(const UnderstoodQuery& u, const std::string& rule) {
-    for (const InterpretationStep& s : u.steps) {
-      if (s.rule == rule) return &s;
-    }
-    return nullptr;
-  }
-
-  static QueryRules* rules_;
-  static Analyzer* analyzer_;
-};
-QueryRules* QueryUnderstandingTest::rules_ = nullptr;
-Analyzer* QueryUnderstandingTest::analyzer_ = nullptr;
 
 struct TextCase {
   const char* text;
@@ -360,46 +281,6 @@ TEST_F(QueryUnderstandingTest, AgeWordsBecomeAnAgePreference) {
   EXPECT_FALSE(Understand("uge 2500 år").query.preferred_ages.has_value());
 }
 
-struct PlaceCase {
-  const char* text;
-  const char* rewritten;
-  std::vector<std::string> districts;
-};
-
-TEST_F(QueryUnderstandingTest, PlacesBecomeADistrictPreference) {
-  const PlaceCase cases[] = {
-      {"botilbud Valby Langgade", "botilbud Valby Langgade", {"Valby"}},
-      {"værestedet på apollovej", "værestedet på apollovej", {"Vanløse"}},
-      {"værested 2500", "værested", {"Valby"}},
-      {"værested 2500 Valby", "værested", {"Valby"}},
-      {"Bellahøj bostøtte", "bostøtte", {"Brønshøj-Husum"}},
-      {"sydhavnen", "", {"Vesterbro/Kongens Enghave"}},
-      {"botilbud noerrebro", "botilbud", {"Nørrebro"}},
-      {"Islands Brygge", "", {"Amager Vest"}},
-      {"herberg på Amager", "herberg på", {"Amager Øst", "Amager Vest"}},
-      {"amager øst", "", {"Amager Øst"}},
-      {"København NV", "", {"Bispebjerg"}},
-      {"2400 NV misbrug", "misbrug", {"Bispebjerg"}},
-      {"1620 V", "", {"Vesterbro/Kongens Enghave"}},
-      {"Kbh S", "", {"Amager Øst", "Amager Vest"}},
-      {"Vesterbro/Kongens Enghave", "", {"Vesterbro/Kongens Enghave"}},
-      {"broenshoej-husum", "", {"Brønshøj-Husum"}},
-      {"center for unge nordvest", "center for unge nordvest", {"Bispebjerg"}},
-      {"Sundholm", "Sundholm", {"Amager Vest"}},
-  };
-  for (const PlaceCase& c : cases) {
-    UnderstoodQuery u = Understand(c.text);
-    EXPECT_EQ(u.query.text, c.rewritten) << c.text;
-    EXPECT_EQ(u.query.preferred_districts, c.districts) << c.text;
-    EXPECT_TRUE(u.query.districts.empty()) << "a preference, never a filter: " << c.text;
-  }
-  EXPECT_EQ(Find(Understand("botilbud Valby Langgade"), "place")->effect,
-            "Valby Langgade ligger i Valby: foretrækker Valby (ordet søges også)");
-  EXPECT_EQ(Find(Understand("botilbud nørrebro"), "place")->effect, "foretrækker Nørrebro");
-  EXPECT_EQ(Find(Understand("Amager"), "place")->effect,
-            "Amager ligger i Amager Øst og Amager Vest: foretrækker Amager Øst og Amager Vest");
-}
-
 TEST_F(QueryUnderstandingTest, RequestFiltersWinOverTheText) {
   SearchQuery q;
   q.kinds = {"tilbud"};
@@ -535,97 +416,6 @@ TEST_F(QueryUnderstandingTest, LiteralSwitchReturnsTheQueryUnchanged) {
   EXPECT_EQ(u->query.kinds, q.kinds);
 }
 
-TEST_F(QueryUnderstandingTest, ARequestDistrictThatIsAPlaceExpandsToItsDistricts) {
-  struct Case {
-    const char* district;
-    std::vector<std::string> districts;
-  } cases[] = {
-      {"Amager", {"Amager Øst", "Amager Vest"}},
-      {"Sydhavnen", {"Vesterbro/Kongens Enghave"}},
-      {"2500", {"Valby"}},
-      {"kbh nv", {"Bispebjerg"}},
-  };
-  for (const Case& c : cases) {
-    SearchQuery q;
-    q.text = "botilbud";
-    q.district = c.district;
-    UnderstoodQuery u = Understand(q);
-    EXPECT_EQ(u.query.district, "") << c.district;
-    EXPECT_EQ(u.query.districts, c.districts) << c.district;
-    ASSERT_FALSE(u.steps.empty());
-    EXPECT_EQ(u.steps[0].rule, "district");
-    EXPECT_THAT(u.steps[0].words, ElementsAre(c.district));
-  }
-  SearchQuery q;
-  q.district = "Amager";
-  EXPECT_EQ(Understand(q).steps[0].effect,
-            "«Amager» er ikke en bydel, men ligger i Amager Øst og Amager Vest: søger i Amager Øst "
-            "og Amager Vest");
-  // A district in any spelling stays as it is.
-  for (const char* d : {"Nørrebro", "noerrebro", "VESTERBRO/KONGENS ENGHAVE"}) {
-    q.district = d;
-    UnderstoodQuery u = Understand(q);
-    EXPECT_EQ(u.query.district, d);
-    EXPECT_THAT(u.steps, IsEmpty());
-  }
-  // With a districts filter too, the expansion keeps only those.
-  q.district = "Amager";
-  q.districts = {"Amager Vest", "Valby"};
-  EXPECT_THAT(Understand(q).query.districts, ElementsAre("Amager Vest"));
-  q.districts = {"Valby"};  // nothing in common: a request that cannot match
-  auto none = QueryUnderstanding(*rules_, analyzer_).Understand(q);
-  ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(none.status().message()),
-              HasSubstr("district: \"Amager\" lies in Amager Øst, Amager Vest, none of which"));
-}
-
-TEST_F(QueryUnderstandingTest, UnknownDistrictsAndBadDatesAreInvalidArgument) {
-  QueryUnderstanding understanding(*rules_, analyzer_);
-  SearchQuery q;
-  q.district = "Atlantis";
-  auto u = understanding.Understand(q);
-  ASSERT_FALSE(u.ok());
-  EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(u.status().message()),
-              HasSubstr("district: \"Atlantis\" is not a district of Copenhagen nor a place the "
-                        "query rules know; valid: Indre By, Christianshavn, Østerbro, Nørrebro, "
-                        "Vesterbro/Kongens Enghave, Valby, Vanløse, Brønshøj-Husum, Bispebjerg, "
-                        "Amager Øst, Amager Vest"));
-  q.interpret = false;
-  q.district = "Amager";  // a place, but read literally it is no district
-  u = understanding.Understand(q);
-  ASSERT_FALSE(u.ok());
-  EXPECT_THAT(std::string(u.status().message()), HasSubstr("district: \"Amager\" is not a"));
-
-  q = SearchQuery();
-  q.districts = {"Valby", "Mars"};
-  u = understanding.Understand(q);
-  ASSERT_FALSE(u.ok());
-  EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(u.status().message()), HasSubstr("districts: \"Mars\""));
-
-  q = SearchQuery();
-  q.district = std::string(200, 'x');
-  u = understanding.Understand(q);
-  ASSERT_FALSE(u.ok());
-  EXPECT_THAT(std::string(u.status().message()), HasSubstr("...\""));
-
-  for (const char* today : {"5.10.2026", "2026-02-30", "2026-1-5", "i dag"}) {
-    q = SearchQuery();
-    q.text = "i oktober";
-    q.today = today;
-    u = understanding.Understand(q);
-    ASSERT_FALSE(u.ok()) << today;
-    EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(u.status().message()), HasSubstr("today: \"")) << today;
-  }
-  EXPECT_TRUE(QueryUnderstanding::CheckDistrict("district", "").ok());
-  EXPECT_TRUE(QueryUnderstanding::CheckDistrict("district", "amager vest").ok());
-  EXPECT_EQ(QueryUnderstanding::CheckDistrict("district", "Amager").code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
 TEST_F(QueryUnderstandingTest, WithoutTodayDatesCountFromCopenhagensDate) {
   SearchQuery q;
   q.text = "i næste måned";
@@ -699,4 +489,4 @@ TEST_F(QueryUnderstandingTest, UnderstandingCostsWellUnderFiftyMicrosecondsPerQu
 }
 
 }  // namespace
-}  // namespace sofdir::search
+}  // namespace sofdir::search::testing

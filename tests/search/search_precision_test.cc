@@ -128,7 +128,6 @@ TEST_F(SearchPrecisionTest, AMisspeltPartOfACompoundNoRecordHoldsStillFindsThePa
   EXPECT_THAT(Ids(Run("alkoholbehandling")), ElementsAre("tilbud-1"));
 }
 
-}  // namespace
 // A person noun the thesaurus does not hold is looked up by its base: the
 // concept of "narkomani" answers "narkomaner" (scored below the base), and a
 // broader or narrower term never outscores the word itself.
@@ -156,4 +155,20 @@ TEST_F(SearchPrecisionTest, APersonNounFindsItsBasesConceptAndWidenedTermsScoreB
   EXPECT_EQ(r.hits.back().id, "tilbud-2") << ::testing::PrintToString(Ids(r));
 }
 
+// A last word still being typed is completed ("aktiv" -> "aktivitetshuset");
+// one the user went on from is whole, also when understanding left out what
+// came after it ("aktiv nørrebro" searches "aktiv" with a place preference).
+TEST_F(SearchPrecisionTest, AWholeLastWordIsNotCompletedAsAPrefix) {
+  Load({Unit("unit-1", "Center", "Nørrebro"),
+        Tilbud("tilbud-1", "Aktivitetshuset", "unit-1", "Værksted og café."),
+        Tilbud("tilbud-2", "Aktiv fritid", "unit-1", "Klubaftener.")});
+  EXPECT_THAT(Ids(Run("aktiv")), UnorderedElementsAre("tilbud-1", "tilbud-2"));
+  SearchQuery whole;
+  whole.text = "aktiv";
+  whole.last_word_whole = true;
+  EXPECT_THAT(Ids(Run(whole)), ElementsAre("tilbud-2"));
+  EXPECT_THAT(Ids(Run("aktiv ")), ElementsAre("tilbud-2"));
+}
+
+}  // namespace
 }  // namespace sofdir::search::testing
