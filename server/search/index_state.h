@@ -69,10 +69,15 @@ struct FieldSpec {
   float b;        // length normalisation strength
   float avg_len;  // typical length in words
 };
+// Target groups (whom a tilbud is for) and the service type (what it is) are
+// the directory's controlled facts: they weigh like the name, so that
+// "familiebehandling tosprogede" ranks offers FOR bilingual families above
+// offers whose staff merely know the topic (topics) or mention it, and a
+// service type typed ranks offers of that type above others naming it.
 constexpr FieldSpec kFieldSpecs[kNumFields] = {
     {"name", 6.0f, 0.5f, 4},          {"alias", 5.0f, 0.3f, 2},
     {"expertise", 5.0f, 0.2f, 4},     {"topics", 3.0f, 0.2f, 4},
-    {"target groups", 3.0f, 0.2f, 6}, {"type", 3.0f, 0.0f, 3},
+    {"target groups", 6.0f, 0.2f, 6}, {"type", 6.0f, 0.0f, 3},
     {"title", 4.0f, 0.0f, 2},         {"place", 2.0f, 0.0f, 3},
     {"unit", 2.0f, 0.0f, 3},          {"units above", 1.0f, 0.0f, 6},
     {"area", 1.5f, 0.0f, 2},          {"description", 1.0f, 0.75f, 50},

@@ -342,11 +342,11 @@ void IndexState::CapAlternatives(float typed_weight, Slot* slot) const {
   };
   for (size_t c = 0; c < slot->clauses.size(); ++c) {
     Clause& clause = slot->clauses[c];
-    if (c == 0) {  // the typed word: only a person noun's base is capped
+    if (c == 0) {  // the typed word: a person noun's base and completions are capped
       for (Part& part : clause.parts) {
         for (Alt& alt : part.alts) {
-          if (absl::string_view(alt.label) == "derived")
-            alt.factor = cap(Idf(alt.term), alt.factor);
+          const absl::string_view label(alt.label);
+          if (label == "derived" || label == "prefix") alt.factor = cap(Idf(alt.term), alt.factor);
         }
       }
       continue;

@@ -31,10 +31,10 @@ TEST_F(QueryUnderstandingTest, PlacesBecomeADistrictPreference) {
       {"værested 2500 Valby", "værested", {"Valby"}},
       {"Bellahøj bostøtte", "bostøtte", {"Brønshøj-Husum"}},
       {"sydhavnen", "", {"Vesterbro/Kongens Enghave"}},
-      {"botilbud noerrebro", "botilbud", {"Nørrebro"}},
+      {"botilbud noerrebro", "botilbud noerrebro", {"Nørrebro"}},
       {"Islands Brygge", "", {"Amager Vest"}},
-      {"herberg på Amager", "herberg på", {"Amager Øst", "Amager Vest"}},
-      {"amager øst", "", {"Amager Øst"}},
+      {"herberg på Amager", "herberg på Amager", {"Amager Øst", "Amager Vest"}},
+      {"amager øst", "amager øst", {"Amager Øst"}},
       {"København NV", "", {"Bispebjerg"}},
       {"2400 NV misbrug", "misbrug", {"Bispebjerg"}},
       {"1620 V", "", {"Vesterbro/Kongens Enghave"}},
@@ -52,9 +52,14 @@ TEST_F(QueryUnderstandingTest, PlacesBecomeADistrictPreference) {
   }
   EXPECT_EQ(Find(Understand("botilbud Valby Langgade"), "place")->effect,
             "Valby Langgade ligger i Valby: foretrækker Valby (ordet søges også)");
-  EXPECT_EQ(Find(Understand("botilbud nørrebro"), "place")->effect, "foretrækker Nørrebro");
+  // A district's own name stays searched: every record there holds it, and units carry it in
+  // their names and short names ("SPC Amager").
+  EXPECT_EQ(Find(Understand("botilbud nørrebro"), "place")->effect,
+            "foretrækker Nørrebro (ordet søges også)");
   EXPECT_EQ(Find(Understand("Amager"), "place")->effect,
-            "Amager ligger i Amager Øst og Amager Vest: foretrækker Amager Øst og Amager Vest");
+            "Amager ligger i Amager Øst og Amager Vest: foretrækker Amager Øst og Amager Vest "
+            "(ordet søges "
+            "også)");
 }
 
 TEST_F(QueryUnderstandingTest, ARequestDistrictThatIsAPlaceExpandsToItsDistricts) {
@@ -149,10 +154,10 @@ TEST_F(QueryUnderstandingTest, UnknownDistrictsAndBadDatesAreInvalidArgument) {
 }
 
 TEST_F(QueryUnderstandingTest, TheWordLeftLastIsWholeWhenWordsAfterItWereTakenOut) {
-  UnderstoodQuery u = Understand("misbrug unge nørrebro");
+  UnderstoodQuery u = Understand("misbrug unge 2200");
   EXPECT_EQ(u.query.text, "misbrug unge");
-  EXPECT_TRUE(u.query.last_word_whole) << "\"unge\" was followed by a place";
-  u = Understand("nørrebro misbrug unge");
+  EXPECT_TRUE(u.query.last_word_whole) << "\"unge\" was followed by a postcode";
+  u = Understand("2200 misbrug unge");
   EXPECT_EQ(u.query.text, "misbrug unge");
   EXPECT_FALSE(u.query.last_word_whole) << "\"unge\" may still be being typed";
   EXPECT_FALSE(Understand("misbrug unge").query.last_word_whole);

@@ -39,10 +39,14 @@ TEST_F(QueryUnderstandingTest, KindWordsBecomeAKindPreference) {
       {"netværk for pårørende", "netværk for pårørende", {"partner"}},
       {"samarbejde med politiet", "politiet", {"partner"}},
       {"Samarbejdspartnere om hjemløshed", "om hjemløshed", {"partner"}},
-      {"kollega autisme", "autisme", {"person", "unit"}},
-      {"kollegaer der kan FIT", "der kan FIT", {"person", "unit"}},
-      {"fagpersoner misbrug", "misbrug", {"person", "unit"}},
-      {"NØGLEPERSON VUM", "VUM", {"person", "unit"}},
+      {"kollega autisme", "autisme", {"person"}},
+      {"kollegaer der kan FIT", "der kan FIT", {"person"}},
+      {"fagpersoner misbrug", "misbrug", {"person"}},
+      {"NØGLEPERSON VUM", "VUM", {"person"}},
+      {"kigge med en dag og lære FIT", "og FIT", {"praktik"}},
+      {"skyggepraktik myndighed", "myndighed", {"praktik"}},
+      {"medarbejder på et værested", "et værested", {"person"}},
+      {"nogen at ringe til om hjemløshed", "om hjemløshed", {"person", "unit"}},
       {"afdelingen for handicap", "afdelingen for handicap", {"unit"}},
       {"center for autisme", "center for autisme", {"unit"}},
       {"tilbuddet til hjemløse", "til hjemløse", {"tilbud"}},
@@ -61,7 +65,10 @@ TEST_F(QueryUnderstandingTest, KindWordsBecomeAKindPreference) {
   EXPECT_THAT(u.steps[0].words, ElementsAre("skal ud og se"));
   EXPECT_EQ(Understand("center for autisme").steps[0].effect,
             "foretrækker enheder (ordet søges også)");
-  EXPECT_EQ(Understand("kollega autisme").steps[0].effect, "foretrækker personer og enheder");
+  // Persons only: the units they sit in hold the same words and follow on their own.
+  EXPECT_EQ(Understand("kollega autisme").steps[0].effect, "foretrækker personer");
+  EXPECT_EQ(Understand("ringe til om hjemløshed").steps[0].effect,
+            "foretrækker personer og enheder");
 }
 
 TEST_F(QueryUnderstandingTest, QuestionFramesAndFillerAreLeftOut) {
@@ -74,8 +81,10 @@ TEST_F(QueryUnderstandingTest, QuestionFramesAndFillerAreLeftOut) {
       {"mangler et tilbud til hjemløse", "hjemløse", {"tilbud"}},
       {"jeg leder efter værested", "værested", {}},
       {"hvor kan man få misbrugsbehandling", "misbrugsbehandling", {}},
-      {"hjælp til en borger med spiseforstyrrelse", "med spiseforstyrrelse", {}},
+      {"hjælp til en borger med spiseforstyrrelse", "med spiseforstyrrelse", {"tilbud"}},
       {"findes der noget for pårørende", "for pårørende", {}},
+      {"hvilke tilbud er der til hjemløse i københavn", "hjemløse", {"tilbud"}},
+      {"hvor kan en kvinde i prostitution få hjælp", "en kvinde i prostitution", {"tilbud"}},
   };
   for (const TextCase& c : cases) {
     UnderstoodQuery u = Understand(c.text);
@@ -101,6 +110,7 @@ TEST_F(QueryUnderstandingTest, ExpertiseFramesAskWhoKnowsTheTopic) {
       {"er der nogen der ved noget om FIT", "FIT"},
       {"hvem kan hjælpe med CSC Social", "CSC Social"},
       {"HVEM HAR ERFARINGER MED skolefravær", "skolefravær"},
+      {"hvem skal jeg kontakte om magtanvendelse", "magtanvendelse"},
   };
   for (const auto& [text, topic] : cases) {
     UnderstoodQuery u = Understand(text);
@@ -281,6 +291,19 @@ TEST_F(QueryUnderstandingTest, AgeWordsBecomeAnAgePreference) {
   EXPECT_FALSE(Understand("uge 2500 år").query.preferred_ages.has_value());
 }
 
+// "kvinder med børn": the children come along; the women are whom the
+// tilbud is for, so no age preference (a crisis centre is for adults).
+TEST_F(QueryUnderstandingTest, ChildrenWhoComeAlongSetNoAge) {
+  for (const char* text :
+       {"voldsramte kvinder med børn", "forældre med børn", "Familier med børn"}) {
+    UnderstoodQuery u = Understand(text);
+    EXPECT_EQ(u.query.text, text) << text;
+    EXPECT_FALSE(u.query.preferred_ages.has_value()) << text;
+    EXPECT_EQ(Find(u, "age"), nullptr) << text;
+  }
+  EXPECT_EQ(Understand("aflastning til børn med adhd").query.preferred_ages, std::make_pair(0, 17));
+}
+
 TEST_F(QueryUnderstandingTest, RequestFiltersWinOverTheText) {
   SearchQuery q;
   q.kinds = {"tilbud"};
@@ -319,7 +342,7 @@ TEST_F(QueryUnderstandingTest, RequestFiltersWinOverTheText) {
 
   q = SearchQuery();
   q.kinds = {"unit", "praktik"};
-  q.text = "kollega";  // person and unit: the unit part is within the filter
+  q.text = "ringe til";  // person and unit: the unit part is within the filter
   u = Understand(q);
   EXPECT_THAT(u.query.preferred_kinds, ElementsAre("unit"));
   EXPECT_THAT(Rules(u), ElementsAre("kind"));
@@ -328,11 +351,20 @@ TEST_F(QueryUnderstandingTest, RequestFiltersWinOverTheText) {
   q.district = "Valby";
   q.text = "botilbud nørrebro";
   u = Understand(q);
-  EXPECT_EQ(u.query.text, "botilbud");
+  EXPECT_EQ(u.query.text, "botilbud nørrebro");  // a district's name is a (keep) word
   EXPECT_THAT(u.query.preferred_districts, IsEmpty());
   EXPECT_EQ(u.query.district, "Valby");
   EXPECT_EQ(Find(u, "conflict")->effect,
-            "bydel er valgt i filteret (Valby); «nørrebro» i teksten er ignoreret");
+            "bydel er valgt i filteret (Valby); «nørrebro» i teksten er ignoreret (ordet søges "
+            "også)");
+
+  q = SearchQuery();
+  q.district = "Valby";
+  q.text = "botilbud 2200";
+  u = Understand(q);
+  EXPECT_EQ(u.query.text, "botilbud");
+  EXPECT_EQ(Find(u, "conflict")->effect,
+            "bydel er valgt i filteret (Valby); «2200» i teksten er ignoreret");
 
   q = SearchQuery();
   q.only_free = true;
@@ -447,7 +479,7 @@ TEST_F(QueryUnderstandingTest, SeveralCategoriesInOneQuery) {
   UnderstoodQuery u = Understand(
       "kan I anbefale et botilbud til en 19-årig med autisme på "
       "Nørrebro med ledig plads efter §107");
-  EXPECT_EQ(u.query.text, "et botilbud til en med autisme på med efter SEL § 107");
+  EXPECT_EQ(u.query.text, "et botilbud til en med autisme på Nørrebro med efter SEL § 107");
   EXPECT_TRUE(u.query.only_free);
   EXPECT_EQ(u.query.preferred_ages, std::make_pair(19, 19));
   EXPECT_THAT(u.query.preferred_districts, ElementsAre("Nørrebro"));

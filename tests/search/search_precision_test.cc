@@ -170,5 +170,48 @@ TEST_F(SearchPrecisionTest, AWholeLastWordIsNotCompletedAsAPrefix) {
   EXPECT_THAT(Ids(Run("aktiv ")), ElementsAre("tilbud-2"));
 }
 
+// The last word is also read as the start of a longer word (search as you
+// type), but a completion never weighs more than the word as typed: "børn"
+// must not rank a record named "Børnehuset" (a rarer word) above records
+// named for children.
+TEST_F(SearchPrecisionTest, ACompletionOfTheLastWordWeighsNoMoreThanTheWordAsTyped) {
+  Load({Unit("unit-1", "Center", "Valby"),
+        Tilbud("tilbud-1", "Aflastning for børn", "unit-1", "Weekendophold."),
+        Tilbud("tilbud-2", "Rådgivning for børn og familier", "unit-1", "Samtaler."),
+        Tilbud("tilbud-3", "Botilbuddet Eg", "unit-1", "Voksne med børn på besøg."),
+        Tilbud("tilbud-4", "Familiehuset", "unit-1", "Familier med børn."),
+        Tilbud("tilbud-5", "Dagtilbuddet Ly", "unit-1", "Forældre og børn."),
+        Tilbud("tilbud-6", "Børnehuset Ræven", "unit-1", "Et opholdssted.")});
+  SearchQuery q;
+  q.text = "børn";
+  const SearchResult r = Run(q);
+  ASSERT_GE(r.hits.size(), 3u);
+  EXPECT_THAT(Ids(r), ::testing::Contains("tilbud-6"));  // the completion still finds it
+  EXPECT_THAT((std::vector<std::string>{r.hits[0].id, r.hits[1].id}),
+              ::testing::UnorderedElementsAre("tilbud-1", "tilbud-2"))
+      << ::testing::PrintToString(Ids(r));
+}
+
+// Target groups say whom a tilbud is for and the service type what it is:
+// they weigh like the name, so an offer FOR the group typed ranks above one
+// that has the service type in its name and only mentions the group.
+TEST_F(SearchPrecisionTest, TargetGroupsAndServiceTypeWeighLikeTheName) {
+  Record named = Tilbud("tilbud-1", "Familiebehandling Ahorn", "unit-1",
+                        "Familiebehandling i hjemmet. Vi har også mødt tosprogede familier.");
+  named.mutable_tilbud()->set_service_type("familiebehandling");
+  named.mutable_tilbud()->add_target_groups("udsatte familier");
+  Record for_group = Tilbud("tilbud-2", "Forældrestøtte Birk", "unit-1", "Samtaler med forældre.");
+  for_group.mutable_tilbud()->set_service_type("familiebehandling");
+  for_group.mutable_tilbud()->add_target_groups("tosprogede familier");
+  Load({Unit("unit-1", "Center", "Valby"), named, for_group,
+        Tilbud("tilbud-3", "Botilbud", "unit-1", "Et bosted.")});
+  SearchQuery q;
+  q.text = "familiebehandling tosprogede";
+  const SearchResult r = Run(q);
+  EXPECT_THAT(Ids(r), ::testing::ElementsAre("tilbud-2", "tilbud-1"));
+  EXPECT_THAT(ExplanationOf(r, "tilbud-2"),
+              ::testing::Contains(::testing::HasSubstr("in target groups")));
+}
+
 }  // namespace
 }  // namespace sofdir::search::testing
