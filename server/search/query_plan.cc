@@ -34,7 +34,7 @@ constexpr float kSynonymFactor = 0.9f;
 constexpr float kDerivedFactor = 0.85f;
 // Thesaurus alternatives of one span that are expanded, nearest first: a
 // very broad concept ("handicap") has a hundred narrower phrases.
-constexpr size_t kMaxThesaurusAlternatives = 6;
+constexpr size_t kMaxThesaurusAlternatives = 8;
 constexpr float kPrefixFactor = 0.8f;
 constexpr float kOneTypoFactor = 0.7f;
 constexpr float kTwoTypoFactor = 0.5f;
