@@ -178,6 +178,10 @@ std::vector<Alt> IndexState::PrefixAlts(const std::string& word, uint32_t exclud
        ++it, ++scanned) {
     const uint32_t sid = surface_ids.at(*it);
     if (surfaces[sid].stop) continue;
+    // A compound the word begins and that the index split into parts
+    // ("handicap" -> "handicapområdet") is already found through its part:
+    // completing to it would read a long list for nothing new.
+    if (exclude != UINT32_MAX && absl::c_linear_search(surfaces[sid].parts, exclude)) continue;
     const uint32_t term = surfaces[sid].term;
     if (!seen.insert(term).second) continue;
     const size_t df = terms[term].postings.size();
