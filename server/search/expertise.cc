@@ -85,9 +85,9 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
         Evidence& a = acc[d];
         a.score += score;
         for (const auto& l : matched_labels(doc))
-          add_line(a, score, person ? "expertise: " : "knowledge: ", l);
+          add_line(a, score, person ? "ekspertise: " : "viden: ", l);
         if (!labelled)
-          add_line(a, score, person ? "profile: " : "described: ", person ? doc.title : doc.name);
+          add_line(a, score, person ? "profil: " : "beskrevet: ", person ? doc.title : doc.name);
         if (!person && labelled) unit_scores.push_back({score, d});
         break;
       }
@@ -98,13 +98,14 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
         if (auto u = slot_of(doc.parent_id)) {
           Evidence& a = acc[*u];
           a.score += kRunsShare * score;
-          add_line(a, kRunsShare * score, tilbud ? "runs tilbud: " : "hosts praktik: ", doc.name);
+          add_line(a, kRunsShare * score, tilbud ? "driver tilbuddet " : "har praktikken ",
+                   doc.name);
         }
         if (auto p = slot_of(doc.contact_person_id)) {
           Evidence& a = acc[*p];
           a.score += kContactShare * score;
-          add_line(a, kContactShare * score, "contact for ", tilbud ? "tilbud" : "praktik", ": ",
-                   doc.name);
+          add_line(a, kContactShare * score, "kontaktperson for ",
+                   tilbud ? "tilbuddet " : "praktikken ", doc.name);
         }
         break;
       }
@@ -122,7 +123,7 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
       if (!st.docs[p].alive || st.docs[p].kind != Kind::kPerson) continue;
       Evidence& a = acc[p];
       a.score += kUnitKnowsShare * score;
-      add_line(a, kUnitKnowsShare * score, "unit ", st.docs[u].name, " knows: ", labels);
+      add_line(a, kUnitKnowsShare * score, "enheden ", st.docs[u].name, " ved noget om ", labels);
     }
   }
   // A tilbud's unit or contact may be gone or not a unit / person.

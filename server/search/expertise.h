@@ -18,7 +18,8 @@ namespace sofdir::search::internal {
 // One person's or unit's evidence: its score and what it rests on.
 struct Evidence {
   float score = 0;
-  // (weight, text), e.g. (3.2, "expertise: FIT"), (1.1, "contact for tilbud: ...").
+  // (weight, text) in Danish, e.g. (3.2, "ekspertise: FIT"), (1.1, "kontaktperson for
+  // tilbuddet ...").
   std::vector<std::pair<float, std::string>> lines;
 };
 

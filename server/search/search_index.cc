@@ -312,7 +312,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
       hit.explanation = st.Explain(plan, s, d, total_weight);
       if (auto e = evidence.find(d); e != evidence.end()) {
         hit.explanation.push_back(
-            absl::StrCat("ekspertise: ", absl::StrJoin(Expertise::Strongest(e->second, 3), "; ")));
+            absl::StrCat("belæg: ", absl::StrJoin(Expertise::Strongest(e->second, 3), "; ")));
       }
     } else if (query.explain) {
       hit.explanation = internal::PreferenceLines(st, plan, d);

@@ -118,8 +118,9 @@ struct WhoKnowsHit {
   std::string email;
   std::string phone;
   double score = 0;
-  // The evidence, strongest first, e.g. "expertise: FIT",
-  // "unit knows: FIT", "contact for tilbud: Rusmiddelbehandling Nord".
+  // The evidence in Danish, strongest first, e.g. "ekspertise: FIT",
+  // "enheden ViA ved noget om FIT", "kontaktperson for tilbuddet
+  // Rusmiddelbehandling Nord".
   std::vector<std::string> evidence;
 };
 

@@ -521,7 +521,7 @@ TEST_F(SearchIndexTest, WhoKnowsRanksStatedExpertiseFirstWithContact) {
   ASSERT_GE(r->hits.size(), 2u);
   EXPECT_EQ(r->hits[0].id, "person-1");
   EXPECT_EQ(r->hits[0].email, "person-1@sof.example.dk");
-  EXPECT_THAT(r->hits[0].evidence, ::testing::Contains("expertise: FIT"));
+  EXPECT_THAT(r->hits[0].evidence, ::testing::Contains("ekspertise: FIT"));
 }
 
 TEST(SearchIndexDataFilesTest, ShippedSynonymsAndStopWordsLoadAndApply) {

@@ -165,8 +165,8 @@ TEST_F(SearchPreferencesTest, ExpertiseRanksPersonsAndUnitsByTheirEvidenceAboveW
   EXPECT_THAT(std::vector<std::string>(ids.begin() + 4, ids.end()),
               UnorderedElementsAre("tilbud-1", "tilbud-2"));
   EXPECT_THAT(ExplanationOf(r, "person-2"),
-              Contains("ekspertise: contact for tilbud: Rådgivning for familier"));
-  EXPECT_THAT(ExplanationOf(r, "person-1"), Contains(HasSubstr("ekspertise: expertise: FIT")));
+              Contains("belæg: kontaktperson for tilbuddet Rådgivning for familier"));
+  EXPECT_THAT(ExplanationOf(r, "person-1"), Contains(HasSubstr("belæg: ekspertise: FIT")));
 
   // They pass the filters like any match.
   q.kinds = {"person"};
