@@ -132,6 +132,19 @@ absl::Status IndexState::MakeFilter(const SearchQuery& query, uint8_t kind_mask,
     return absl::InvalidArgumentError(
         absl::StrCat("slot_from: ", query.slot_from, " is after slot_to ", query.slot_to));
   }
+  if (expression != nullptr) {
+    for (const FilterExpression::Equality& e : expression->ControlledEqualities()) {
+      const ValueUse use = e.field == "area"          ? kAreaUse
+                           : e.field == "district"    ? kDistrictUse
+                           : e.field == "legal_basis" ? kLegalUse
+                                                      : kServiceUse;
+      std::vector<uint8_t> ok;  // checked only; the expression itself filters
+      if (absl::Status st = allow(absl::StrCat("filter ", e.field), {e.value}, use, &ok);
+          !st.ok()) {
+        return st;
+      }
+    }
+  }
   filter->expression = expression;
   return absl::OkStatus();
 }

@@ -32,7 +32,8 @@ struct FilterExpression::Node {
   std::vector<std::unique_ptr<Node>> children;
   Field field = Field::kId;
   Op op = Op::kEq;
-  std::string text;  // folded
+  std::string text;   // folded
+  std::string typed;  // the value as written
   int number = 0;
 };
 
@@ -265,6 +266,7 @@ class Parser {
       // Ids are compared as written; other text as folded words.
       const bool is_id = info->field == Field::kId || info->field == Field::kUnitId;
       node->text = is_id ? value : TextFolder::FoldJoined(value);
+      node->typed = value;
     }
     return node;
   }
@@ -396,6 +398,24 @@ absl::StatusOr<FilterExpression> FilterExpression::Parse(absl::string_view filte
   if (!root.ok()) return root.status();
   expression.root_ = std::move(*root);
   return expression;
+}
+
+std::vector<FilterExpression::Equality> FilterExpression::ControlledEqualities() const {
+  std::vector<Equality> out;
+  std::vector<const Node*> todo;
+  if (root_ != nullptr) todo.push_back(root_.get());
+  while (!todo.empty()) {
+    const Node* node = todo.back();
+    todo.pop_back();
+    for (const auto& c : node->children) todo.push_back(c.get());
+    if (node->type != Node::Type::kCompare || node->op != Op::kEq) continue;
+    for (const FieldInfo& info : kFields) {
+      const bool controlled = info.field == Field::kArea || info.field == Field::kDistrict ||
+                              info.field == Field::kLegalBasis || info.field == Field::kServiceType;
+      if (controlled && info.field == node->field) out.push_back({info.name, node->typed});
+    }
+  }
+  return out;
 }
 
 bool FilterExpression::Matches(const FilterValues& values) const {

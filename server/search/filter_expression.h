@@ -61,6 +61,16 @@ class FilterExpression {
   bool Matches(const FilterValues& values) const;
   bool empty() const { return root_ == nullptr; }
 
+  // The values the expression asks a controlled text field (area, district,
+  // legal_basis, service_type) to equal ("="), as written, with the field's
+  // name: the caller refuses one that no record holds, as it refuses such a
+  // value in a plain filter (a typo there would match nothing, silently).
+  struct Equality {
+    std::string field;
+    std::string value;
+  };
+  std::vector<Equality> ControlledEqualities() const;
+
  private:
   std::unique_ptr<Node> root_;
 };

@@ -80,6 +80,20 @@ TEST_F(SearchFiltersTest, AFilterValueTheIndexDoesNotHoldIsRefusedListingTheVali
       EXPECT_THAT(r.status().message(), HasSubstr(m)) << c.field;
     }
   }
+  // The same in a filter expression, where "=" names a value; "!=" may
+  // name any.
+  SearchQuery expr;
+  expr.text = "botilbud";
+  expr.filter = "kind = tilbud AND (district = \"Valby\" OR district = \"Amager\")";
+  auto refused = index_->Search(expr);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("filter district: 'Amager' matches no value; valid are Amager Vest"));
+  expr.filter = "legal_basis = \"SEL § 85\"";
+  EXPECT_THAT(index_->Search(expr).status().message(), HasSubstr("valid are SEL § 107"));
+  expr.filter = "district != \"Amager\" AND district = \"amager oest\"";
+  EXPECT_THAT(Ids(Run(expr)), ElementsAre("tilbud-ao"));
+
   // Case, accents and æ/ø/å spellings do not matter.
   SearchQuery q;
   q.text = "botilbud";
