@@ -17,6 +17,11 @@ class ChangeListener {
   // Directory's write lock but under its delivery lock: must not call
   // Directory's writes, and must not fail.
   virtual void OnCommitted(const sof::directory::v1::Change& change) = 0;
+
+  // Called after the changes of one ImportRecords call that created or
+  // updated `changed` records have all been delivered, under the same
+  // delivery lock (no OnCommitted runs meanwhile). Must not fail.
+  virtual void OnImported(size_t changed) {}
 };
 
 }  // namespace sofdir::domain

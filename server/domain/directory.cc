@@ -534,6 +534,15 @@ absl::StatusOr<sof::directory::v1::ImportRecordsResponse> Directory::Import(
   SOFDIR_ASSIGN_OR_RETURN(Ticket ticket, Commit(transaction));
   lock.Release();
   SOFDIR_RETURN_IF_ERROR(AwaitDurable(ticket));
+  size_t changed = 0;
+  for (const auto& result : response.results()) {
+    changed += result.outcome() == sof::directory::v1::CREATED ||
+               result.outcome() == sof::directory::v1::UPDATED;
+  }
+  if (changed > 0) {
+    absl::MutexLock deliver(&deliver_mu_);
+    for (ChangeListener* listener : listeners_) listener->OnImported(changed);
+  }
   return response;
 }
 

@@ -32,7 +32,7 @@ absl::StatusOr<std::unique_ptr<DirectorySearch>> DirectorySearch::Attach(
   // The transient copies were large; give their pages back to the OS so the
   // server's resident memory reflects what it keeps.
   malloc_trim(0);
-  std::unique_ptr<DirectorySearch> search(new DirectorySearch(index));
+  std::unique_ptr<DirectorySearch> search(new DirectorySearch(directory, index));
   directory.AddListener(search.get());
   return search;
 }
@@ -41,10 +41,27 @@ void DirectorySearch::OnCommitted(const v1::Change& change) {
   if (change.has_booking()) return;  // bookings are not searchable records
   absl::Status status = change.type() == v1::CHANGE_DELETED ? index_.Remove(change.id())
                                                             : index_.Upsert(change.record());
+  // A rebuild (OnImported) may have read a delete from storage before it
+  // was delivered: the record is already gone from the index.
+  if (change.type() == v1::CHANGE_DELETED && absl::IsNotFound(status)) return;
   // Cannot happen for records that passed validation; say so loudly if it does.
   if (!status.ok()) {
     common::LogError(absl::StrCat("search index missed change ", change.sequence(), " (",
                                   change.id(), "): ", status.ToString()));
+  }
+}
+
+void DirectorySearch::OnImported(size_t changed) {
+  if (4 * changed < index_.size()) return;
+  // Storage may already hold later changes that are not delivered yet; they
+  // are applied again when they are, which changes nothing.
+  absl::StatusOr<std::vector<v1::Record>> records = directory_.LoadAllRecords();
+  absl::Status status = records.status();
+  if (status.ok()) status = index_.BulkLoad(*records);
+  if (!status.ok()) {
+    // The index is still the one followed record by record: complete, only
+    // split differently from what a restart builds.
+    common::LogError(absl::StrCat("search index kept after an import: ", status.ToString()));
   }
 }
 

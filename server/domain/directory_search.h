@@ -8,8 +8,15 @@
 // not searchable until it is durable after all, and after a crash the
 // index is rebuilt from what RocksDB holds.
 //
-// Thread-safe: searches run concurrently; OnCommitted is serialised by
-// Directory. fresh_days becomes SearchQuery::verified_since: the index keeps
+// An import is followed record by record, and a record's compounds are
+// split against the words the index holds when it arrives, so the first
+// records of an import would split less than after a restart. An import
+// call that changes at least a quarter of the records therefore rebuilds
+// the index from storage (OnImported), which makes it what a restart
+// builds: the same search gives the same answer before and after a restart.
+//
+// Thread-safe: searches run concurrently; OnCommitted and OnImported are
+// serialised by Directory. fresh_days becomes SearchQuery::verified_since: the index keeps
 // each record's verified_time, so stale records are left out before
 // ranking, and total_size, facets and page tokens count fresh records only.
 #ifndef SOFDIR_SERVER_DOMAIN_DIRECTORY_SEARCH_H_
@@ -37,6 +44,7 @@ class DirectorySearch : public ChangeListener {
       Directory& directory, search::SearchIndex& index);
 
   void OnCommitted(const sof::directory::v1::Change& change) override;
+  void OnImported(size_t changed) override;
 
   // INVALID_ARGUMENT naming the field for a bad query, filter, page size,
   // page token or a negative fresh_days (see SearchEntriesRequest).
@@ -48,8 +56,10 @@ class DirectorySearch : public ChangeListener {
       const sof::directory::v1::WhoKnowsRequest& request) const;
 
  private:
-  explicit DirectorySearch(search::SearchIndex& index) : index_(index) {}
+  DirectorySearch(Directory& directory, search::SearchIndex& index)
+      : directory_(directory), index_(index) {}
 
+  Directory& directory_;
   search::SearchIndex& index_;
 };
 

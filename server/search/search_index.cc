@@ -133,15 +133,15 @@ absl::Status SearchIndex::ReloadVocabulary(const Options& options) {
 }
 
 absl::Status SearchIndex::BulkLoad(const std::vector<Record>& records) {
-  absl::MutexLock lock(&mu_);
-  state_ = std::make_unique<State>();
-  state_->analyzer = analyzer_.get();
-  absl::Status status = state_->BulkLoad(records);
-  if (!status.ok()) {
-    state_ = std::make_unique<State>();
-    state_->analyzer = analyzer_.get();
+  // Built aside, so searches go on meanwhile; swapped in whole.
+  auto state = std::make_unique<State>();
+  state->analyzer = analyzer_.get();
+  if (absl::Status status = state->BulkLoad(records); !status.ok()) return status;
+  {
+    absl::MutexLock lock(&mu_);
+    state_.swap(state);
   }
-  return status;
+  return absl::OkStatus();  // the old state is freed here, outside the lock
 }
 
 absl::Status SearchIndex::Upsert(const Record& record) {

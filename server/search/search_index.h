@@ -98,7 +98,9 @@ class SearchIndex {
   // Replaces the whole index with `records` (e.g. all records at start-up).
   // Records may come in any order; references to records that are missing
   // are ignored until they arrive. Returns INVALID_ARGUMENT (and leaves the
-  // index empty) when a record has no kind or no id.
+  // index as it was) when a record has no kind or no id. The new index is
+  // built aside while searches go on, then swapped in: the caller must not
+  // run Upsert or Remove meanwhile (they would be lost).
   absl::Status BulkLoad(const std::vector<sof::directory::v1::Record>& records);
 
   // Adds or replaces the record with the same id. Records that inherit from
