@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/echo.h"
 #include "server/search/index_state.h"
@@ -41,6 +42,20 @@ std::vector<uint16_t> IndexState::ValueIds(absl::string_view value, ValueUse use
     if (uses[v] > 0 && folded_values[v] == want) ids.push_back(static_cast<uint16_t>(v));
   }
   return ids;
+}
+
+std::vector<std::string> IndexState::HeldLegalBases(int number) const {
+  std::vector<std::string> out;
+  const std::string tail = absl::StrCat("§ ", number);  // "§ 32", not "§ 132"
+  const std::vector<uint32_t>& uses = value_uses[kLegalUse];
+  for (size_t v = 1; v < uses.size(); ++v) {
+    const std::string& value = values[v];
+    if (uses[v] == 0 || !absl::EndsWith(value, tail)) continue;
+    if (value.size() == tail.size() || value[value.size() - tail.size() - 1] == ' ') {
+      out.push_back(value);
+    }
+  }
+  return out;
 }
 
 absl::Status IndexState::UnknownValue(absl::string_view field, absl::string_view value,

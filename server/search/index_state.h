@@ -523,6 +523,9 @@ struct IndexState {
   absl::Status UnknownValue(absl::string_view field, absl::string_view value, ValueUse use) const;
   // Value ids whose folded text equals `value`'s and that `use` holds.
   std::vector<uint16_t> ValueIds(absl::string_view value, ValueUse use) const;
+  // The legal bases records cite with paragraph `number` ("Barnets Lov §
+  // 32"), as written in the records.
+  std::vector<std::string> HeldLegalBases(int number) const;
   // True when praktik doc `d` has a slot starting in the filter's window.
   bool HasSlotIn(const DocFilter& filter, uint32_t d) const;
   // True when doc `d` is live and passes `filter`. Inline: read per

@@ -75,8 +75,8 @@ struct Reading {
 class Interpreter {
  public:
   Interpreter(const QueryRules& rules, const Analyzer* analyzer, const SearchQuery& in, Day today,
-              UnderstoodQuery* out)
-      : rules_(rules), analyzer_(analyzer), in_(in), dates_(today), out_(out) {}
+              const QueryUnderstanding::HeldLegalBases& held, UnderstoodQuery* out)
+      : rules_(rules), analyzer_(analyzer), in_(in), held_(held), dates_(today), out_(out) {}
 
   void Read() {
     text_ = TextFolder::Composed(in_.text, &composed_);
@@ -96,6 +96,19 @@ class Interpreter {
   }
 
  private:
+  // The legal basis a paragraph typed without its law means (see
+  // QueryUnderstanding::Understand).
+  std::string WithoutLaw(int64_t number) const {
+    std::string reading = absl::StrCat(rules_.default_law()->law, " § ", number);
+    if (held_ == nullptr) return reading;
+    const std::vector<std::string> held = held_(static_cast<int>(number));
+    const std::string folded = TextFolder::FoldJoined(reading);
+    for (const std::string& h : held) {
+      if (TextFolder::FoldJoined(h) == folded) return reading;
+    }
+    return held.size() == 1 ? held[0] : reading;
+  }
+
   bool IsParagraphNumber(const QueryWord& w) const {
     return w.number >= 1 && w.number <= 999 && w.folded.size() <= 3;
   }
@@ -105,7 +118,7 @@ class Interpreter {
     if (word.after_paragraph && IsParagraphNumber(word) && rules_.default_law() != nullptr) {
       Reading r;
       r.length = 1;
-      r.legal = absl::StrCat(rules_.default_law()->law, " § ", word.number);
+      r.legal = WithoutLaw(word.number);
       // The words as typed start at the sign.
       const uint32_t gap = pos == 0 ? 0 : words_[pos - 1].end;
       r.typed_begin =
@@ -131,9 +144,9 @@ class Interpreter {
       case Section::kLaw: {
         const size_t at = pos + m.length;
         if (at >= words_.size() || !IsParagraphNumber(words_[at])) return std::nullopt;
-        const Rule* law = m.rule->law.empty() ? rules_.default_law() : m.rule;
-        if (law == nullptr) return std::nullopt;
-        r.legal = absl::StrCat(law->law, " § ", words_[at].number);
+        if (m.rule->law.empty() && rules_.default_law() == nullptr) return std::nullopt;
+        r.legal = m.rule->law.empty() ? WithoutLaw(words_[at].number)
+                                      : absl::StrCat(m.rule->law, " § ", words_[at].number);
         r.length = m.length + 1;
         return r;
       }
@@ -483,6 +496,7 @@ class Interpreter {
   const QueryRules& rules_;
   const Analyzer* analyzer_;
   const SearchQuery& in_;
+  const QueryUnderstanding::HeldLegalBases& held_;
   const SlotDates dates_;
   UnderstoodQuery* out_;
   std::string composed_;
@@ -510,7 +524,8 @@ absl::Status QueryUnderstanding::CheckDistrict(absl::string_view field, absl::st
   return InvalidDistrict(field, value, false);
 }
 
-absl::StatusOr<UnderstoodQuery> QueryUnderstanding::Understand(const SearchQuery& query) const {
+absl::StatusOr<UnderstoodQuery> QueryUnderstanding::Understand(const SearchQuery& query,
+                                                               const HeldLegalBases& held) const {
   Day today;
   if (!query.today.empty()) {
     if (!absl::ParseCivilTime(query.today, &today) || absl::FormatCivilTime(today) != query.today) {
@@ -557,7 +572,7 @@ absl::StatusOr<UnderstoodQuery> QueryUnderstanding::Understand(const SearchQuery
     out.steps.push_back(std::move(step));
   }
   SearchQuery in = out.query;  // the text rules see the expanded district filter
-  Interpreter(rules_, analyzer_, in, today, &out).Read();
+  Interpreter(rules_, analyzer_, in, today, held, &out).Read();
   return out;
 }
 

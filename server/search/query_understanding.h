@@ -93,7 +93,14 @@ class QueryUnderstanding {
   // rules know (the message lists the valid districts, see CheckDistrict);
   // or when `district` is a place none of whose districts is in a
   // non-empty `districts`.
-  absl::StatusOr<UnderstoodQuery> Understand(const SearchQuery& query) const;
+  //
+  // A paragraph without a law ("§ 32", "paragraf 32") is read as the rules'
+  // default law, unless `held` names the legal bases with that number that
+  // the directory's records cite ("Barnets Lov § 32") and the default law is
+  // not among them while exactly one other law is: then as that one.
+  using HeldLegalBases = std::function<std::vector<std::string>(int paragraph)>;
+  absl::StatusOr<UnderstoodQuery> Understand(const SearchQuery& query,
+                                             const HeldLegalBases& held = nullptr) const;
 
   // OK when `value` is empty or spells one of QueryRules::Districts()
   // (case-, accent- and æ/ø/å-insensitively); else INVALID_ARGUMENT

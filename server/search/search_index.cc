@@ -165,7 +165,13 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& request) con
   if (!request.interpret || vocabulary->understanding == nullptr) {
     return SearchAsUnderstood(request, *vocabulary);
   }
-  absl::StatusOr<UnderstoodQuery> understood = vocabulary->understanding->Understand(request);
+  // A paragraph typed without its law is read as the law the records cite
+  // with that number.
+  auto held = [this](int paragraph) {
+    absl::ReaderMutexLock lock(&mu_);
+    return state_->HeldLegalBases(paragraph);
+  };
+  absl::StatusOr<UnderstoodQuery> understood = vocabulary->understanding->Understand(request, held);
   if (!understood.ok()) return understood.status();
   absl::StatusOr<SearchResult> result = SearchAsUnderstood(understood->query, *vocabulary);
   if (result.ok()) result->interpretation = std::move(understood->steps);

@@ -184,6 +184,34 @@ struct DateCase {
   const char* effect;  // of the first slot_date step
 };
 
+// A paragraph without its law is read as the law the directory's records
+// cite with that number; the rules' default law (SEL) when they cite it too,
+// when several other laws do, or when nothing is known.
+TEST_F(QueryUnderstandingTest, AParagraphWithoutItsLawIsTheLawTheRecordsCite) {
+  const QueryUnderstanding::HeldLegalBases held = [](int paragraph) {
+    if (paragraph == 32) return std::vector<std::string>{"Barnets Lov § 32"};
+    if (paragraph == 107) return std::vector<std::string>{"Barnets Lov § 107", "SEL § 107"};
+    if (paragraph == 50) return std::vector<std::string>{"Barnets Lov § 50", "SUL § 50"};
+    return std::vector<std::string>{};
+  };
+  QueryUnderstanding understanding(*rules_, analyzer_);
+  auto read = [&](const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    q.today = kToday;
+    auto u = understanding.Understand(q, held);
+    EXPECT_TRUE(u.ok()) << u.status();
+    return u.ok() ? u->query.text : "";
+  };
+  EXPECT_EQ(read("aflastning § 32"), "aflastning Barnets Lov § 32");
+  EXPECT_EQ(read("paragraf 32 aflastning"), "Barnets Lov § 32 aflastning");
+  EXPECT_EQ(read("§ 107"), "SEL § 107");                 // SEL cites it too
+  EXPECT_EQ(read("§ 50"), "SEL § 50");                   // two other laws: no guess
+  EXPECT_EQ(read("§ 85"), "SEL § 85");                   // nothing known
+  EXPECT_EQ(read("serviceloven § 32"), "SEL § 32");      // the law typed wins
+  EXPECT_EQ(Understand("§ 32").query.text, "SEL § 32");  // without the index
+}
+
 TEST_F(QueryUnderstandingTest, DatesBecomeAPraktikSlotWindowFromToday) {
   const DateCase cases[] = {
       {"praktik i oktober", "praktik", "2026-10-05", "2026-10-31",
