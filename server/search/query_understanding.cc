@@ -367,9 +367,12 @@ class Interpreter {
         return;
       case Section::kAge: {
         if (in_.age) {
+          // A word that is also a search word ("unge") stays one; only its
+          // age is not used.
           Step("conflict", typed,
                absl::StrCat("alder er valgt i filteret (", *in_.age, " år); «", typed,
-                            "» i teksten er ignoreret", rule.keep ? kAlsoSearched : ""));
+                            rule.keep ? "» bruges ikke som alder, men søges som ord"
+                                      : "» i teksten er ignoreret"));
           return;
         }
         // Ages given in numbers ("under 18") outrank age words ("unge");
@@ -393,9 +396,12 @@ class Interpreter {
         if (!in_.district.empty() || !in_.districts.empty()) {
           const std::string chosen =
               in_.district.empty() ? DistrictsLabel(in_.districts) : in_.district;
+          // Ignored also when it is a search word too ("nørrebro"): searched,
+          // it would all but empty the district chosen.
+          if (rule.keep) Drop(pos, r.length);
           Step("conflict", typed,
                absl::StrCat("bydel er valgt i filteret (", chosen, "); «", typed,
-                            "» i teksten er ignoreret", rule.keep ? kAlsoSearched : ""));
+                            "» i teksten er ignoreret"));
           return;
         }
         for (const std::string& d : rule.districts) AddUnique(&q.preferred_districts, d);

@@ -379,12 +379,22 @@ TEST_F(QueryUnderstandingTest, RequestFiltersWinOverTheText) {
   q.district = "Valby";
   q.text = "botilbud nørrebro";
   u = Understand(q);
-  EXPECT_EQ(u.query.text, "botilbud nørrebro");  // a district's name is a (keep) word
+  // A district's name is a (keep) word, but against the district chosen it
+  // is ignored, as the step says: searched, it would all but empty Valby.
+  EXPECT_EQ(u.query.text, "botilbud");
   EXPECT_THAT(u.query.preferred_districts, IsEmpty());
   EXPECT_EQ(u.query.district, "Valby");
   EXPECT_EQ(Find(u, "conflict")->effect,
-            "bydel er valgt i filteret (Valby); «nørrebro» i teksten er ignoreret (ordet søges "
-            "også)");
+            "bydel er valgt i filteret (Valby); «nørrebro» i teksten er ignoreret");
+
+  q = SearchQuery();
+  q.age = 30;
+  q.text = "bostøtte unge";  // "unge" is an age word and a search word
+  u = Understand(q);
+  EXPECT_EQ(u.query.text, "bostøtte unge");
+  EXPECT_FALSE(u.query.preferred_ages.has_value());
+  EXPECT_EQ(Find(u, "conflict")->effect,
+            "alder er valgt i filteret (30 år); «unge» bruges ikke som alder, men søges som ord");
 
   q = SearchQuery();
   q.district = "Valby";
