@@ -89,8 +89,7 @@ int TypedAge(const std::vector<AnalyzedToken>& tokens, size_t i) {
   return age <= 120 ? age : -1;
 }
 
-// Clause of synonym `phrase` (stems), or false when a word of it is in no
-// record.
+// True for a word of digits only.
 bool IsNumber(const std::string& word) {
   return !word.empty() && absl::c_all_of(word, [](char c) { return absl::ascii_isdigit(c); });
 }
@@ -106,6 +105,8 @@ bool Subsumes(const Clause& clause, const std::vector<uint32_t>& terms) {
   return true;
 }
 
+// Clause of synonym `phrase` (stems), or false when a word of it is in no
+// record.
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
                   absl::string_view label_suffix, Clause* c) {
   c->factor = factor;
