@@ -1,8 +1,8 @@
-// sofdir: the command-line client of sofdir-server. All flags and all wiring
-// live here; the commands themselves are in commands.h.
+// sofdir: the command-line client of sofdir-server. Every subcommand and its
+// flags are declared here (the common flags in cli_flags.h); the commands
+// themselves are in commands.h.
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -12,8 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
+#include "client/cli_flags.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
 #include "client/search_view.h"
@@ -21,9 +20,11 @@
 
 namespace {
 
-using ::sofdir::client::CommonOptions;
-
-constexpr char kDefaultServer[] = "127.0.0.1:50051";
+using ::sofdir::client::cli::AddCommonFlags;
+using ::sofdir::client::cli::CommonFlags;
+using ::sofdir::client::cli::Finish;
+using ::sofdir::client::cli::kDefaultServer;
+using ::sofdir::client::cli::UsageError;
 const std::string kKindHelp = absl::StrCat(sofdir::model::ValidKindsText(), ", or all");
 const std::vector<std::string> kSearchKinds = absl::StrSplit(sofdir::model::ValidKindsText(), ", ");
 const std::vector<std::string> kKinds = [] {
@@ -32,108 +33,6 @@ const std::vector<std::string> kKinds = [] {
   return kinds;
 }();
 
-// --server, --json, --timeout and TLS (--ca, --cert, --key), on every
-// subcommand so that each one's --help lists them.
-struct CommonFlags {
-  std::string server = kDefaultServer;
-  bool json = false;
-  double timeout_seconds = 10;
-  std::string ca;    // TLS: the server's certificate authority
-  std::string cert;  // TLS client certificate and its key
-  std::string key;
-  std::string token;  // bearer token, for servers started with --auth-config
-
-  CommonOptions ToOptions() const {
-    CommonOptions options;
-    options.server = server;
-    options.json = json;
-    options.timeout = absl::Seconds(timeout_seconds);
-    options.ca_path = ca;
-    options.cert_path = cert;
-    options.key_path = key;
-    options.token = token;
-    return options;
-  }
-};
-
-// Every subcommand with common flags, so that flags given before the
-// subcommand (`sofdir --server H:P search ...`) reach it; see ApplyGlobalFlags.
-std::vector<std::pair<CLI::App*, CommonFlags*>>& CommandsWithCommonFlags() {
-  static std::vector<std::pair<CLI::App*, CommonFlags*>> commands;
-  return commands;
-}
-
-// Also sets the footer: `details` (what the command does beyond its one-line
-// description) and a short exit-code reminder.
-void AddCommonFlags(CLI::App& command, CommonFlags& flags, absl::string_view timeout_help,
-                    absl::string_view details) {
-  CommandsWithCommonFlags().push_back({&command, &flags});
-  command.add_option("--server", flags.server, "host:port of sofdir-server")
-      ->envname("SOFDIR_SERVER")
-      ->capture_default_str();
-  command.add_flag("--json", flags.json, "machine-readable JSON output instead of a table");
-  command.add_option("--timeout", flags.timeout_seconds, std::string(timeout_help))
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      .add_option("--ca", flags.ca,
-                  "PEM certificate authority of the server's TLS certificate; "
-                  "without it, plaintext")
-      ->envname("SOFDIR_CA")
-      ->check(CLI::ExistingFile);
-  command.add_option("--cert", flags.cert, "PEM client certificate, for servers that require one")
-      ->envname("SOFDIR_CERT")
-      ->check(CLI::ExistingFile);
-  command.add_option("--key", flags.key, "PEM private key of --cert")
-      ->envname("SOFDIR_KEY")
-      ->check(CLI::ExistingFile);
-  command
-      .add_option("--token", flags.token,
-                  "bearer token for servers that check who calls (--auth-config)")
-      ->envname("SOFDIR_TOKEN");
-  command.footer(std::string(details) +
-                 "\n\nExit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input,\n"
-                 "5 server unreachable, 6 conflict, 7 not allowed (see sofdir --help).");
-}
-
-// The common flags on the top level too, so they may come before the
-// subcommand. No environment or defaults here: the subcommand's own
-// options read those.
-void AddGlobalFlags(CLI::App& cli, CommonFlags& flags) {
-  cli.add_option("--server", flags.server, "host:port of sofdir-server (also after the command)");
-  cli.add_flag("--json", flags.json, "machine-readable JSON output instead of a table");
-  cli.add_option("--timeout", flags.timeout_seconds, "seconds per call")
-      ->check(CLI::PositiveNumber);
-  cli.add_option("--ca", flags.ca, "PEM certificate authority of the server's TLS certificate")
-      ->check(CLI::ExistingFile);
-  cli.add_option("--cert", flags.cert, "PEM client certificate")->check(CLI::ExistingFile);
-  cli.add_option("--key", flags.key, "PEM private key of --cert")->check(CLI::ExistingFile);
-  cli.add_option("--token", flags.token, "bearer token");
-}
-
-// Copies each common flag given before the subcommand into the flags of the
-// subcommand that runs, unless that flag was also given after it (the later
-// one wins). A flag on the command line beats the environment.
-void ApplyGlobalFlags(const CLI::App& cli, const CommonFlags& global) {
-  for (auto& [command, flags] : CommandsWithCommonFlags()) {
-    if (!command->parsed()) continue;
-    auto take = [&, command = command, flags = flags](const char* name, auto CommonFlags::*field) {
-      if (cli.get_option(name)->count() == 0) return;
-      const CLI::Option* own = command->get_option(name);
-      const std::string env = own->get_envname();
-      if (own->count() > 0 && (env.empty() || std::getenv(env.c_str()) == nullptr)) return;
-      flags->*field = global.*field;
-    };
-    take("--server", &CommonFlags::server);
-    take("--json", &CommonFlags::json);
-    take("--timeout", &CommonFlags::timeout_seconds);
-    take("--ca", &CommonFlags::ca);
-    take("--cert", &CommonFlags::cert);
-    take("--key", &CommonFlags::key);
-    take("--token", &CommonFlags::token);
-  }
-}
-
 // --near must be a point or a place name; a bad point is a usage error.
 const CLI::Validator kNearValidator(
     [](std::string& value) {
@@ -141,25 +40,6 @@ const CLI::Validator kNearValidator(
       return near.ok() ? std::string() : std::string(near.status().message());
     },
     "LAT,LON|PLACE");
-
-// Slot dates and --from/--to are calendar days.
-const CLI::Validator kDateValidator(
-    [](std::string& value) {
-      absl::CivilDay day;
-      return absl::ParseCivilTime(value, &day) ? std::string()
-                                               : value + " is not a date; valid: YYYY-MM-DD";
-    },
-    "YYYY-MM-DD");
-
-int UsageError(absl::string_view message) {
-  std::cerr << "sofdir: " << message << "\nRun with --help for more information." << std::endl;
-  return sofdir::client::kExitUsage;
-}
-
-int Finish(const absl::Status& status) {
-  if (!status.ok()) std::cerr << "sofdir: " << status.message() << std::endl;
-  return sofdir::client::ExitCodeFor(status);
-}
 
 }  // namespace
 
@@ -174,7 +54,7 @@ int Main(int argc, char** argv) {
       "sofdir"};
   cli.require_subcommand(1);
   CommonFlags global_flags;
-  AddGlobalFlags(cli, global_flags);
+  sofdir::client::cli::AddGlobalFlags(cli, global_flags);
   cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") + kDefaultServer +
              ".\n\n" + sofdir::client::kExitCodeHelp);
 
@@ -245,7 +125,7 @@ int Main(int argc, char** argv) {
   audit_command->add_option("--resource", audit_options.resource, "only this record or booking id");
   audit_command->add_option("--principal", audit_options.principal, "only this principal");
   audit_command->add_option("--since", audit_options.since, "only from this day (YYYY-MM-DD, UTC)")
-      ->check(kDateValidator);
+      ->check(sofdir::client::cli::DateValidator());
   audit_command->add_option("--limit", audit_options.limit, "at most this many entries")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
@@ -460,10 +340,10 @@ int Main(int argc, char** argv) {
                                    "only offers about this, e.g. misbrug; all when left out");
   praktik_list_command
       ->add_option("--from", praktik_list_options.from, "only slots starting on or after DATE")
-      ->check(kDateValidator);
+      ->check(sofdir::client::cli::DateValidator());
   praktik_list_command
       ->add_option("--to", praktik_list_options.to, "only slots starting on or before DATE")
-      ->check(kDateValidator);
+      ->check(sofdir::client::cli::DateValidator());
   praktik_list_command->add_flag("--free", praktik_list_options.only_free,
                                  "only slots with a seat left");
   praktik_list_command
@@ -483,7 +363,7 @@ int Main(int argc, char** argv) {
   praktik_book_command
       ->add_option("--slot", praktik_book_options.slot_start, "the slot's start date")
       ->required()
-      ->check(kDateValidator);
+      ->check(sofdir::client::cli::DateValidator());
   praktik_book_command->add_option("--name", praktik_book_options.name, "your name")->required();
   praktik_book_command->add_option("--email", praktik_book_options.email, "your work e-mail")
       ->required();
@@ -566,7 +446,7 @@ int Main(int argc, char** argv) {
     }
     return UsageError(error.what());
   }
-  ApplyGlobalFlags(cli, global_flags);
+  sofdir::client::cli::ApplyGlobalFlags(cli, global_flags);
 
   if (import_command->parsed()) {
     return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));
