@@ -409,10 +409,13 @@ std::vector<FilterExpression::Equality> FilterExpression::ControlledEqualities()
     todo.pop_back();
     for (const auto& c : node->children) todo.push_back(c.get());
     if (node->type != Node::Type::kCompare || node->op != Op::kEq) continue;
+    const Field f = node->field;
+    if (f != Field::kArea && f != Field::kDistrict && f != Field::kLegalBasis &&
+        f != Field::kServiceType) {
+      continue;
+    }
     for (const FieldInfo& info : kFields) {
-      const bool controlled = info.field == Field::kArea || info.field == Field::kDistrict ||
-                              info.field == Field::kLegalBasis || info.field == Field::kServiceType;
-      if (controlled && info.field == node->field) out.push_back({info.name, node->typed});
+      if (info.field == f) out.push_back({info.name, node->typed});
     }
   }
   return out;
