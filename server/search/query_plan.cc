@@ -105,6 +105,32 @@ bool Subsumes(const Clause& clause, const std::vector<uint32_t>& terms) {
   return true;
 }
 
+// Drops the thesaurus phrases (clauses from `first` on) that need a word
+// another clause of the slot matches alone, at no lower factor: "personlig
+// recovery" finds only records that "recovery" finds. Reading such a phrase
+// costs an intersection of long lists for no record more.
+void DropNarrowerPhrases(size_t first, std::vector<Clause>* clauses) {
+  auto covered = [&](const Clause& phrase) {
+    for (const Clause& other : *clauses) {
+      if (other.parts.size() != 1 || other.factor < phrase.factor) continue;
+      for (const Alt& alt : other.parts[0].alts) {
+        if (alt.factor < 1.0f) continue;
+        for (const Part& p : phrase.parts) {
+          if (p.alts.size() == 1 && p.alts[0].term == alt.term) return true;
+        }
+      }
+    }
+    return false;
+  };
+  size_t kept = first;
+  for (size_t c = first; c < clauses->size(); ++c) {
+    if ((*clauses)[c].parts.size() > 1 && covered((*clauses)[c])) continue;
+    if (kept != c) (*clauses)[kept] = std::move((*clauses)[c]);
+    ++kept;
+  }
+  clauses->resize(kept);
+}
+
 // Clause of synonym `phrase` (stems), or false when a word of it is in no
 // record.
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
@@ -456,6 +482,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       }
     }
     for (Clause& c : extra) slot.clauses.push_back(std::move(c));
+    const size_t first_thesaurus = slot.clauses.size();
     for (size_t a = 0; a < m.alternatives.size() && a < kMaxThesaurusAlternatives; ++a) {
       const SynonymMap::Phrase* phrase = m.alternatives[a];
       // A bare number ("110" of "§ 110") would match house numbers and
@@ -473,6 +500,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
         slot.clauses.push_back(std::move(c));
       }
     }
+    DropNarrowerPhrases(first_thesaurus, &slot.clauses);
     // A slot weighs what the typed words weigh; synonyms and compound
     // parts widen what matches but do not make the word more important.
     for (size_t c = 0; c < slot.clauses.size(); ++c) {
