@@ -28,7 +28,9 @@
 #include "server/search/analyzer.h"
 #include "server/search/doc_filter.h"
 #include "server/search/filter_expression.h"
+#include "server/search/phrase_joins.h"
 #include "server/search/posting_list.h"
+#include "server/search/scratch.h"
 #include "server/search/query_rules.h"
 #include "server/search/query_understanding.h"
 #include "server/search/search_index.h"
@@ -158,85 +160,6 @@ struct SuggestEntry {
   uint32_t count = 0;
 };
 
-// Per-doc accumulator of one query; one cache line holds four docs.
-struct Acc {
-  float score;
-  float covered;    // idf weight of the query words matched
-  float slot_best;  // best match of the slot being evaluated
-  uint16_t slot_fields;
-  uint8_t name_slots;  // words matched in name or alias
-  uint8_t exact;       // the query is this doc's name or alias
-};
-
-// Per-thread scratch arrays, indexed by doc slot or by rank among a query's
-// candidates, so a query allocates little; the doc-indexed ones are reset
-// through the touched list.
-struct Scratch {
-  std::vector<Acc> acc;
-  std::vector<float> part_best;
-  std::vector<uint32_t> touched, slot_touched, candidates;
-  std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
-  // After EvaluateAll the scores are in `cacc` (for `candidates`), after
-  // Evaluate in `acc` (for `touched`).
-  bool compact = false;
-  std::vector<uint64_t> candidate_bits;   // the bits of `candidates`
-  std::vector<uint32_t> candidate_rank;   // candidates in the words before each word
-  std::vector<Acc> cacc;                  // parallel to candidates
-  std::vector<float> cpart_best;          // parallel to candidates
-  std::vector<uint32_t> part_docs;        // docs holding a clause's parts so far
-  std::vector<uint32_t> part_index;       // their accumulators' indexes
-  std::vector<float> part_sum, part_max;  // parallel to part_docs
-  std::vector<const Posting*> found;      // PostingList::Gather's answer
-  // A query's (score, doc) matches and its facet counts per value id; kept
-  // here so that their memory is reused, not allocated per query.
-  std::vector<std::pair<float, uint32_t>> matches;
-  std::vector<size_t> areas, districts, services, legal;
-
-  void Reserve(size_t n) {
-    if (acc.size() >= n) return;
-    acc.resize(n, Acc{});
-    part_best.resize(n);
-  }
-  void Clear() {
-    for (uint32_t d : touched) acc[d] = Acc{};
-    touched.clear();
-  }
-};
-
-// The calling thread's scratch (search_index.cc).
-Scratch& LocalScratch();
-
-// Where ScoreSlot accumulates. AllDocs: s.acc, indexed by doc, for every
-// doc in the postings. Candidates: s.cacc, indexed by position in
-// s.candidates, for those docs only; a candidate's position is its bit's
-// rank in s.candidate_bits. A few thousand candidates' accumulators then
-// share a few dozen kilobytes instead of being scattered over the index's
-// doc slots, so updating them does not miss the cache.
-struct AllDocs {
-  Scratch& s;
-  static constexpr bool kAll = true;
-  bool In(uint32_t) const { return true; }
-  uint32_t Index(uint32_t d) const { return d; }
-  uint32_t Doc(uint32_t i) const { return i; }
-  Acc& At(uint32_t i) const { return s.acc[i]; }
-  float& PartBest(uint32_t i) const { return s.part_best[i]; }
-  void FirstTouch(uint32_t i) const { s.touched.push_back(i); }
-};
-struct Candidates {
-  Scratch& s;
-  static constexpr bool kAll = false;
-  bool In(uint32_t d) const { return (s.candidate_bits[d >> 6] >> (d & 63) & 1) != 0; }
-  uint32_t Index(uint32_t d) const {
-    const uint64_t below = (uint64_t{1} << (d & 63)) - 1;
-    return s.candidate_rank[d >> 6] +
-           static_cast<uint32_t>(PopCount(s.candidate_bits[d >> 6] & below));
-  }
-  uint32_t Doc(uint32_t i) const { return s.candidates[i]; }
-  Acc& At(uint32_t i) const { return s.cacc[i]; }
-  float& PartBest(uint32_t i) const { return s.cpart_best[i]; }
-  void FirstTouch(uint32_t) const {}
-};
-
 // One way a query word can match: a term and what that is worth.
 struct Alt {
   uint32_t term;
@@ -251,6 +174,7 @@ struct Clause {
   std::vector<Part> parts;  // all of these (a phrase or compound parts)
   float factor = 1.0f;
   std::string label;
+  uint32_t join = PhraseJoins::kNone;  // docs holding every part, if joined
 };
 // A query word, or a span of words that a synonym covers.
 struct Slot {
@@ -307,6 +231,7 @@ struct IndexState {
 
   std::vector<Term> terms;
   absl::flat_hash_map<std::string, uint32_t> term_ids;
+  PhraseJoins joins;  // the thesaurus's phrases; kept by Repost and Unpost
   std::vector<Surface> surfaces;
   absl::flat_hash_map<std::string, uint32_t> surface_ids;
   absl::btree_set<std::string> sorted_surfaces;
@@ -384,6 +309,8 @@ struct IndexState {
   void Repost(uint32_t slot, const std::vector<uint32_t>& before);
   // Removes all postings of doc `slot`.
   void Unpost(uint32_t slot);
+  // Joins every multi-word phrase of `synonyms` whose words the index holds.
+  void JoinPhrases(const SynonymMap& synonyms);
   // Adds / drops doc `slot`'s links to its units, name keys and suggestions.
   void Register(uint32_t slot);
   void Unregister(uint32_t slot);
@@ -467,6 +394,9 @@ struct IndexState {
   // phrase or compound parts), and their scores.
   template <typename At>
   void ScoreClauseParts(const Clause& clause, Scratch& s, At at) const;
+  // ScoreClauseParts for a clause with a join (posting_eval.cc).
+  template <typename At>
+  void ScoreJoined(const Clause& clause, size_t rarest, Scratch& s, At at) const;
   // What an impact of `alt` is worth as a part of a clause (the clause's
   // factor and norm are applied to the parts' sum).
   float PartAltWeight(const Alt& alt) const { return Idf(alt.term) * alt.factor / kImpactScale; }

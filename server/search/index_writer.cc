@@ -175,18 +175,38 @@ void IndexState::Repost(uint32_t slot, const std::vector<uint32_t>& before) {
     postings.Erase(slot);
     postings.SetDensity(docs.size());
   }
+  auto lists = [this](uint32_t t) -> const PostingList& { return terms[t].postings; };
+  joins.Update(slot, now, lists, docs.size());
+  joins.Update(slot, lost, lists, docs.size());
 }
 
 void IndexState::Unpost(uint32_t slot) {
-  Doc& d = docs[slot];
-  auto drop = [&](uint32_t term) {
+  const std::vector<uint32_t> posted = PostedTerms(slot);
+  for (uint32_t term : posted) {
     PostingList& postings = terms[term].postings;
     postings.Erase(slot);
     postings.SetDensity(docs.size());
-  };
-  for (const WeightedTerm& wt : d.own) drop(wt.term);
-  for (uint32_t term : d.ctx_terms) drop(term);
-  d.ctx_terms.clear();
+  }
+  docs[slot].ctx_terms.clear();
+  auto lists = [this](uint32_t t) -> const PostingList& { return terms[t].postings; };
+  joins.Update(slot, posted, lists, docs.size());
+}
+
+void IndexState::JoinPhrases(const SynonymMap& synonyms) {
+  std::vector<std::vector<uint32_t>> phrases;
+  for (const SynonymMap::Phrase& phrase : synonyms.phrases()) {
+    if (phrase.size() < 2) continue;
+    std::vector<uint32_t> words;
+    for (const std::string& stem : phrase) {
+      auto t = term_ids.find(stem);
+      if (t == term_ids.end()) break;
+      words.push_back(t->second);
+    }
+    if (words.size() == phrase.size()) phrases.push_back(std::move(words));
+  }
+  joins.Rebuild(
+      phrases, [this](uint32_t t) -> const PostingList& { return terms[t].postings; },
+      docs.size());
 }
 
 void IndexState::Register(uint32_t slot) {

@@ -19,9 +19,13 @@ namespace {
 // weighs the hint, and they run per clause in the scoring loops.
 
 // Postings read to evaluate the slot (a phrase reads its rarest part).
-inline size_t Volume(const Slot& slot, const std::vector<Term>& terms) {
+inline size_t Volume(const Slot& slot, const std::vector<Term>& terms, const PhraseJoins& joins) {
   size_t v = 0;
   for (const Clause& c : slot.clauses) {
+    if (c.join != PhraseJoins::kNone) {
+      v += joins.docs(c.join).size();
+      continue;
+    }
     size_t clause_volume = SIZE_MAX;
     for (const Part& p : c.parts) {
       size_t part_volume = 0;
@@ -173,7 +177,9 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
     }
   }
   s.part_index.clear();
-  if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
+  if (clause.join != PhraseJoins::kNone) {
+    ScoreJoined(clause, rarest, s, at);
+  } else if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
     for (const Alt& alt : clause.parts[rarest].alts) {
       const float w = PartAltWeight(alt);
       for (const Posting& p : terms[alt.term].postings) {
@@ -199,7 +205,7 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
     KeepMatchedParts(s);
   }
   for (size_t i = 0; i < clause.parts.size() && !s.part_docs.empty(); ++i) {
-    if (i == rarest) continue;
+    if (i == rarest || clause.join != PhraseJoins::kNone) continue;
     PartBestOf(clause.parts[i], s, &s.part_max);
     for (size_t k = 0; k < s.part_docs.size(); ++k) {
       s.part_sum[k] = s.part_max[k] == 0 ? 0 : s.part_sum[k] + s.part_max[k];
@@ -208,6 +214,46 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
   }
   const float norm = clause.factor / std::sqrt(static_cast<float>(clause.parts.size()));
   for (float& v : s.part_sum) v *= norm;
+}
+
+// ScoreClauseParts for a joined phrase: its word lists hold the same docs
+// in the same order, so a doc's parts are read at one position of each, and
+// summed in the order the general path sums them (the rarest part first).
+template <typename At>
+void IndexState::ScoreJoined(const Clause& clause, size_t rarest, Scratch& s, At at) const {
+  constexpr size_t kLookup = 8;  // postings read in the time of one lookup
+  const PostingList& first = joins.docs(clause.join);
+  std::vector<size_t>& positions = s.join_positions;
+  positions.clear();
+  s.part_docs.clear();
+  if (At::kAll || first.size() <= kLookup * s.candidates.size()) {
+    for (const Posting& p : first) {
+      if (!at.In(p.doc)) continue;
+      positions.push_back(static_cast<size_t>(&p - first.begin()));
+      s.part_index.push_back(at.Index(p.doc));
+    }
+  } else {
+    first.Gather(s.candidates, &s.found);
+    for (uint32_t i = 0; i < s.candidates.size(); ++i) {
+      if (s.found[i] == nullptr) continue;
+      positions.push_back(static_cast<size_t>(s.found[i] - first.begin()));
+      s.part_index.push_back(i);
+    }
+  }
+  s.part_sum.assign(positions.size(), 0.0f);
+  auto add = [&](size_t k) {
+    const float w = PartAltWeight(clause.parts[k].alts[0]);
+    const Posting* list = joins.word(clause.join, k).begin();
+    for (size_t i = 0; i < positions.size(); ++i) {
+      s.part_sum[i] += std::max(0.0f, w * list[positions[i]].impact);
+    }
+  };
+  add(rarest);
+  for (size_t k = 0; k < clause.parts.size(); ++k) {
+    if (k != rarest) add(k);
+  }
+  s.part_docs.resize(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) s.part_docs[i] = first.begin()[positions[i]].doc;
 }
 
 void IndexState::PartBestOf(const Part& part, Scratch& s, std::vector<float>* best) const {
@@ -252,7 +298,7 @@ void IndexState::Evaluate(const Plan& plan, Scratch& s, float min_coverage) cons
   std::vector<size_t> order;
   for (size_t i = 0; i < plan.slots.size(); ++i) {
     if (!plan.slots[i].clauses.empty()) total += plan.slots[i].weight;  // as in Collect
-    volume[i] = Volume(plan.slots[i], terms);
+    volume[i] = Volume(plan.slots[i], terms, joins);
     order.push_back(i);
   }
   const float budget = min_coverage * total * 0.999f;
@@ -311,6 +357,12 @@ void IndexState::ClauseBits(const Clause& clause, Scratch& s) const {
     for (const Alt& alt : part.alts) v += terms[alt.term].postings.size();
     return v;
   };
+  if (clause.join != PhraseJoins::kNone) {
+    s.clause_bits.assign(words, 0);
+    joins.docs(clause.join).OrInto(&s.clause_bits);
+    for (size_t w = 0; w < words; ++w) s.clause_bits[w] &= s.all_bits[w];
+    return;
+  }
   size_t rarest = 0;
   for (size_t i = 1; i < clause.parts.size(); ++i) {
     if (part_volume(clause.parts[i]) < part_volume(clause.parts[rarest])) rarest = i;
@@ -371,6 +423,11 @@ void IndexState::ClauseBits(const Clause& clause, Scratch& s) const {
 size_t IndexState::BitsCost(const Slot& slot, size_t words) const {
   size_t cost = 0;
   for (const Clause& c : slot.clauses) {
+    if (c.join != PhraseJoins::kNone) {
+      const PostingList& joined = joins.docs(c.join);
+      cost += joined.dense() ? words / 8 : joined.size();
+      continue;
+    }
     size_t clause_cost = SIZE_MAX;
     for (const Part& p : c.parts) {
       size_t part_cost = 0;

@@ -131,6 +131,18 @@ void DropNarrowerPhrases(size_t first, std::vector<Clause>* clauses) {
   clauses->resize(kept);
 }
 
+// The join of `clause`'s words, when it is a phrase of one word per part
+// that the index keeps joined; else PhraseJoins::kNone.
+uint32_t JoinOf(const IndexState& st, const Clause& clause) {
+  if (clause.parts.size() < 2) return PhraseJoins::kNone;
+  std::vector<uint32_t> words;
+  for (const Part& p : clause.parts) {
+    if (p.alts.size() != 1) return PhraseJoins::kNone;
+    words.push_back(p.alts[0].term);
+  }
+  return st.joins.Find(words);
+}
+
 // Clause of synonym `phrase` (stems), or false when a word of it is in no
 // record.
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
@@ -528,6 +540,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
     slot.optional = plan.age >= 0 && absl::c_linear_search(age_word, false);
     for (size_t j = i; j < i + len && slot.optional; ++j) slot.optional = age_word[j];
     if (slot.optional) slot.weight = 0;
+    for (Clause& c : slot.clauses) c.join = JoinOf(*this, c);
     plan.slots.push_back(std::move(slot));
     i += len;
   }

@@ -127,8 +127,15 @@ SearchIndex::VocabularyInfo SearchIndex::vocabulary() const {
 absl::Status SearchIndex::ReloadVocabulary(const Options& options) {
   auto vocabulary = LoadVocabulary(options, *analyzer_);
   if (!vocabulary.ok()) return vocabulary.status();
-  absl::MutexLock lock(&vocabulary_mu_);
-  vocabulary_ = std::move(*vocabulary);
+  std::shared_ptr<const Vocabulary> loaded = std::move(*vocabulary);
+  {
+    absl::MutexLock lock(&vocabulary_mu_);
+    vocabulary_ = loaded;
+  }
+  // A search meanwhile may find a phrase not yet joined: it then
+  // intersects the phrase's words, as it would without joins.
+  absl::MutexLock lock(&mu_);
+  state_->JoinPhrases(loaded->synonyms);
   return absl::OkStatus();
 }
 
@@ -137,6 +144,7 @@ absl::Status SearchIndex::BulkLoad(const std::vector<Record>& records) {
   auto state = std::make_unique<State>();
   state->analyzer = analyzer_.get();
   if (absl::Status status = state->BulkLoad(records); !status.ok()) return status;
+  state->JoinPhrases(CurrentVocabulary()->synonyms);
   {
     absl::MutexLock lock(&mu_);
     state_.swap(state);

@@ -159,6 +159,9 @@ class SynonymMap {
   // also be (see above); no match when pos is at or past the end.
   Match LongestMatch(const std::vector<std::string>& stems, size_t pos) const;
 
+  // Every phrase the map holds (each once, in no particular order).
+  const std::vector<Phrase>& phrases() const { return phrases_; }
+
   // Number of distinct terms that expand to something.
   size_t size() const { return expansions_.size(); }
   const Stats& stats() const { return stats_; }

@@ -1,0 +1,81 @@
+// Joined phrase lists (contract in phrase_joins.h).
+
+#include "server/search/phrase_joins.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace sofdir::search {
+
+void PhraseJoins::Rebuild(const std::vector<std::vector<uint32_t>>& phrases, Lists lists,
+                          size_t num_docs) {
+  joins_.clear();
+  by_words_.clear();
+  of_word_.clear();
+  for (const std::vector<uint32_t>& phrase : phrases) {
+    if (phrase.size() < 2 || by_words_.contains(phrase)) continue;
+    // The rarest word's docs, then those every other word holds too.
+    size_t rarest = 0;
+    for (size_t i = 1; i < phrase.size(); ++i) {
+      if (lists(phrase[i]).size() < lists(phrase[rarest]).size()) rarest = i;
+    }
+    std::vector<uint32_t> docs;
+    for (const Posting& p : lists(phrase[rarest])) docs.push_back(p.doc);
+    for (size_t i = 0; i < phrase.size() && !docs.empty(); ++i) {
+      if (i == rarest) continue;
+      const PostingList& list = lists(phrase[i]);
+      size_t cursor = 0, kept = 0;
+      for (uint32_t d : docs) {
+        if (list.Find(d, &cursor) != nullptr) docs[kept++] = d;
+      }
+      docs.resize(kept);
+    }
+    const auto id = static_cast<uint32_t>(joins_.size());
+    Join join;
+    join.words = phrase;
+    join.lists.resize(phrase.size());
+    for (size_t k = 0; k < phrase.size(); ++k) {
+      const PostingList& full = lists(phrase[k]);
+      PostingList& list = join.lists[k];
+      list.reserve(docs.size());
+      size_t cursor = 0;
+      for (uint32_t d : docs) list.Insert(*full.Find(d, &cursor));
+      list.SetDensity(num_docs);
+    }
+    joins_.push_back(std::move(join));
+    by_words_.emplace(phrase, id);
+    for (uint32_t w : phrase) {
+      std::vector<uint32_t>& of = of_word_[w];
+      if (of.empty() || of.back() != id) of.push_back(id);
+    }
+  }
+}
+
+void PhraseJoins::Update(uint32_t slot, const std::vector<uint32_t>& words, Lists lists,
+                         size_t num_docs) {
+  for (uint32_t w : words) {
+    auto it = of_word_.find(w);
+    if (it == of_word_.end()) continue;
+    for (uint32_t id : it->second) {
+      Join& join = joins_[id];
+      const bool holds = std::all_of(join.words.begin(), join.words.end(), [&](uint32_t t) {
+        return lists(t).Find(slot) != nullptr;
+      });
+      for (size_t k = 0; k < join.words.size(); ++k) {
+        if (holds) {
+          join.lists[k].Insert(*lists(join.words[k]).Find(slot));
+        } else {
+          join.lists[k].Erase(slot);
+        }
+        join.lists[k].SetDensity(num_docs);
+      }
+    }
+  }
+}
+
+uint32_t PhraseJoins::Find(const std::vector<uint32_t>& words) const {
+  auto it = by_words_.find(words);
+  return it == by_words_.end() ? kNone : it->second;
+}
+
+}  // namespace sofdir::search

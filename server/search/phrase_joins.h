@@ -1,0 +1,61 @@
+#ifndef SOFDIR_SERVER_SEARCH_PHRASE_JOINS_H_
+#define SOFDIR_SERVER_SEARCH_PHRASE_JOINS_H_
+
+// The records that hold every word of a multi-word thesaurus term, kept with
+// the index. A phrase clause ("personlig recovery", "barnets lov 32") then
+// reads its own short list instead of intersecting its words' long ones at
+// query time, as index-time shingles spare a phrase query in Lucene. Which
+// phrases are joined follows the thesaurus (Rebuild); which records each
+// holds follows every write (Update). A phrase without a join is still
+// searched, by intersecting its words.
+//
+// Not thread-safe for writes; const methods may run concurrently.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "server/search/posting_list.h"
+
+namespace sofdir::search {
+
+class PhraseJoins {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  // The postings of a term id.
+  using Lists = absl::FunctionRef<const PostingList&(uint32_t)>;
+
+  // Replaces the joins by one per phrase of `phrases` (term ids; phrases of
+  // fewer than two words, or given twice, are skipped), computed from
+  // `lists` for an index of `num_docs` doc slots.
+  void Rebuild(const std::vector<std::vector<uint32_t>>& phrases, Lists lists, size_t num_docs);
+
+  // Brings doc `slot` up to date in every join that holds one of `words`
+  // (the terms it was or is posted under), after its postings changed.
+  void Update(uint32_t slot, const std::vector<uint32_t>& words, Lists lists, size_t num_docs);
+
+  // The join of exactly these words in this order, or kNone.
+  uint32_t Find(const std::vector<uint32_t>& words) const;
+  // Word `k`'s postings in the docs of join `id`: the same docs for every
+  // word, so position i of each list is one doc, scored without a lookup.
+  const PostingList& word(uint32_t id, size_t k) const { return joins_[id].lists[k]; }
+  // The docs of join `id` (those of its first word's list).
+  const PostingList& docs(uint32_t id) const { return joins_[id].lists[0]; }
+
+  size_t size() const { return joins_.size(); }
+
+ private:
+  struct Join {
+    std::vector<uint32_t> words;
+    std::vector<PostingList> lists;  // per word
+  };
+  std::vector<Join> joins_;
+  absl::flat_hash_map<std::vector<uint32_t>, uint32_t> by_words_;
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> of_word_;  // term -> joins holding it
+};
+
+}  // namespace sofdir::search
+
+#endif  // SOFDIR_SERVER_SEARCH_PHRASE_JOINS_H_

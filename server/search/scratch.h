@@ -1,0 +1,97 @@
+#ifndef SOFDIR_SERVER_SEARCH_SCRATCH_H_
+#define SOFDIR_SERVER_SEARCH_SCRATCH_H_
+
+// Internal to server/search: a query's per-thread working memory, and the
+// two ways ScoreSlot (posting_eval.cc) accumulates into it.
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "server/search/posting_list.h"
+
+namespace sofdir::search::internal {
+
+// Per-doc accumulator of one query; one cache line holds four docs.
+struct Acc {
+  float score;
+  float covered;    // idf weight of the query words matched
+  float slot_best;  // best match of the slot being evaluated
+  uint16_t slot_fields;
+  uint8_t name_slots;  // words matched in name or alias
+  uint8_t exact;       // the query is this doc's name or alias
+};
+
+// Per-thread scratch arrays, indexed by doc slot or by rank among a query's
+// candidates, so a query allocates little; the doc-indexed ones are reset
+// through the touched list.
+struct Scratch {
+  std::vector<Acc> acc;
+  std::vector<float> part_best;
+  std::vector<uint32_t> touched, slot_touched, candidates;
+  std::vector<uint64_t> bits, all_bits, slot_bits, clause_bits, part_bits;
+  // After EvaluateAll the scores are in `cacc` (for `candidates`), after
+  // Evaluate in `acc` (for `touched`).
+  bool compact = false;
+  std::vector<uint64_t> candidate_bits;   // the bits of `candidates`
+  std::vector<uint32_t> candidate_rank;   // candidates in the words before each word
+  std::vector<Acc> cacc;                  // parallel to candidates
+  std::vector<float> cpart_best;          // parallel to candidates
+  std::vector<uint32_t> part_docs;        // docs holding a clause's parts so far
+  std::vector<uint32_t> part_index;       // their accumulators' indexes
+  std::vector<float> part_sum, part_max;  // parallel to part_docs
+  std::vector<size_t> join_positions;     // parallel to part_docs, in a join's lists
+  std::vector<const Posting*> found;      // PostingList::Gather's answer
+  // A query's (score, doc) matches and its facet counts per value id; kept
+  // here so that their memory is reused, not allocated per query.
+  std::vector<std::pair<float, uint32_t>> matches;
+  std::vector<size_t> areas, districts, services, legal;
+
+  void Reserve(size_t n) {
+    if (acc.size() >= n) return;
+    acc.resize(n, Acc{});
+    part_best.resize(n);
+  }
+  void Clear() {
+    for (uint32_t d : touched) acc[d] = Acc{};
+    touched.clear();
+  }
+};
+
+// The calling thread's scratch (search_index.cc).
+Scratch& LocalScratch();
+
+// Where ScoreSlot accumulates. AllDocs: s.acc, indexed by doc, for every
+// doc in the postings. Candidates: s.cacc, indexed by position in
+// s.candidates, for those docs only; a candidate's position is its bit's
+// rank in s.candidate_bits. A few thousand candidates' accumulators then
+// share a few dozen kilobytes instead of being scattered over the index's
+// doc slots, so updating them does not miss the cache.
+struct AllDocs {
+  Scratch& s;
+  static constexpr bool kAll = true;
+  bool In(uint32_t) const { return true; }
+  uint32_t Index(uint32_t d) const { return d; }
+  uint32_t Doc(uint32_t i) const { return i; }
+  Acc& At(uint32_t i) const { return s.acc[i]; }
+  float& PartBest(uint32_t i) const { return s.part_best[i]; }
+  void FirstTouch(uint32_t i) const { s.touched.push_back(i); }
+};
+struct Candidates {
+  Scratch& s;
+  static constexpr bool kAll = false;
+  bool In(uint32_t d) const { return (s.candidate_bits[d >> 6] >> (d & 63) & 1) != 0; }
+  uint32_t Index(uint32_t d) const {
+    const uint64_t below = (uint64_t{1} << (d & 63)) - 1;
+    return s.candidate_rank[d >> 6] +
+           static_cast<uint32_t>(PopCount(s.candidate_bits[d >> 6] & below));
+  }
+  uint32_t Doc(uint32_t i) const { return s.candidates[i]; }
+  Acc& At(uint32_t i) const { return s.cacc[i]; }
+  float& PartBest(uint32_t i) const { return s.cpart_best[i]; }
+  void FirstTouch(uint32_t) const {}
+};
+
+}  // namespace sofdir::search::internal
+
+#endif  // SOFDIR_SERVER_SEARCH_SCRATCH_H_
