@@ -394,9 +394,10 @@ struct IndexState {
   // phrase or compound parts), and their scores.
   template <typename At>
   void ScoreClauseParts(const Clause& clause, Scratch& s, At at) const;
-  // ScoreClauseParts for a clause with a join (posting_eval.cc).
-  template <typename At>
-  void ScoreJoined(const Clause& clause, size_t rarest, Scratch& s, At at) const;
+  // A joined clause's scores, each offered to `offer(index, score, 0)`
+  // (posting_eval.cc).
+  template <typename At, typename Offer>
+  void ScoreJoined(const Clause& clause, Scratch& s, At at, Offer&& offer) const;
   // What an impact of `alt` is worth as a part of a clause (the clause's
   // factor and norm are applied to the parts' sum).
   float PartAltWeight(const Alt& alt) const { return Idf(alt.term) * alt.factor / kImpactScale; }

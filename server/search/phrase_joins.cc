@@ -13,7 +13,7 @@ void PhraseJoins::Rebuild(const std::vector<std::vector<uint32_t>>& phrases, Lis
   by_words_.clear();
   of_word_.clear();
   for (const std::vector<uint32_t>& phrase : phrases) {
-    if (phrase.size() < 2 || by_words_.contains(phrase)) continue;
+    if (phrase.size() < 2 || phrase.size() > kMaxWords || by_words_.contains(phrase)) continue;
     // The rarest word's docs, then those every other word holds too.
     size_t rarest = 0;
     for (size_t i = 1; i < phrase.size(); ++i) {

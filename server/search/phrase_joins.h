@@ -24,12 +24,14 @@ namespace sofdir::search {
 class PhraseJoins {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
+  // Longer phrases are not joined (the shipped thesaurus's longest has 6).
+  static constexpr size_t kMaxWords = 8;
   // The postings of a term id.
   using Lists = absl::FunctionRef<const PostingList&(uint32_t)>;
 
-  // Replaces the joins by one per phrase of `phrases` (term ids; phrases of
-  // fewer than two words, or given twice, are skipped), computed from
-  // `lists` for an index of `num_docs` doc slots.
+  // Replaces the joins by one per phrase of `phrases` (term ids; a phrase
+  // of fewer than two or more than kMaxWords words, or given twice, is
+  // skipped), computed from `lists` for an index of `num_docs` doc slots.
   void Rebuild(const std::vector<std::vector<uint32_t>>& phrases, Lists lists, size_t num_docs);
 
   // Brings doc `slot` up to date in every join that holds one of `words`

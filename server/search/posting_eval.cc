@@ -145,6 +145,10 @@ void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at) const {
       }
       continue;
     }
+    if (clause.join != PhraseJoins::kNone) {
+      ScoreJoined(clause, s, at, offer_slot);
+      continue;
+    }
     ScoreClauseParts(clause, s, at);
     for (size_t k = 0; k < s.part_index.size(); ++k) offer_slot(s.part_index[k], s.part_sum[k], 0);
   }
@@ -177,9 +181,7 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
     }
   }
   s.part_index.clear();
-  if (clause.join != PhraseJoins::kNone) {
-    ScoreJoined(clause, rarest, s, at);
-  } else if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
+  if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
     for (const Alt& alt : clause.parts[rarest].alts) {
       const float w = PartAltWeight(alt);
       for (const Posting& p : terms[alt.term].postings) {
@@ -205,7 +207,7 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
     KeepMatchedParts(s);
   }
   for (size_t i = 0; i < clause.parts.size() && !s.part_docs.empty(); ++i) {
-    if (i == rarest || clause.join != PhraseJoins::kNone) continue;
+    if (i == rarest) continue;
     PartBestOf(clause.parts[i], s, &s.part_max);
     for (size_t k = 0; k < s.part_docs.size(); ++k) {
       s.part_sum[k] = s.part_max[k] == 0 ? 0 : s.part_sum[k] + s.part_max[k];
@@ -216,44 +218,50 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
   for (float& v : s.part_sum) v *= norm;
 }
 
-// ScoreClauseParts for a joined phrase: its word lists hold the same docs
-// in the same order, so a doc's parts are read at one position of each, and
-// summed in the order the general path sums them (the rarest part first).
-template <typename At>
-void IndexState::ScoreJoined(const Clause& clause, size_t rarest, Scratch& s, At at) const {
+// A joined phrase's scores, offered to `offer` (ScoreSlot's): its word
+// lists hold the same docs in the same order, so a doc's parts are read at
+// one position of each, and summed as ScoreClauseParts sums them (rarest
+// part first, then the norm), to the same bit.
+template <typename At, typename Offer>
+void IndexState::ScoreJoined(const Clause& clause, Scratch& s, At at, Offer&& offer) const {
   constexpr size_t kLookup = 8;  // postings read in the time of one lookup
+  constexpr size_t kMaxWords = PhraseJoins::kMaxWords;
+  const size_t n = clause.parts.size();
+  size_t order[kMaxWords];
+  float weight[kMaxWords];
+  const Posting* lists[kMaxWords];
+  size_t rarest = 0;
+  for (size_t k = 1; k < n; ++k) {
+    if (terms[clause.parts[k].alts[0].term].postings.size() <
+        terms[clause.parts[rarest].alts[0].term].postings.size()) {
+      rarest = k;
+    }
+  }
+  order[0] = rarest;
+  for (size_t k = 0, o = 1; k < n; ++k) {
+    if (k != rarest) order[o++] = k;
+  }
+  for (size_t o = 0; o < n; ++o) {
+    weight[o] = PartAltWeight(clause.parts[order[o]].alts[0]);
+    lists[o] = joins.word(clause.join, order[o]).begin();
+  }
+  const float norm = clause.factor / std::sqrt(static_cast<float>(n));
+  auto score = [&](size_t pos) {
+    float sum = 0;
+    for (size_t o = 0; o < n; ++o) sum += std::max(0.0f, weight[o] * lists[o][pos].impact);
+    return sum * norm;
+  };
   const PostingList& first = joins.docs(clause.join);
-  std::vector<size_t>& positions = s.join_positions;
-  positions.clear();
-  s.part_docs.clear();
   if (At::kAll || first.size() <= kLookup * s.candidates.size()) {
     for (const Posting& p : first) {
-      if (!at.In(p.doc)) continue;
-      positions.push_back(static_cast<size_t>(&p - first.begin()));
-      s.part_index.push_back(at.Index(p.doc));
+      if (at.In(p.doc)) offer(at.Index(p.doc), score(static_cast<size_t>(&p - first.begin())), 0);
     }
-  } else {
-    first.Gather(s.candidates, &s.found);
-    for (uint32_t i = 0; i < s.candidates.size(); ++i) {
-      if (s.found[i] == nullptr) continue;
-      positions.push_back(static_cast<size_t>(s.found[i] - first.begin()));
-      s.part_index.push_back(i);
-    }
+    return;
   }
-  s.part_sum.assign(positions.size(), 0.0f);
-  auto add = [&](size_t k) {
-    const float w = PartAltWeight(clause.parts[k].alts[0]);
-    const Posting* list = joins.word(clause.join, k).begin();
-    for (size_t i = 0; i < positions.size(); ++i) {
-      s.part_sum[i] += std::max(0.0f, w * list[positions[i]].impact);
-    }
-  };
-  add(rarest);
-  for (size_t k = 0; k < clause.parts.size(); ++k) {
-    if (k != rarest) add(k);
+  first.Gather(s.candidates, &s.found);
+  for (uint32_t i = 0; i < s.candidates.size(); ++i) {
+    if (s.found[i] != nullptr) offer(i, score(static_cast<size_t>(s.found[i] - first.begin())), 0);
   }
-  s.part_docs.resize(positions.size());
-  for (size_t i = 0; i < positions.size(); ++i) s.part_docs[i] = first.begin()[positions[i]].doc;
 }
 
 void IndexState::PartBestOf(const Part& part, Scratch& s, std::vector<float>* best) const {

@@ -40,7 +40,6 @@ struct Scratch {
   std::vector<uint32_t> part_docs;        // docs holding a clause's parts so far
   std::vector<uint32_t> part_index;       // their accumulators' indexes
   std::vector<float> part_sum, part_max;  // parallel to part_docs
-  std::vector<size_t> join_positions;     // parallel to part_docs, in a join's lists
   std::vector<const Posting*> found;      // PostingList::Gather's answer
   // A query's (score, doc) matches and its facet counts per value id; kept
   // here so that their memory is reused, not allocated per query.
