@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -181,6 +182,20 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& request) con
   };
   absl::StatusOr<UnderstoodQuery> understood = vocabulary->understanding->Understand(request, held);
   if (!understood.ok()) return understood.status();
+  // A place typed in a district the index holds no record in ("1439",
+  // Christianshavn, in a directory without it) prefers nothing there; it
+  // is no error of the user's, as the request's own preferred_districts is.
+  std::vector<std::string>& preferred = understood->query.preferred_districts;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    preferred.erase(std::remove_if(preferred.begin(), preferred.end(),
+                                   [&](const std::string& d) {
+                                     return !absl::c_linear_search(request.preferred_districts,
+                                                                   d) &&
+                                            state_->ValueIds(d, State::kDistrictUse).empty();
+                                   }),
+                    preferred.end());
+  }
   absl::StatusOr<SearchResult> result = SearchAsUnderstood(understood->query, *vocabulary);
   if (result.ok()) result->interpretation = std::move(understood->steps);
   return result;

@@ -1,6 +1,7 @@
 // SearchQuery's preferences (kinds, districts, ages) and expertise: they
 // change the order and say so in the explanation, never which records match.
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -193,6 +194,33 @@ TEST_F(SearchPreferencesTest, AnEmptyTextListsPreferredRecordsFirstThenByName) {
   EXPECT_THAT(Ids(r), ElementsAre("tilbud-2", "tilbud-1", "tilbud-3"));
   EXPECT_THAT(r.hits[0].explanation, ElementsAre("foretrukket bydel Nørrebro ×2.0"));
   EXPECT_THAT(r.hits[1].explanation, IsEmpty());
+}
+
+// A place in the text ("1439", a postcode of Christianshavn) names a
+// district to prefer; in a directory with no record there it prefers
+// nothing and the search answers. The request's own preferred district
+// is still checked.
+TEST(SearchPlaceTest, APlaceTypedInADistrictWithNoRecordsIsNoError) {
+  const char* root = std::getenv("SOFDIR_SOURCE_DIR");
+  if (root == nullptr) GTEST_SKIP() << "SOFDIR_SOURCE_DIR not set";
+  SearchIndex::Options options;
+  options.query_rules_path = std::string(root) + "/data/query-rules.txt";
+  auto index = SearchIndex::Create(options);
+  ASSERT_TRUE(index.ok()) << index.status();
+  ASSERT_TRUE((*index)
+                  ->BulkLoad({Unit("unit-1", "Center", "Valby"),
+                              Tilbud("tilbud-1", "Botilbuddet", "unit-1", "Ophold.")})
+                  .ok());
+  SearchQuery q;
+  q.text = "botilbuddet 1439";
+  auto r = (*index)->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(Ids(*r), ::testing::ElementsAre("tilbud-1"));
+  q.text = "botilbuddet";
+  q.preferred_districts = {"Christianshavn"};
+  r = (*index)->Search(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("preferred_districts"));
 }
 
 }  // namespace
