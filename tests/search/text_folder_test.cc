@@ -1,5 +1,7 @@
 #include "server/search/text_folder.h"
 
+#include <cctype>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,54 @@ TEST(TextFolderTest, ForEachTokenWhileStopsAtTheFirstFalse) {
     return true;
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"born", "og", "unge"}));
+}
+
+// ASCII text is read a run at a time; it must fold as a letter-by-letter
+// reading does: letters and digits apart, lower case, "aa"/"ae"/"oe" as one
+// letter (also where a run meets "æ"), every other byte a separator.
+TEST(TextFolderTest, AsciiRunsFoldAsALetterByLetterReading) {
+  auto reference = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::string token;
+    int kind = 0;  // 1 letters, 2 digits
+    auto flush = [&] {
+      if (!token.empty()) {
+        TextFolder::CollapseDanishDigraphs(&token);
+        out.push_back(token);
+      }
+      token.clear();
+      kind = 0;
+    };
+    for (char c : text) {
+      const int k = std::isalpha(static_cast<unsigned char>(c)) ? 1
+                    : std::isdigit(static_cast<unsigned char>(c)) ? 2
+                                                                  : 0;
+      if (k != kind) flush();
+      if (k == 0) continue;
+      kind = k;
+      token += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    flush();
+    return out;
+  };
+  std::mt19937 rng(11);
+  const std::string alphabet = "aAeEoObB19 -.";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const size_t n = rng() % 24;
+    for (size_t k = 0; k < n; ++k) text += alphabet[rng() % alphabet.size()];
+    std::vector<std::string> got;
+    TextFolder::ForEachToken(text, [&](std::string& t, uint32_t b, uint32_t e) {
+      got.push_back(t);
+      std::string typed = text.substr(b, e - b);
+      for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      TextFolder::CollapseDanishDigraphs(&typed);
+      EXPECT_EQ(typed, t) << "the range of a token is its text: \"" << text << "\"";
+    });
+    ASSERT_EQ(got, reference(text)) << "\"" << text << "\"";
+  }
+  // Across a Danish letter: "æ" folds to "a", "aa" to "a".
+  EXPECT_EQ(TextFolder::FoldJoined("Ææble AAbEnraa"), TextFolder::FoldJoined("aable abenra"));
 }
 
 }  // namespace
