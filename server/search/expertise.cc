@@ -120,7 +120,8 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     if (it == st.dependents.end()) continue;
     const std::string labels = absl::StrJoin(matched_labels(st.docs[u]), ", ");
     for (uint32_t p : it->second) {
-      if (!st.docs[p].alive || st.docs[p].kind != Kind::kPerson) continue;
+      // Meta, not Doc: a unit has many dependents, and Meta is packed.
+      if (!st.meta[p].alive || st.meta[p].kind != static_cast<uint8_t>(Kind::kPerson)) continue;
       Evidence& a = acc[p];
       a.score += kUnitKnowsShare * score;
       add_line(a, kUnitKnowsShare * score, "enheden ", st.docs[u].name, " ved noget om ", labels);
@@ -128,8 +129,9 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   }
   // A tilbud's unit or contact may be gone or not a unit / person.
   for (auto it = acc.begin(); it != acc.end();) {
-    const Kind kind = st.docs[it->first].kind;
-    if (!st.docs[it->first].alive || (kind != Kind::kPerson && kind != Kind::kUnit)) {
+    const Meta& m = st.meta[it->first];
+    const auto kind = static_cast<Kind>(m.kind);
+    if (!m.alive || (kind != Kind::kPerson && kind != Kind::kUnit)) {
       acc.erase(it++);
     } else {
       ++it;
