@@ -17,10 +17,14 @@ JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 ASAN_BUILD_DIR ?= build-asan
 
-.PHONY: run test build deps clean bench test-asan
+.PHONY: run test build deps test-deps clean bench test-asan
 
 deps:
 	bash deploy/install-deps.sh
+
+# The browser, Node.js and the npm packages (lock file) of the web page's tests.
+test-deps: deps
+	bash deploy/install-test-deps.sh
 
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -42,7 +46,7 @@ run: build
 	exec $(BUILD_DIR)/server/sofdir-server --listen $(LISTEN) --data-dir $(DATA_DIR) \
 	  --demo-data data/demo-directory.jsonl
 
-test: build
+test: build test-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
 # halt_on_error: the first finding ends the test that hit it, with the report.
