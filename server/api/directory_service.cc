@@ -107,10 +107,8 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
     Execute(context, reactor, queued, *principal, work);
     return reactor;
   }
-  pool_.Schedule(
-      [this, context, reactor, queued, principal = *std::move(principal), work = std::move(work)] {
-        Execute(context, reactor, queued, principal, work);
-      });
+  pool_.Schedule([this, context, reactor, queued, principal = *std::move(principal),
+                  work = std::move(work)] { Execute(context, reactor, queued, principal, work); });
   return reactor;
 }
 
@@ -218,11 +216,29 @@ grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerCon
              });
 }
 
+namespace {
+
+// UpdateRecordRequest.id (the HTTP route's {id}), when set, must name the
+// record the body carries.
+absl::Status CheckUpdateId(const v1::UpdateRecordRequest& request) {
+  if (request.id().empty()) return absl::OkStatus();
+  const std::string record_id = model::RecordId(request.record());
+  if (request.id() == record_id) return absl::OkStatus();
+  const google::protobuf::FieldDescriptor* kind =
+      v1::Record::descriptor()->FindFieldByNumber(request.record().kind_case());
+  return absl::InvalidArgumentError(absl::StrCat("id: \"", request.id(), "\" differs from record.",
+                                                 kind ? kind->name() : "<kind>", ".id \"",
+                                                 record_id, "\"; they must name the same record"));
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerContext* context,
                                                          const v1::UpdateRecordRequest* request,
                                                          v1::Record* response) {
   return Run(context, Permission::kWrite,
              [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckUpdateId(*request));
                if (!principal.admin) {
                  // Both where the record is and where it would go must be the editor's.
                  SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,
@@ -365,39 +381,48 @@ grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
                                                           const v1::SearchEntriesRequest* request,
                                                           v1::SearchEntriesResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
-    return absl::OkStatus();
-  }, /*in_memory=*/true);
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
+        return absl::OkStatus();
+      },
+      /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
                                                            const v1::SuggestEntriesRequest* request,
                                                            v1::SuggestEntriesResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
-    return absl::OkStatus();
-  }, /*in_memory=*/true);
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
+        return absl::OkStatus();
+      },
+      /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
                                                      const v1::WhoKnowsRequest* request,
                                                      v1::WhoKnowsResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
-    if (principal.anonymous) {  // contact details only for authenticated callers
-      for (v1::Expert& expert : *response->mutable_experts()) {
-        expert.clear_email();
-        expert.clear_phone();
-      }
-      return absl::OkStatus();
-    }
-    std::vector<std::string> persons;  // who looked up whom, and when
-    for (const v1::Expert& expert : response->experts()) {
-      if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
-    }
-    return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
-  }, /*in_memory=*/false);  // writes the read log
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
+        if (principal.anonymous) {  // contact details only for authenticated callers
+          for (v1::Expert& expert : *response->mutable_experts()) {
+            expert.clear_email();
+            expert.clear_phone();
+          }
+          return absl::OkStatus();
+        }
+        std::vector<std::string> persons;  // who looked up whom, and when
+        for (const v1::Expert& expert : response->experts()) {
+          if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
+        }
+        return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
+      },
+      /*in_memory=*/false);  // writes the read log
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(

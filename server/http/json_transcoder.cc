@@ -1,5 +1,6 @@
 #include "server/http/json_transcoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -202,6 +203,22 @@ absl::Status ParseJson(absl::string_view body, Message* message) {
 }
 
 }  // namespace
+
+absl::StatusOr<QueryParams> ParseQueryString(absl::string_view query) {
+  QueryParams params;
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    std::vector<std::string> sides = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    for (std::string& side : sides) std::replace(side.begin(), side.end(), '+', ' ');
+    absl::StatusOr<std::string> name = PercentDecode(sides[0]);
+    absl::StatusOr<std::string> value = PercentDecode(sides.size() > 1 ? sides[1] : "");
+    if (!name.ok() || !value.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query string: malformed percent-escape in \"", pair, "\""));
+    }
+    params.emplace(*std::move(name), *std::move(value));
+  }
+  return params;
+}
 
 absl::Status SetFieldFromText(absl::string_view path, absl::string_view value,
                               absl::string_view what, Message* message) {

@@ -46,6 +46,10 @@ struct TranscodeLimits {
 // The response as JSON (lowerCamelCase; fields at their default omitted).
 [[nodiscard]] absl::StatusOr<std::string> ResponseToJson(const google::protobuf::Message& response);
 
+// The parameters of a raw query string ("a=1&b=x%20y+z"): percent-decoded,
+// '+' as space, in order. INVALID_ARGUMENT for a malformed escape.
+[[nodiscard]] absl::StatusOr<QueryParams> ParseQueryString(absl::string_view query);
+
 // Sets the field at dotted `path` of `message` (proto or JSON names) from
 // the text `value`, appending to a repeated field. `what` names it in
 // errors (e.g. "query parameter \"kinds\"").

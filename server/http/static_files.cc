@@ -73,7 +73,8 @@ std::optional<HttpReply> StaticFiles::Get(absl::string_view path, bool accepts_h
   }
   absl::string_view name = path;
   if (absl::StartsWith(name, "/")) name.remove_prefix(1);
-  if (!name.empty() && !absl::StrContains(name, "..")) {
+  if (name.empty()) name = "index.html";
+  if (!absl::StrContains(name, "..")) {
     auto it = files_.find(name);
     if (it != files_.end()) return Reply(it->second, if_none_match);
   }

@@ -13,6 +13,7 @@ namespace {
 namespace v1 = ::sof::directory::v1;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pair;
 
 const HttpRouteTable& Table() {
   static const HttpRouteTable* table = new HttpRouteTable(*HttpRouteTable::FromService(
@@ -142,6 +143,16 @@ TEST(JsonTranscoderTest, BodyAboveTheLimitIsResourceExhausted) {
                               /*max_body=*/1000);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(status.message(), HasSubstr("2000 bytes is above the limit of 1000"));
+}
+
+TEST(JsonTranscoderTest, QueryStringIsDecoded) {
+  auto params = ParseQueryString("query=b%C3%B8rn+og+unge&kinds=UNIT&kinds=TILBUD&&empty=");
+  ASSERT_TRUE(params.ok()) << params.status();
+  EXPECT_THAT(*params, ElementsAre(Pair("empty", ""), Pair("kinds", "UNIT"),
+                                   Pair("kinds", "TILBUD"), Pair("query", "børn og unge")));
+  auto bad = ParseQueryString("query=%zz");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("query=%zz"));
 }
 
 TEST(JsonTranscoderTest, ResponseIsLowerCamelCaseJson) {
