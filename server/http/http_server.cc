@@ -1,12 +1,14 @@
 #include "server/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 
 namespace sofdir::http {
@@ -87,6 +89,13 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   http.set_read_timeout(30, 0);
   http.set_write_timeout(30, 0);
   http.set_payload_max_length(options.max_body_bytes);
+  // httplib's default sets SO_REUSEPORT: a second server on the same port
+  // would start and share the first one's connections (as gRPC's would
+  // without GRPC_ARG_ALLOW_REUSEPORT=0). SO_REUSEADDR only.
+  http.set_socket_options([](int socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const size_t max_body = options.max_body_bytes;
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [max_body](const httplib::Request&, httplib::Response& response) {
@@ -119,6 +128,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   }
   server->port_ = port;
   server->thread_ = std::thread([self] { self->server_->listen_after_bind(); });
+  // Until the loop runs, httplib's stop() would be lost (and Stop would
+  // wait forever): wait for it.
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (!http.is_running() && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  if (!http.is_running()) return absl::UnavailableError("http: the server did not start");
   return server;
 }
 

@@ -208,5 +208,33 @@ TEST_F(HttpApiTest, PageFilesWithTypesSecurityHeadersAndRouteFallback) {
   EXPECT_LT(gzipped->body.size(), index->body.size());
 }
 
+TEST_F(HttpApiTest, HeadAnswersLikeGetWithoutABody) {
+  auto head = client_->Head("/v1/records/unit-1");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->body, "");
+}
+
+TEST(HttpStartTest, BadOrTakenHttpAddressFailsTheStartNamingIt) {
+  testing::TempDir dir;
+  api::ServerApp::Options options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.Sub("data");
+  options.http_listen = "no-port-here";
+  auto bad = api::ServerApp::Start(options);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("http listen: \"no-port-here\""));
+
+  options.http_listen = "127.0.0.1:0";
+  auto first = api::ServerApp::Start(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  testing::TempDir other;
+  options.data_dir = other.Sub("data");
+  options.http_listen = "127.0.0.1:" + std::to_string((*first)->http_port());
+  auto taken = api::ServerApp::Start(options);
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(taken.status().message(), HasSubstr("http listen: cannot bind"));
+}
+
 }  // namespace
 }  // namespace sofdir::http
