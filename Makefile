@@ -13,6 +13,7 @@
 BUILD_DIR ?= build
 DATA_DIR ?= var/data
 LISTEN ?= 127.0.0.1:50051
+HTTP_LISTEN ?= 127.0.0.1:8080
 JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 ASAN_BUILD_DIR ?= build-asan
@@ -32,8 +33,10 @@ build: deps
 
 run: build
 	@echo
-	@echo "Starting sofdir-server on $(LISTEN), data in $(DATA_DIR)."
+	@echo "The page: http://$(HTTP_LISTEN)/"
+	@echo "Starting sofdir-server on $(LISTEN) (gRPC) and $(HTTP_LISTEN) (HTTP), data in $(DATA_DIR)."
 	@echo "In another terminal, try:"
+	@echo "  curl 'http://$(HTTP_LISTEN)/v1/records:search?query=botilbud&kinds=TILBUD'"
 	@echo "  $(BUILD_DIR)/client/sofdir list unit --page-size 10"
 	@echo "  $(BUILD_DIR)/client/sofdir get tilbud-0001"
 	@echo "  $(BUILD_DIR)/client/sofdir list tilbud --parent unit-0028"
@@ -43,7 +46,8 @@ run: build
 	@echo "($(BUILD_DIR)/share/sofdir, copied from data/ by the build)."
 	@echo
 	mkdir -p $(dir $(DATA_DIR))
-	exec $(BUILD_DIR)/server/sofdir-server --listen $(LISTEN) --data-dir $(DATA_DIR) \
+	exec $(BUILD_DIR)/server/sofdir-server --listen $(LISTEN) --http-listen $(HTTP_LISTEN) \
+	  --data-dir $(DATA_DIR) \
 	  --demo-data data/demo-directory.jsonl
 
 test: build test-deps

@@ -13,6 +13,7 @@ packages=(
   libicu-dev libstemmer-dev
   libjemalloc-dev
   libcli11-dev
+  libcpp-httplib-dev
   python3-grpcio python3-protobuf
   openssl
   clang-14 libclang-rt-14-dev

@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
       "sofdir-server"};
   cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
       ->capture_default_str();
+  cli.add_option("--http-listen", options.http_listen,
+                 "host:port for the HTTP/JSON API and the web page (TLS with --tls-cert/--tls-key "
+                 "as gRPC); port 0 picks a free port; empty: no HTTP")
+      ->capture_default_str();
   options.data_dir = "var/data";
   cli.add_option("--data-dir", options.data_dir, "RocksDB data directory (created when missing)")
       ->capture_default_str();
@@ -227,6 +231,9 @@ int main(int argc, char** argv) {
   // Tests and scripts read this line to learn the port.
   std::cout << "sofdir-server listening on " << (*app)->address() << " (data " << options.data_dir
             << ", ready in " << absl::FormatDuration(absl::Now() - started) << ")" << std::endl;
+  if ((*app)->http_port() != 0) {
+    std::cout << "http listening on " << (*app)->http_address() << std::endl;
+  }
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {

@@ -143,6 +143,11 @@ absl::StatusOr<Principal> Authorizer::Authenticate(absl::string_view authorizati
   return it->second;
 }
 
+bool Authorizer::anonymous_search() const {
+  absl::MutexLock lock(&mu_);
+  return config_ != nullptr && config_->anonymous_search;
+}
+
 absl::Status Authorizer::Authorize(const Principal& p, Permission permission) const {
   if (p.admin) return absl::OkStatus();
   if (p.anonymous) {

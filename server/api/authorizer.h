@@ -96,6 +96,11 @@ class Authorizer {
   // UNAUTHENTICATED for a malformed header or an unknown token.
   [[nodiscard]] absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const;
 
+  // Whether there is no config (every caller is an admin).
+  bool open() const { return path_.empty(); }
+  // Whether the config lets callers without a token search.
+  bool anonymous_search() const;
+
   // OK when `principal` may call methods needing `permission`.
   [[nodiscard]] absl::Status Authorize(const Principal& principal, Permission permission) const;
 

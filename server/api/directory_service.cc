@@ -218,11 +218,29 @@ grpc::ServerUnaryReactor* DirectoryService::CreateRecord(grpc::CallbackServerCon
              });
 }
 
+namespace {
+
+// UpdateRecordRequest.id (the HTTP route's {id}), when set, must name the
+// record the body carries.
+absl::Status CheckUpdateId(const v1::UpdateRecordRequest& request) {
+  if (request.id().empty()) return absl::OkStatus();
+  const std::string record_id = model::RecordId(request.record());
+  if (request.id() == record_id) return absl::OkStatus();
+  const google::protobuf::FieldDescriptor* kind =
+      v1::Record::descriptor()->FindFieldByNumber(request.record().kind_case());
+  return absl::InvalidArgumentError(absl::StrCat("id: \"", request.id(), "\" differs from record.",
+                                                 kind ? kind->name() : "<kind>", ".id \"",
+                                                 record_id, "\"; they must name the same record"));
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* DirectoryService::UpdateRecord(grpc::CallbackServerContext* context,
                                                          const v1::UpdateRecordRequest* request,
                                                          v1::Record* response) {
   return Run(context, Permission::kWrite,
              [this, request, response](const Principal& principal) -> absl::Status {
+               SOFDIR_RETURN_IF_ERROR(CheckUpdateId(*request));
                if (!principal.admin) {
                  // Both where the record is and where it would go must be the editor's.
                  SOFDIR_ASSIGN_OR_RETURN(v1::Record stored,

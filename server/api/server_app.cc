@@ -67,6 +67,45 @@ absl::Status NamingFiles(const absl::Status& status, const search::SearchIndex::
                                                   absl::StrJoin(read, " and "), ")"));
 }
 
+// The HTTP side: its calls go into `server` in-process, as gRPC calls.
+absl::StatusOr<std::unique_ptr<http::HttpServer>> StartHttp(const ServerApp::Options& options,
+                                                            const Authorizer& authorizer,
+                                                            grpc::Server& server) {
+  http::HttpServer::Options http_options;
+  http_options.listen = options.http_listen;
+  http_options.tls_cert_path = options.tls_cert_path;
+  http_options.tls_key_path = options.tls_key_path;
+  http_options.tls_client_ca_path = options.tls_client_ca_path;
+  http_options.threads = options.http_threads;
+  http_options.max_body_bytes = static_cast<size_t>(options.max_message_bytes);
+  http_options.max_call_duration = options.max_call_duration;
+  http_options.openapi_json = options.openapi_json;
+  http_options.assets = options.http_assets;
+  http_options.auth.open = authorizer.open();
+  http_options.auth.anonymous_search = [&authorizer] { return authorizer.anonymous_search(); };
+  http_options.auth.authenticate =
+      [&authorizer](const std::string& token) -> absl::StatusOr<http::SignedInPrincipal> {
+    SOFDIR_ASSIGN_OR_RETURN(Principal principal,
+                            authorizer.Authenticate(absl::StrCat("Bearer ", token)));
+    if (principal.anonymous) return absl::UnauthenticatedError("authorization: unknown token");
+    http::SignedInPrincipal signed_in;
+    signed_in.name = principal.name;
+    for (const auto& [role, has] :
+         {std::make_pair("reader", principal.reader), std::make_pair("booker", principal.booker),
+          std::make_pair("editor", principal.editor), std::make_pair("sync", principal.sync),
+          std::make_pair("admin", principal.admin)}) {
+      if (has) signed_in.roles.push_back(role);
+    }
+    signed_in.units = principal.units;
+    return signed_in;
+  };
+  grpc::ChannelArguments channel_args;
+  // The server's own message limits apply; the channel adds none.
+  channel_args.SetMaxReceiveMessageSize(-1);
+  channel_args.SetMaxSendMessageSize(-1);
+  return http::HttpServer::Start(std::move(http_options), server.InProcessChannel(channel_args));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& options) {
@@ -189,6 +228,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
         " (the address is in use, e.g. by another sofdir-server, or not a local address)"));
   }
   app->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.http_listen.empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(app->http_, StartHttp(options, *app->authorizer_, *app->server_));
+  }
   return app;
 }
 
@@ -210,7 +252,8 @@ std::string ServerApp::address() const { return absl::StrCat(host_, ":", port_);
 void ServerApp::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  if (server_) {  // absent when Start failed half-way
+  if (http_) http_->Stop();  // lets its calls in progress finish first
+  if (server_) {             // absent when Start failed half-way
     server_->GetHealthCheckService()->SetServingStatus(false);
     feed_->Close();  // change watchers end now instead of at the deadline
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
@@ -218,6 +261,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   }
   pool_.reset();  // runs every task already scheduled
   service_.reset();
+  http_.reset();
   server_.reset();
   bookings_.reset();
   feed_.reset();

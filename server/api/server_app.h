@@ -21,6 +21,7 @@
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
+#include "server/http/http_server.h"
 #include "server/search/search_index.h"
 #include "server/storage/storage.h"
 
@@ -73,6 +74,15 @@ class ServerApp {
     // The file system storage works on; null: the real disk. Tests pass a
     // storage::FaultFileSystem to make the disk fail.
     std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
+    // The HTTP/JSON API and the page (server/http/README.md) on this
+    // host:port (port 0 picks one), with the TLS files above; empty: none.
+    // Started after gRPC; its calls go into the gRPC server in-process.
+    std::string http_listen;
+    // Served at GET /v1/openapi.json; empty: 404 there.
+    std::string openapi_json;
+    // The page's files; null: the ones embedded from web/.
+    std::shared_ptr<const std::vector<http::WebAsset>> http_assets;
+    int http_threads = 0;  // 0: see http::HttpServer::Options::threads
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see
@@ -89,6 +99,9 @@ class ServerApp {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The HTTP port bound, 0 without Options::http_listen.
+  int http_port() const { return http_ ? http_->port() : 0; }
+  std::string http_address() const { return http_ ? http_->address() : ""; }
   std::string address() const;
 
   domain::Directory& directory() { return *directory_; }
@@ -128,6 +141,7 @@ class ServerApp {
   std::unique_ptr<common::WorkerPool> pool_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<http::HttpServer> http_;
   bool shut_down_ = false;
 };
 

@@ -192,6 +192,28 @@ TEST_F(ServerAppTest, NextSearchSeesEveryCreateUpdateAndDelete) {
   EXPECT_THAT(SearchIds(*stub_, "kloeverhuset"), ::testing::ElementsAre("unit-1"));
 }
 
+TEST_F(ServerAppTest, UpdateIdMustNameTheRecordInTheBody) {
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1", "", "Kløverhuset")).ok());
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-2", "", "Fristedet")).ok());
+  v1::UpdateRecordRequest rename;
+  rename.set_id("unit-1");
+  rename.mutable_record()->mutable_unit()->set_id("unit-2");
+  rename.mutable_record()->mutable_unit()->set_name("Omdøbt");
+  rename.mutable_update_mask()->add_paths("name");
+  v1::Record renamed;
+  auto context = Context();
+  grpc::Status status = stub_->UpdateRecord(context.get(), rename, &renamed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("id: \"unit-1\" differs from record.unit.id \"unit-2\""));
+  EXPECT_EQ(app_->directory().Get("unit-2")->unit().name(), "Fristedet");
+
+  rename.set_id("unit-2");  // the same id: updated
+  auto same_context = Context();
+  ASSERT_TRUE(stub_->UpdateRecord(same_context.get(), rename, &renamed).ok());
+  EXPECT_EQ(renamed.unit().name(), "Omdøbt");
+}
+
 TEST_F(ServerAppTest, SearchIndexIsRebuiltFromStorageOnRestart) {
   ASSERT_TRUE(Create(testing::MakeUnit("unit-1", "", "Værestedet Fristedet")).ok());
   app_.reset();

@@ -65,6 +65,8 @@ def compile_protos(source_dir, out_dir):
         sys.exit(SKIP)
     proto_root = os.path.join(source_dir, "proto")
     protos = sorted(glob.glob(os.path.join(proto_root, "sof", "directory", "v1", "*.proto")))
+    # The google.api.http annotations the service's protos import.
+    protos += sorted(glob.glob(os.path.join(proto_root, "google", "api", "*.proto")))
     check(protos, "no .proto files under %s" % proto_root)
     command = [protoc, "-I", proto_root]
     # The well-known types (empty, timestamp, field_mask), when protoc does
