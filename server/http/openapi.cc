@@ -118,15 +118,15 @@ absl::StatusOr<const gpb::FieldDescriptor*> ResolveField(const gpb::Descriptor* 
   for (absl::string_view segment : absl::StrSplit(path, '.')) {
     if (field != nullptr) {
       if (field->type() != gpb::FieldDescriptor::TYPE_MESSAGE || field->is_repeated()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("field path \"", path, "\": ", field->name(), " is not a singular message"));
+        return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\": ", field->name(),
+                                                       " is not a singular message"));
       }
       message = field->message_type();
     }
     field = message->FindFieldByName(std::string(segment));
     if (field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\": message ",
-                                                     message->full_name(), " has no field ", segment));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field path \"", path, "\": message ", message->full_name(), " has no field ", segment));
     }
   }
   return field;
@@ -134,31 +134,44 @@ absl::StatusOr<const gpb::FieldDescriptor*> ResolveField(const gpb::Descriptor* 
 
 absl::StatusOr<std::string> VerbOf(const google::api::HttpRule& rule) {
   switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet: return std::string("get");
-    case google::api::HttpRule::kPut: return std::string("put");
-    case google::api::HttpRule::kPost: return std::string("post");
-    case google::api::HttpRule::kDelete: return std::string("delete");
-    case google::api::HttpRule::kPatch: return std::string("patch");
+    case google::api::HttpRule::kGet:
+      return std::string("get");
+    case google::api::HttpRule::kPut:
+      return std::string("put");
+    case google::api::HttpRule::kPost:
+      return std::string("post");
+    case google::api::HttpRule::kDelete:
+      return std::string("delete");
+    case google::api::HttpRule::kPatch:
+      return std::string("patch");
     case google::api::HttpRule::kCustom: {
       std::string kind = absl::AsciiStrToLower(rule.custom().kind());
       if (kind == "head" || kind == "options" || kind == "trace") return kind;
-      return absl::InvalidArgumentError(absl::StrCat(
-          "custom verb \"", rule.custom().kind(), "\" is not head, options or trace"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("custom verb \"", rule.custom().kind(), "\" is not head, options or trace"));
     }
-    case google::api::HttpRule::PATTERN_NOT_SET: break;
+    case google::api::HttpRule::PATTERN_NOT_SET:
+      break;
   }
   return absl::InvalidArgumentError("the binding names no HTTP verb");
 }
 
 const std::string& TemplateOf(const google::api::HttpRule& rule) {
   switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet: return rule.get();
-    case google::api::HttpRule::kPut: return rule.put();
-    case google::api::HttpRule::kPost: return rule.post();
-    case google::api::HttpRule::kDelete: return rule.delete_();
-    case google::api::HttpRule::kPatch: return rule.patch();
-    case google::api::HttpRule::kCustom: return rule.custom().path();
-    case google::api::HttpRule::PATTERN_NOT_SET: break;
+    case google::api::HttpRule::kGet:
+      return rule.get();
+    case google::api::HttpRule::kPut:
+      return rule.put();
+    case google::api::HttpRule::kPost:
+      return rule.post();
+    case google::api::HttpRule::kDelete:
+      return rule.delete_();
+    case google::api::HttpRule::kPatch:
+      return rule.patch();
+    case google::api::HttpRule::kCustom:
+      return rule.custom().path();
+    case google::api::HttpRule::PATTERN_NOT_SET:
+      break;
   }
   return rule.get();
 }
@@ -209,7 +222,8 @@ void AddQueryParameters(const gpb::Descriptor* request, const std::set<std::stri
       if (!IsJsonScalar(leaf) || bound.count(absl::StrCat(field->name(), ".", leaf->name())) > 0) {
         continue;
       }
-      out.Push(QueryParameter(absl::StrCat(field->json_name(), ".", leaf->json_name()), leaf, schemas));
+      out.Push(
+          QueryParameter(absl::StrCat(field->json_name(), ".", leaf->json_name()), leaf, schemas));
     }
   }
 }
@@ -284,11 +298,13 @@ absl::StatusOr<JsonValue> Operation(const gpb::MethodDescriptor* method, const B
     absl::StatusOr<const gpb::FieldDescriptor*> field = ResolveField(request, variable);
     if (!field.ok()) return field.status();
     if ((*field)->is_repeated() || !IsJsonScalar(*field)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "path variable {", variable, "} is a repeated or message field; it must be a single value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("path variable {", variable,
+                       "} is a repeated or message field; it must be a single value"));
     }
     if (!bound.insert(variable).second) {
-      return absl::InvalidArgumentError(absl::StrCat("path variable {", variable, "} appears twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("path variable {", variable, "} appears twice"));
     }
     parameters.Push(Parameter(variable, "path", schemas.ValueSchema(*field), Comment(*field)));
   }
@@ -316,7 +332,8 @@ absl::StatusOr<JsonValue> Operation(const gpb::MethodDescriptor* method, const B
       JsonValue& properties = schema["properties"] = JsonValue::Object();
       for (int i = 0; i < request->field_count(); ++i) {
         const gpb::FieldDescriptor* field = request->field(i);
-        if (bound.count(field->name()) == 0) properties[field->json_name()] = schemas.FieldSchema(field);
+        if (bound.count(field->name()) == 0)
+          properties[field->json_name()] = schemas.FieldSchema(field);
       }
     }
     operation["requestBody"]["required"] = JsonValue::Bool(true);

@@ -87,13 +87,27 @@ void WriteString(std::string& out, absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -122,9 +136,15 @@ void NewLine(std::string& out, int indent, int depth) {
 
 void JsonValue::Write(std::string& out, int indent, int depth) const {
   switch (type_) {
-    case Type::kNull: out += "null"; return;
-    case Type::kBool: out += bool_ ? "true" : "false"; return;
-    case Type::kInt: absl::StrAppend(&out, int_); return;
+    case Type::kNull:
+      out += "null";
+      return;
+    case Type::kBool:
+      out += bool_ ? "true" : "false";
+      return;
+    case Type::kInt:
+      absl::StrAppend(&out, int_);
+      return;
     case Type::kNumber:
       // JSON has no NaN or infinity; the document never holds them.
       if (std::isfinite(number_)) {
@@ -133,7 +153,9 @@ void JsonValue::Write(std::string& out, int indent, int depth) const {
         out += "null";
       }
       return;
-    case Type::kString: WriteString(out, string_); return;
+    case Type::kString:
+      WriteString(out, string_);
+      return;
     case Type::kArray: {
       if (elements_.empty()) {
         out += "[]";

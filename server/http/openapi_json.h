@@ -19,8 +19,8 @@ class JsonValue {
  public:
   enum class Type { kNull, kBool, kInt, kNumber, kString, kArray, kObject };
 
-  JsonValue() = default;  // null
-  JsonValue(const char* text) : type_(Type::kString), string_(text) {}  // NOLINT
+  JsonValue() = default;                                                           // null
+  JsonValue(const char* text) : type_(Type::kString), string_(text) {}             // NOLINT
   JsonValue(std::string text) : type_(Type::kString), string_(std::move(text)) {}  // NOLINT
   static JsonValue Bool(bool value);
   static JsonValue Int(int64_t value);

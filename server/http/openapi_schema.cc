@@ -52,7 +52,8 @@ JsonValue WellKnownSchema(const gpb::Descriptor* message) {
   }
   if (name == "google.protobuf.FieldMask") {
     JsonValue schema = TypedSchema("string");
-    schema["description"] = "Comma-separated field paths in lowerCamelCase, e.g. \"name,address.district\".";
+    schema["description"] =
+        "Comma-separated field paths in lowerCamelCase, e.g. \"name,address.district\".";
     return schema;
   }
   if (name == "google.protobuf.Empty") return TypedSchema("object");
@@ -211,8 +212,9 @@ JsonValue OpenApiSchemas::BuildComponent(const gpb::Descriptor* message) {
   std::string description = Comment(message);
   for (int i = 0; i < message->real_oneof_decl_count(); ++i) {
     const gpb::OneofDescriptor* oneof = message->oneof_decl(i);
-    std::string note = absl::StrCat("At most one of `", absl::StrJoin(OneofMemberNames(oneof), "`, `"),
-                                    "` is set (oneof `", oneof->name(), "`).");
+    std::string note =
+        absl::StrCat("At most one of `", absl::StrJoin(OneofMemberNames(oneof), "`, `"),
+                     "` is set (oneof `", oneof->name(), "`).");
     std::string oneof_comment = Comment(oneof);
     if (!oneof_comment.empty()) absl::StrAppend(&note, " ", oneof_comment);
     description = description.empty() ? note : absl::StrCat(description, "\n\n", note);
