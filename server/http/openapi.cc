@@ -367,10 +367,12 @@ absl::StatusOr<JsonValue> Operation(const gpb::MethodDescriptor* method, const B
     security.Push(SecurityRequirement("bearerAuth"));
     security.Push(SecurityRequirement("sessionCookie"));
     if (access->anonymous) security.Push(JsonValue::Object());
-    JsonValue& roles = operation["x-sofdir-roles"] = JsonValue::Array();
+    // Roles that may call it; absent when any caller may.
+    JsonValue roles = JsonValue::Array();
     for (const char* role : access->roles) {
       if (role != nullptr) roles.Push(role);
     }
+    if (roles.size() > 0) operation["x-sofdir-roles"] = std::move(roles);
   }
   return operation;
 }

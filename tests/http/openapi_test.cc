@@ -343,6 +343,9 @@ TEST_F(OpenApiTest, SecuritySchemesAndRolesPerOperation) {
   ASSERT_NE(security, nullptr);
   ASSERT_EQ(security->list_value().values_size(), 3);
   EXPECT_EQ(security->list_value().values(2).struct_value().fields_size(), 0);
+  EXPECT_EQ(Member(Op("/v1/records:search", "get"), "x-sofdir-roles"), nullptr);
+  EXPECT_THAT(Strings(Member(Op("/v1/bookings", "get"), "x-sofdir-roles")),
+              ::testing::ElementsAre("booker", "editor", "admin"));
 }
 
 TEST_F(OpenApiTest, TheDocumentIsPrettyPrintedUtf8) {
