@@ -5,7 +5,11 @@
 import {api, query} from './api.js';
 import {clear, h, uid} from './dom.js';
 
-const DEBOUNCE_MS = 100;
+// Suggestions wait for a pause in typing; results come sooner (the search
+// itself takes a few milliseconds on the server) so they show within 100 ms
+// of the last keystroke.
+const SUGGEST_DEBOUNCE_MS = 100;
+const RESULTS_DEBOUNCE_MS = 30;
 
 /**
  * Builds the box. onInput(text) runs (debounced) after typing; onPick(text)
@@ -34,6 +38,7 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
   let items = [];
   let active = -1;
   let timer = null;
+  let resultsTimer = null;
   let controller = null;
   let lastFetched = null;
 
@@ -107,11 +112,10 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
+    clearTimeout(resultsTimer);
     const text = input.value;
-    timer = setTimeout(() => {
-      fetchSuggestions(text);
-      onInput(text);
-    }, DEBOUNCE_MS);
+    timer = setTimeout(() => fetchSuggestions(text), SUGGEST_DEBOUNCE_MS);
+    resultsTimer = setTimeout(() => onInput(text), RESULTS_DEBOUNCE_MS);
   });
 
   input.addEventListener('keydown', (e) => {
@@ -131,6 +135,7 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       clearTimeout(timer);
+      clearTimeout(resultsTimer);
       if (open && active >= 0) pick(active);
       else {
         close();
