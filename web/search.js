@@ -279,6 +279,11 @@ export function mount(main, url, ctx) {
 
   function renderFacets(facets) {
     clear(facetsEl);
+    if (hasFilters(state)) {
+      const reset = h('a', {href: urlOf({...stateOf(new URL('/', location.href)), q: state.q}),
+        class: 'reset-filters'}, 'Fjern alle filtre');
+      facetsEl.append(h('p', null, reset));
+    }
     const byField = new Map((facets || []).map((f) => [f.field, f.counts || []]));
     for (const def of FACETS) {
       const counts = byField.get(def.field) || [];
