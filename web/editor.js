@@ -100,7 +100,6 @@ function editForm(base, kind, {onSaved, status}) {
     };
     try {
       const updated = await api('PATCH', `/v1/records/${encodeURIComponent(body.id)}`, payload);
-      fill(status, message('ok', h('p', {tabindex: '-1', class: 'saved-msg'}, 'Ændringerne er gemt.')));
       await onSaved(updated);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {

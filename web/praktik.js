@@ -60,10 +60,8 @@ export function mount(main, url, ctx) {
   month.addEventListener('change', () => ctx.navigate(urlFromForm()));
   free.addEventListener('change', () => ctx.navigate(urlFromForm()));
 
-  let current = url;
   let seq = 0;
   async function update(u, {quiet = false} = {}) {
-    current = u;
     const p = u.searchParams;
     text.value = p.get('q') || '';
     month.value = p.get('maaned') || '';
@@ -100,18 +98,16 @@ export function mount(main, url, ctx) {
     const hostBox = h('div', {class: 'host-box'});
     const hId = `offer-${o.id}`;
     const rows = slots.map((s) => {
-      const left = Number(s.seatsLeft || 0);
-      const wait = Number(s.waitlistLength || 0);
-      const book = h('button', {type: 'button', class: 'small',
-        'aria-label': `${left > 0 ? 'Book' : 'Skriv dig på venteliste til'} ${danishDate(s.start)}: ${o.title}`},
-      left > 0 ? 'Book' : 'Venteliste');
+      const book = h('button', {type: 'button', class: 'small book'});
       book.addEventListener('click', () => bookingForm(bookingBox, o, s));
-      return h('tr', null,
+      const row = h('tr', {dataset: {start: s.start}},
         h('th', {scope: 'row'}, danishDate(s.start), s.end && s.end !== s.start ? ` – ${danishDate(s.end)}` : ''),
         h('td', {class: 'num'}, String(s.seats || 0)),
-        h('td', {class: `num seats-left ${left > 0 ? 'free' : 'full'}`}, left > 0 ? seatsText(left) : 'Optaget'),
-        h('td', {class: 'num'}, wait ? String(wait) : '–'),
+        h('td', {class: 'num seats-left'}),
+        h('td', {class: 'num wait'}),
         h('td', null, book));
+      setCounts(row, o, s);
+      return row;
     });
     const hostButton = hasRole('editor') || session.open
       ? h('button', {type: 'button'}, 'Se hvem der kommer') : null;
@@ -129,6 +125,35 @@ export function mount(main, url, ctx) {
         h('tbody', null, rows))),
       hostButton ? h('div', {class: 'button-row'}, hostButton) : null,
       bookingBox, hostBox);
+  }
+
+  function setCounts(row, o, s) {
+    const left = Number(s.seatsLeft || 0);
+    const wait = Number(s.waitlistLength || 0);
+    const cell = row.querySelector('.seats-left');
+    cell.className = `num seats-left ${left > 0 ? 'free' : 'full'}`;
+    cell.textContent = left > 0 ? seatsText(left) : 'Optaget';
+    row.querySelector('.wait').textContent = wait ? String(wait) : '–';
+    const book = row.querySelector('button.book');
+    book.textContent = left > 0 ? 'Book' : 'Venteliste';
+    book.setAttribute('aria-label',
+      `${left > 0 ? 'Book' : 'Skriv dig på venteliste til'} ${danishDate(s.start)}: ${o.title}`);
+  }
+
+  /** Fetches the offer's seat counts again and updates its table in place. */
+  async function refreshSeats(offer) {
+    try {
+      const json = await api('GET', `/v1/praktik${query({query: text.value.trim(),
+        ...monthRange(month.value), pageSize: 200})}`);
+      const view = (json.offers || []).find((v) => v.offer && v.offer.id === offer.id);
+      if (!view) return;
+      const section = out.querySelector(`section[data-offer="${CSS.escape(offer.id)}"]`);
+      if (!section) return;
+      for (const s of view.slots || []) {
+        const row = section.querySelector(`tr[data-start="${CSS.escape(s.start)}"]`);
+        if (row) setCounts(row, view.offer, s);
+      }
+    } catch (err) { /* the counts stay; the booking itself succeeded */ }
   }
 
   function bookingForm(box, offer, slot) {
@@ -168,7 +193,7 @@ export function mount(main, url, ctx) {
           text, ' ', h('a', {href: '/mine-bookinger'}, 'Se mine bookinger'))));
         box.querySelector('p').focus();
         ctx.announce(text);
-        update(current, {quiet: true});
+        refreshSeats(offer);
       } catch (err) {
         fill(result, err.status === 409
           ? message('error', h('p', null, 'Du har allerede en booking på denne dato.'))

@@ -1,7 +1,7 @@
 // One page per record (/post/{id}), with the linked directory as links.
 
 import {api, errorView, mayEdit, session} from './api.js';
-import {clear, danishDate, fill, h, KIND_LABELS, KIND_PLURAL, verifiedLine} from './dom.js';
+import {clear, danishDate, fill, h, KIND_LABELS, KIND_PLURAL, message, verifiedLine} from './dom.js';
 import {editorTools} from './editor.js';
 import {children, clearCache, getRecord, kindOf, titleOf, unitChain} from './records.js';
 
@@ -198,8 +198,10 @@ async function show(container, record, ctx) {
         clearCache();
         clear(container);
         await show(container, updated, ctx);
-        const msg = container.querySelector('.saved-msg');
-        if (msg) msg.focus();
+        const msg = message('ok', h('p', {tabindex: '-1', class: 'saved-msg'}, 'Ændringerne er gemt.'));
+        container.querySelector('.verified-box').after(msg);
+        msg.querySelector('p').focus();
+        ctx.announce('Ændringerne er gemt.');
       },
     }));
   }
