@@ -5,11 +5,10 @@
 import {api, query} from './api.js';
 import {clear, h, uid} from './dom.js';
 
-// Suggestions wait for a pause in typing; results come sooner (the search
-// itself takes a few milliseconds on the server) so they show within 100 ms
-// of the last keystroke.
+// Suggestions wait for a pause in typing (100 ms); results are asked for at
+// once on every input (the caller aborts the previous request), so they show
+// within 100 ms of the last keystroke: the search itself takes milliseconds.
 const SUGGEST_DEBOUNCE_MS = 100;
-const RESULTS_DEBOUNCE_MS = 30;
 
 /**
  * Builds the box. onInput(text) runs (debounced) after typing; onPick(text)
@@ -38,7 +37,6 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
   let items = [];
   let active = -1;
   let timer = null;
-  let resultsTimer = null;
   let controller = null;
   let lastFetched = null;
 
@@ -112,10 +110,9 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    clearTimeout(resultsTimer);
     const text = input.value;
     timer = setTimeout(() => fetchSuggestions(text), SUGGEST_DEBOUNCE_MS);
-    resultsTimer = setTimeout(() => onInput(text), RESULTS_DEBOUNCE_MS);
+    onInput(text);
   });
 
   input.addEventListener('keydown', (e) => {
@@ -135,7 +132,6 @@ export function searchCombobox({label, hint, value, onInput, onPick, onSubmit}) 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       clearTimeout(timer);
-      clearTimeout(resultsTimer);
       if (open && active >= 0) pick(active);
       else {
         close();
