@@ -74,7 +74,7 @@ export function mount(main, url, ctx) {
       actions.append(cancel);
     }
     const ics = h('button', {type: 'button',
-      'aria-label': `Hent kalenderfil for ${b.offerTitle || b.offerId} ${danishDate(b.slotStart)}`},
+      'aria-label': `Hent til kalender (.ics): ${b.offerTitle || b.offerId} ${danishDate(b.slotStart)}`},
     'Hent til kalender (.ics)');
     ics.addEventListener('click', async () => {
       try {

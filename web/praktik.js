@@ -137,7 +137,7 @@ export function mount(main, url, ctx) {
     const book = row.querySelector('button.book');
     book.textContent = left > 0 ? 'Book' : 'Venteliste';
     book.setAttribute('aria-label',
-      `${left > 0 ? 'Book' : 'Skriv dig på venteliste til'} ${danishDate(s.start)}: ${o.title}`);
+      `${left > 0 ? 'Book' : 'Venteliste'} ${danishDate(s.start)}: ${o.title}`);
   }
 
   /** Fetches the offer's seat counts again and updates its table in place. */

@@ -44,7 +44,7 @@ export function mount(main, url, ctx) {
       records.length ? h('ul', {class: 'link-list'}, records.map((r) => {
         const {kind, body} = kindOf(r);
         const verify = h('button', {type: 'button', class: 'small',
-          'aria-label': `Bekræft ${titleOf(r)}`}, 'Oplysningerne er korrekte');
+          'aria-label': `Oplysningerne er korrekte: ${titleOf(r)}`}, 'Oplysningerne er korrekte');
         const li = h('li', null, h('a', {href: `/post/${encodeURIComponent(body.id)}`}, titleOf(r)),
           ` (${KIND_LABELS[kind.toUpperCase()]}; ${r.verifiedTime ? `sidst bekræftet ${danishDate(r.verifiedTime)}` : 'aldrig bekræftet'}) `,
           verify);

@@ -440,7 +440,7 @@ scenario('praktik: book, seats drop, waitlist, cancel, promotion, .ics, host lis
   const item = a.page.locator('.booking', {hasText: dateLabel(oneSeat.slot.start)});
   const [download] = await Promise.all([
     a.page.waitForEvent('download'),
-    item.getByRole('button', {name: /Hent kalenderfil/}).click(),
+    item.getByRole('button', {name: /Hent til kalender/}).click(),
   ]);
   check(download.suggestedFilename().endsWith('.ics'), 'the calendar download is an .ics file');
   const ics = fs.readFileSync(await download.path(), 'utf8');
