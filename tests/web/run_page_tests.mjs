@@ -210,6 +210,27 @@ function scenario(name, fn) {
 }
 
 // --------------------------------------------------------------- scenarios
+scenario('page sources: no HTML parsing of text, no page storage, no inline script or style', async () => {
+  const webDir = path.join(here, '..', '..', 'web');
+  for (const name of fs.readdirSync(webDir)) {
+    const text = fs.readFileSync(path.join(webDir, name), 'utf8');
+    if (name.endsWith('.js')) {
+      for (const bad of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(',
+        'new Function', 'localStorage', 'sessionStorage', 'document.cookie']) {
+        check(!text.includes(bad), `web/${name} does not use ${bad}`);
+      }
+    }
+    if (name.endsWith('.html')) {
+      check(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(text), `web/${name} has no inline <script>`);
+      check(!/<style|\sstyle=|\son[a-z]+=/i.test(text), `web/${name} has no inline style or handler`);
+      check(/<html lang="da">/.test(text), `web/${name} is lang="da"`);
+    }
+  }
+  const r = await fetch(`${BASE}/post/unit-0001`, {headers: {Accept: 'text/html'}});
+  const csp = r.headers.get('content-security-policy') || '';
+  check(/script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp), `a strict CSP on the page (${csp})`);
+});
+
 scenario('search with a typo, facet click updates the URL, Back restores', async () => {
   const {context, page} = await open(null);
   await page.goto(`${BASE}/`);
