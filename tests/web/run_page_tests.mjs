@@ -268,6 +268,14 @@ scenario('search with a typo, facet click updates the URL, Back restores', async
   await page.locator('.summary', {hasText: summaryBefore}).waitFor();
   check(await page.locator('.facet a.on').count() === 0, 'Back removes the filter');
   check(await box.inputValue() === 'botilbd', 'Back keeps the query in the box');
+  // The kind facet: only tilbud.
+  await page.locator('.facet', {has: page.locator('h3', {hasText: /^Type$/})})
+    .locator('a', {hasText: /^[☐☑]\s*Filtrér på Tilbud/}).click();
+  await page.waitForURL(/kind=TILBUD/);
+  await page.waitForFunction(() => [...document.querySelectorAll('.result .kind')].length > 0 &&
+    [...document.querySelectorAll('.result .kind')].every((k) => k.textContent === 'Tilbud'));
+  await page.goBack();
+  await page.locator('.summary', {hasText: summaryBefore}).waitFor();
   // A shared link reproduces the filtered search.
   const {page: page2} = await open(null);
   await page2.goto(`${BASE}/?q=botilbd&bydel=${encodeURIComponent(district)}`);
