@@ -208,6 +208,7 @@ export function mount(main, url, ctx) {
     const countText = total === 1 ? '1 resultat' : `${total.toLocaleString('da-DK')} resultater`;
     const summary = state.q.trim() ? `${countText} for »${state.q.trim()}«` : countText;
     out.push(h('p', {class: 'summary', id: 'result-summary'}, summary));
+    out.push(h('p', {class: 'to-filters'}, h('a', {href: '#facets-h'}, 'Gå til filtre')));
     if (unmatched.length) {
       out.push(h('div', {class: 'msg msg-info'},
         h('p', null, unmatched.length === 1 ? 'Intet i vejviseren indeholder ordet ' :
