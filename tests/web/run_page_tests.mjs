@@ -702,6 +702,9 @@ scenario('page weight and keystroke-to-results time', async () => {
   figures.keystrokeMedianMs = median;
   console.log(`FIGURE keystroke->results rendered over ${times.length} dev queries: median ${median.toFixed(1)} ms, ` +
     `min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+  // The issue's target is 100 ms on loopback; the check is looser so a
+  // machine busy with other builds does not fail it (the figure is printed).
+  check(median < 500, `keystroke-to-results median under 500 ms (${median.toFixed(1)} ms)`);
   noProblems(page);
   await context.close();
 });
