@@ -18,6 +18,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
+#include "server/http/openapi.h"
 #include "server/domain/store_verifier.h"
 #include "server/storage/storage.h"
 
@@ -221,6 +222,16 @@ int main(int argc, char** argv) {
   // Reflection lets generic tools (grpcurl, buf curl) discover the API.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::Time started = absl::Now();
+  if (!options.http_listen.empty()) {
+    // GET /v1/openapi.json: built once, from the descriptors embedded at build time.
+    absl::StatusOr<std::string> openapi = sofdir::http::BuildOpenApiDocument();
+    if (!openapi.ok()) {
+      sofdir::common::LogError(absl::StrCat("cannot build the OpenAPI document: ",
+                                            openapi.status().ToString()));
+      return 1;
+    }
+    options.openapi_json = *std::move(openapi);
+  }
   absl::StatusOr<std::unique_ptr<sofdir::api::ServerApp>> app =
       sofdir::api::ServerApp::Start(options);
   if (!app.ok()) {
