@@ -53,7 +53,7 @@ const Access kAccess[] = {
      "Roles editor (records of the editor's own units) and admin.",
      false},
     {{"ImportRecords"}, {"admin"}, "Role admin.", false},
-    {{"ListAudit"}, {"admin"}, "Role admin.", false},
+    {{"ListAudit", "CreateBackup", "ListBackups", "ListOutbox"}, {"admin"}, "Role admin.", false},
 };
 
 const Access* AccessOf(const std::string& method) {

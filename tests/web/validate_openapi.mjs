@@ -85,6 +85,9 @@ const expected = {
   GetBooking: 'GET /v1/bookings/{booking_id}',
   ListBookings: 'GET /v1/bookings',
   GetBookingCalendar: 'GET /v1/bookings/{booking_id}/calendar',
+  CreateBackup: 'POST /v1/backups',
+  ListBackups: 'GET /v1/backups',
+  ListOutbox: 'GET /v1/outbox',
 };
 for (const [id, where] of Object.entries(expected)) {
   if (operationIds.get(id) !== where) problems.push(`${id}: expected at ${where}, found at ${operationIds.get(id) ?? 'nowhere'}`);
