@@ -6,13 +6,12 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "server/common/json_quote.h"
 
 namespace sofdir::client {
 
-// `text` (UTF-8) as a JSON string literal, quotes included. Non-ASCII
-// characters are kept as they are; quotes, backslashes and control
-// characters are escaped.
-std::string JsonQuote(absl::string_view text);
+// `text` (UTF-8) as a JSON string literal (server/common/json_quote.h).
+using common::JsonQuote;
 
 // `value` as a JSON number with 6 significant digits ("12.3457", "0.5");
 // "null" for NaN and infinities, which JSON cannot hold.

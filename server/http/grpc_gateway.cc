@@ -9,6 +9,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "server/common/json_quote.h"
 
 namespace sofdir::http {
 
@@ -44,49 +45,13 @@ int HttpStatusFor(absl::StatusCode code) {
   }
 }
 
-std::string JsonQuote(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '<':  // keeps "</script>" and the like out of any HTML context
-        out += "\\u003c";
-        break;
-      case '>':
-        out += "\\u003e";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          absl::StrAppend(&out, "\\u00", absl::Hex(c, absl::kZeroPad2));
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
 HttpReply ErrorReply(const absl::Status& status, int http_status) {
   HttpReply reply;
   reply.status = http_status != 0 ? http_status : HttpStatusFor(status.code());
-  reply.body = absl::StrCat("{\"error\":{\"code\":", reply.status,
-                            ",\"status\":", JsonQuote(absl::StatusCodeToString(status.code())),
-                            ",\"message\":", JsonQuote(status.message()), "}}");
+  reply.body =
+      absl::StrCat("{\"error\":{\"code\":", reply.status,
+                   ",\"status\":", common::JsonQuote(absl::StatusCodeToString(status.code())),
+                   ",\"message\":", common::JsonQuote(status.message()), "}}");
   return reply;
 }
 

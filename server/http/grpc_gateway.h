@@ -53,9 +53,6 @@ int HttpStatusFor(absl::StatusCode code);
 // with the HTTP status of the code (or `http_status` when not 0).
 HttpReply ErrorReply(const absl::Status& status, int http_status = 0);
 
-// `text` as a JSON string literal, quotes included.
-std::string JsonQuote(absl::string_view text);
-
 class GrpcGateway {
  public:
   struct Options {

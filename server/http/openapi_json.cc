@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/common/json_quote.h"
 
 namespace sofdir::http {
 
@@ -82,50 +83,6 @@ std::string JsonValue::Serialize(int indent) const {
 
 namespace {
 
-void WriteString(std::string& out, absl::string_view text) {
-  out += '"';
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else if (c == 0xE2 && i + 2 < text.size() &&
-                   static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-                   (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
-                    static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
-          // U+2028/U+2029 are valid JSON but end a line in older JavaScript.
-          out += static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-          i += 2;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 void NewLine(std::string& out, int indent, int depth) {
   if (indent <= 0) return;
   out += '\n';
@@ -154,7 +111,7 @@ void JsonValue::Write(std::string& out, int indent, int depth) const {
       }
       return;
     case Type::kString:
-      WriteString(out, string_);
+      common::AppendJsonString(out, string_);
       return;
     case Type::kArray: {
       if (elements_.empty()) {
@@ -180,7 +137,7 @@ void JsonValue::Write(std::string& out, int indent, int depth) const {
       for (size_t i = 0; i < members_.size(); ++i) {
         if (i > 0) out += ',';
         NewLine(out, indent, depth + 1);
-        WriteString(out, members_[i].first);
+        common::AppendJsonString(out, members_[i].first);
         out += indent > 0 ? ": " : ":";
         members_[i].second.Write(out, indent, depth + 1);
       }

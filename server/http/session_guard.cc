@@ -6,13 +6,14 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/common/json_quote.h"
 
 namespace sofdir::http {
 namespace {
 
 std::string JsonList(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
-  for (const std::string& item : items) quoted.push_back(JsonQuote(item));
+  for (const std::string& item : items) quoted.push_back(common::JsonQuote(item));
   return absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
 }
 
@@ -50,9 +51,10 @@ std::string SessionGuard::StateJson(const SignedInPrincipal* principal,
       options_.open || (options_.anonymous_search && options_.anonymous_search());
   std::string json = absl::StrCat("{\"signedIn\":", principal ? "true" : "false");
   if (principal != nullptr) {
-    absl::StrAppend(&json, ",\"principal\":", JsonQuote(principal->name),
+    absl::StrAppend(&json, ",\"principal\":", common::JsonQuote(principal->name),
                     ",\"roles\":", JsonList(principal->roles),
-                    ",\"units\":", JsonList(principal->units), ",\"csrfToken\":", JsonQuote(csrf));
+                    ",\"units\":", JsonList(principal->units),
+                    ",\"csrfToken\":", common::JsonQuote(csrf));
   }
   absl::StrAppend(&json, ",\"anonymousSearch\":", anonymous_search ? "true" : "false",
                   ",\"open\":", options_.open ? "true" : "false", "}");
