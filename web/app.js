@@ -117,6 +117,9 @@ function updateHeader() {
     link.textContent = 'Log ud';
     link.setAttribute('aria-label', `Log ud (logget ind som ${session.principal})`);
     link.setAttribute('href', '/log-ind');
+  } else if (session.open) {
+    link.textContent = 'Uden log ind';
+    link.setAttribute('aria-label', 'Uden log ind: alle har adgang til alt');
   } else {
     link.textContent = 'Log ind';
     link.removeAttribute('aria-label');

@@ -10,7 +10,7 @@ if(SOFDIR_NODE)
   add_test(NAME web_page_browser_tests
     COMMAND ${SOFDIR_NODE} ${PROJECT_SOURCE_DIR}/tests/web/run_page_tests.mjs
             $<TARGET_FILE:sofdir-server> ${PROJECT_SOURCE_DIR}/data/demo-directory.jsonl
-            ${SOFDIR_WEB_ARTIFACTS}
+            ${SOFDIR_WEB_ARTIFACTS} ${PROJECT_SOURCE_DIR}/../shared/data/dev-intents.jsonl
     WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
 else()
   add_test(NAME web_page_browser_tests
