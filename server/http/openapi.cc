@@ -17,6 +17,7 @@
 #include "server/http/openapi_descriptors.h"
 #include "server/http/openapi_json.h"
 #include "server/http/openapi_schema.h"
+#include "server/http/openapi_server_paths.h"
 
 namespace sofdir::http {
 
@@ -441,8 +442,12 @@ absl::StatusOr<std::string> BuildOpenApiDocument(const gpb::FileDescriptorSet& f
   JsonValue& tag = document["tags"].Push(JsonValue::Object());
   tag["name"] = service->name();
   if (!service_comment.empty()) tag["description"] = FirstSentence(service_comment);
+  JsonValue& session_tag = document["tags"].Push(JsonValue::Object());
+  session_tag["name"] = "Session";
+  session_tag["description"] = "Signing in from a browser, and this document.";
   document["security"].Push(SecurityRequirement("bearerAuth"));
   document["security"].Push(SecurityRequirement("sessionCookie"));
+  AddServerPaths(paths, absl::StrCat("#/components/schemas/", kErrorSchema));
   document["paths"] = std::move(paths);
 
   JsonValue components = JsonValue::Object();
@@ -452,6 +457,11 @@ absl::StatusOr<std::string> BuildOpenApiDocument(const gpb::FileDescriptorSet& f
         "message ", kErrorSchema, " would collide with the error schema of the same name"));
   }
   components["schemas"][kErrorSchema] = ErrorSchema();
+  if (components["schemas"].Find(kSessionSchema) != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "message ", kSessionSchema, " would collide with the session schema of the same name"));
+  }
+  components["schemas"][kSessionSchema] = SessionSchema();
   JsonValue& bearer = components["securitySchemes"]["bearerAuth"];
   bearer["type"] = "http";
   bearer["scheme"] = "bearer";

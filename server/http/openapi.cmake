@@ -37,8 +37,9 @@ add_library(sofdir_openapi STATIC
   ${SOFDIR_OPENAPI_DIR}/openapi.cc
   ${SOFDIR_OPENAPI_DIR}/openapi_json.cc
   ${SOFDIR_OPENAPI_DIR}/openapi_schema.cc
+  ${SOFDIR_OPENAPI_DIR}/openapi_server_paths.cc
   ${SOFDIR_OPENAPI_DESCRIPTOR_CC})
 target_include_directories(sofdir_openapi PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(sofdir_openapi PUBLIC
-  sofdir_proto protobuf::libprotobuf
+  sofdir_common sofdir_proto protobuf::libprotobuf
   absl::status absl::statusor absl::strings absl::str_format)

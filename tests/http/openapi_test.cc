@@ -158,6 +158,7 @@ TEST_F(OpenApiTest, EveryAnnotatedMethodOfTheServiceIsThereAndNoOther) {
   ASSERT_GE(annotated.size(), 20u);
   std::set<std::string> operations;
   for (const auto& [path, item] : At(doc(), {"paths"})->struct_value().fields()) {
+    if (path == "/auth/session" || path == "/v1/openapi.json") continue;  // no proto method
     for (const auto& [verb, operation] : item.struct_value().fields()) {
       EXPECT_TRUE(operations.insert(Str(Member(&operation, "operationId"))).second)
           << "operationId twice: " << verb << " " << path;
@@ -346,6 +347,30 @@ TEST_F(OpenApiTest, SecuritySchemesAndRolesPerOperation) {
   EXPECT_EQ(Member(Op("/v1/records:search", "get"), "x-sofdir-roles"), nullptr);
   EXPECT_THAT(Strings(Member(Op("/v1/bookings", "get"), "x-sofdir-roles")),
               ::testing::ElementsAre("booker", "editor", "admin"));
+}
+
+TEST_F(OpenApiTest, SignInAndTheDocumentItselfAreDescribed) {
+  const gpb::Value* post = Op("/auth/session", "post");
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(Str(Member(post, "operationId")), "CreateSession");
+  EXPECT_EQ(Str(At(*post, {"requestBody", "content", "application/json", "schema", "properties",
+                           "token", "type"})),
+            "string");
+  EXPECT_EQ(Str(At(*post, {"responses", "200", "content", "application/json", "schema", "$ref"})),
+            "#/components/schemas/Session");
+  ASSERT_NE(Op("/auth/session", "get"), nullptr);
+  const gpb::Value* del = Op("/auth/session", "delete");
+  ASSERT_NE(del, nullptr);
+  const gpb::Value* parameters = Member(del, "parameters");
+  ASSERT_NE(parameters, nullptr);
+  ASSERT_EQ(parameters->list_value().values_size(), 1);
+  EXPECT_EQ(Str(Member(&parameters->list_value().values(0), "name")), "X-CSRF-Token");
+  EXPECT_THAT(Str(Member(del, "description")), HasSubstr("X-CSRF-Token"));
+  const gpb::Value* session = Schema("Session");
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(Str(At(*session, {"properties", "csrfToken", "type"})), "string");
+  EXPECT_EQ(Str(At(*session, {"properties", "signedIn", "type"})), "boolean");
+  EXPECT_EQ(Str(Member(Op("/v1/openapi.json", "get"), "operationId")), "GetOpenApiDocument");
 }
 
 TEST_F(OpenApiTest, TheDocumentIsPrettyPrintedUtf8) {

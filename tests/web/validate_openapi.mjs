@@ -88,6 +88,11 @@ const expected = {
   CreateBackup: 'POST /v1/backups',
   ListBackups: 'GET /v1/backups',
   ListOutbox: 'GET /v1/outbox',
+  // Not proto methods: signing in from a browser, and the document itself.
+  GetSession: 'GET /auth/session',
+  CreateSession: 'POST /auth/session',
+  DeleteSession: 'DELETE /auth/session',
+  GetOpenApiDocument: 'GET /v1/openapi.json',
 };
 for (const [id, where] of Object.entries(expected)) {
   if (operationIds.get(id) !== where) problems.push(`${id}: expected at ${where}, found at ${operationIds.get(id) ?? 'nowhere'}`);
