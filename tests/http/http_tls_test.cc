@@ -1,5 +1,6 @@
 // HTTPS with the same certificate files as gRPC (made by the openssl
-// binary, as tests/e2e/tls_test.cc does); plaintext to the TLS port fails.
+// binary, as tests/e2e/tls_test.cc does); plaintext to the TLS port fails;
+// with --tls-client-ca a client certificate is needed on HTTP too.
 #include <unistd.h>
 
 #include <fstream>
@@ -22,21 +23,35 @@ constexpr char kOpenSsl[] = "/usr/bin/openssl";
 
 class HttpTlsTest : public HttpFixture {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartWithTls(/*client_ca=*/false); }
+
+  // A CA, a server certificate it signed for 127.0.0.1 and, when
+  // `client_ca`, a client certificate it signed, which the server then
+  // requires (--tls-client-ca).
+  void StartWithTls(bool client_ca) {
     if (access(kOpenSsl, X_OK) != 0) GTEST_SKIP() << kOpenSsl << " is missing";
     OpenSsl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
              "/CN=sofdir-test-ca", "-keyout", dir_.Sub("ca.key"), "-out", dir_.Sub("ca.crt")});
-    OpenSsl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
-             dir_.Sub("server.key"), "-out", dir_.Sub("server.csr")});
-    std::ofstream(dir_.Sub("server.ext")) << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-    OpenSsl({"x509", "-req", "-in", dir_.Sub("server.csr"), "-CA", dir_.Sub("ca.crt"), "-CAkey",
-             dir_.Sub("ca.key"), "-set_serial", "2", "-days", "2", "-extfile",
-             dir_.Sub("server.ext"), "-out", dir_.Sub("server.crt")});
+    Sign("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost\n", "2");
     api::ServerApp::Options options;
     options.tls_cert_path = dir_.Sub("server.crt");
     options.tls_key_path = dir_.Sub("server.key");
+    if (client_ca) {
+      Sign("client", "/CN=sofdir-test-client", "extendedKeyUsage=clientAuth\n", "3");
+      options.tls_client_ca_path = dir_.Sub("ca.crt");
+    }
     Start(AuthConfig(/*anonymous_search=*/false), options);
     ASSERT_TRUE(app_->directory().Create(testing::MakeUnit("unit-1")).ok());
+  }
+
+  void Sign(const std::string& name, const std::string& subject, const std::string& extensions,
+            const std::string& serial) {
+    OpenSsl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout",
+             dir_.Sub(name + ".key"), "-out", dir_.Sub(name + ".csr")});
+    std::ofstream(dir_.Sub(name + ".ext")) << extensions;
+    OpenSsl({"x509", "-req", "-in", dir_.Sub(name + ".csr"), "-CA", dir_.Sub("ca.crt"), "-CAkey",
+             dir_.Sub("ca.key"), "-set_serial", serial, "-days", "2", "-extfile",
+             dir_.Sub(name + ".ext"), "-out", dir_.Sub(name + ".crt")});
   }
 
   void OpenSsl(std::vector<std::string> args) {
@@ -45,8 +60,12 @@ class HttpTlsTest : public HttpFixture {
     ASSERT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << ": " << result.err;
   }
 
-  std::unique_ptr<httplib::SSLClient> Https() {
-    auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", app_->http_port());
+  std::unique_ptr<httplib::SSLClient> Https(bool with_client_certificate = false) {
+    auto client =
+        with_client_certificate
+            ? std::make_unique<httplib::SSLClient>("127.0.0.1", app_->http_port(),
+                                                   dir_.Sub("client.crt"), dir_.Sub("client.key"))
+            : std::make_unique<httplib::SSLClient>("127.0.0.1", app_->http_port());
     client->set_ca_cert_path(dir_.Sub("ca.crt").c_str());
     client->enable_server_certificate_verification(true);
     client->set_read_timeout(20, 0);
@@ -79,6 +98,23 @@ TEST_F(HttpTlsTest, AnUntrustedServerCertificateIsRefusedByTheClient) {
   client.enable_server_certificate_verification(true);
   auto result = client.Get("/v1/records/unit-1", Bearer(kReader));
   EXPECT_FALSE(result);
+}
+
+class HttpMutualTlsTest : public HttpTlsTest {
+ protected:
+  void SetUp() override { StartWithTls(/*client_ca=*/true); }
+};
+
+TEST_F(HttpMutualTlsTest, WithTlsClientCaHttpsNeedsAClientCertificateTheCaSigned) {
+  auto with_certificate = Https(/*with_client_certificate=*/true);
+  auto read = with_certificate->Get("/v1/records/unit-1", Bearer(kReader));
+  ASSERT_TRUE(read) << httplib::to_string(read.error());
+  EXPECT_EQ(read->status, 200) << read->body;
+
+  auto without = Https();
+  auto refused = without->Get("/v1/records/unit-1", Bearer(kReader));
+  EXPECT_TRUE(!refused || refused->status != 200);
+  if (refused) EXPECT_THAT(refused->body, ::testing::Not(HasSubstr("unit-1")));
 }
 
 }  // namespace
