@@ -63,6 +63,7 @@ class MonitoringTest : public ::testing::Test {
     options.metrics_listen = "127.0.0.1:0";
     options.metrics = metrics;
     options.file_system = fs_;
+    options.today = [] { return absl::CivilDay(2027, 1, 4); };
     auto app = ServerApp::Start(options);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
@@ -185,6 +186,39 @@ TEST_F(MonitoringTest, MetricsCountCallsByMethodAndCodeWithLatencyAndSearchFigur
 
   // The metrics listener serves the same figures.
   EXPECT_EQ(Sample(Scrape(app_->metrics_port()), kSearchOk), 4);
+}
+
+TEST_F(MonitoringTest, BookingCountersFollowConfirmationsWaitlistPromotionsAndCancellations) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(Create(testing::MakeUnit("unit-1")).ok());
+  ASSERT_TRUE(Create(testing::MakePraktik("praktik-1", "unit-1")).ok());  // 2 seats
+  std::vector<v1::Booking> bookings(3);
+  for (int who = 0; who < 3; ++who) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", std::string("Bearer ") + kAdmin);
+    v1::BookPraktikRequest request;
+    request.set_offer_id("praktik-1");
+    request.set_slot_start("2027-03-16");
+    request.set_name("Person " + std::to_string(who));
+    request.set_email("p" + std::to_string(who) + "@sof.example.dk");
+    request.set_request_id("book-" + std::to_string(who));
+    ASSERT_TRUE(stub_->BookPraktik(&context, request, &bookings[who]).ok());
+  }
+  ASSERT_EQ(bookings[2].status(), v1::WAITLISTED);
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", std::string("Bearer ") + kAdmin);
+    v1::CancelBookingRequest cancel;
+    cancel.set_booking_id(bookings[0].booking_id());
+    v1::Booking cancelled;
+    ASSERT_TRUE(stub_->CancelBooking(&context, cancel, &cancelled).ok());
+  }
+  const std::string scrape = Scrape(app_->metrics_port());
+  EXPECT_EQ(Sample(scrape, "sofdir_bookings_total{status=\"CONFIRMED\"}"), 2) << scrape;
+  EXPECT_EQ(Sample(scrape, "sofdir_bookings_total{status=\"WAITLISTED\"}"), 1);
+  EXPECT_EQ(Sample(scrape, "sofdir_waitlist_promotions_total"), 1);
+  EXPECT_EQ(Sample(scrape, "sofdir_booking_cancellations_total"), 1);
+  EXPECT_THAT(scrape, Not(HasSubstr("@sof.example.dk")));
 }
 
 TEST_F(MonitoringTest, ChangeWatchersGaugeCountsOpenWatchStreams) {
