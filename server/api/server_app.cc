@@ -238,10 +238,12 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   // gRPC sets SO_REUSEPORT by default: a second server on the same port
   // would start and share its calls with the first.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
-  observers.push_back(std::make_unique<CallObserverFactory>(app->metrics_.get(), *app->authorizer_,
-                                                            options.access_log));
-  builder.experimental().SetInterceptorCreators(std::move(observers));
+  if (app->metrics_ || options.access_log) {  // no interceptor at all when both are off
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(std::make_unique<CallObserverFactory>(
+        app->metrics_.get(), *app->authorizer_, options.access_log));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
+  }
   app->server_ = builder.BuildAndStart();
   if (!app->server_ || app->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(
