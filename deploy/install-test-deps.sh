@@ -2,7 +2,9 @@
 # Installs what the web page's tests need on top of deploy/install-deps.sh:
 # Debian's Chromium (the real browser the page tests drive), Node.js with npm
 # when the machine has none, and the npm packages of tests/web from the
-# committed lock file (playwright-core, axe-core, swagger-parser). Idempotent:
+# committed lock file (playwright-core, axe-core, swagger-parser), and
+# Debian's prometheus (tests/api/prometheus_scrape_test.cc scrapes the
+# server with it). Idempotent:
 # apt and npm only run when something is missing or the lock file changed.
 # Must run as root (or via sudo) when a Debian package is missing.
 set -euo pipefail
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -18,8 +18,8 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
-#include "server/http/openapi.h"
 #include "server/domain/store_verifier.h"
+#include "server/http/openapi.h"
 #include "server/storage/storage.h"
 
 // jemalloc (linked in, see CMakeLists.txt) reads its options from this
@@ -201,7 +201,25 @@ int main(int argc, char** argv) {
                  "on SIGTERM/SIGINT, how long in-flight calls get to finish")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
+  cli.add_option("--metrics-listen", options.metrics_listen,
+                 "host:port serving only /metrics, /healthz and /readyz over plain HTTP (they "
+                 "are on --http-listen too); port 0 picks a free port; empty: none");
+  bool no_metrics = false;
+  cli.add_flag("--no-metrics", no_metrics,
+               "collect no metrics (/metrics answers 404); for measuring their cost");
+  bool no_access_log = false;
+  cli.add_flag("--no-access-log", no_access_log, "write no log line per call");
+  std::string log_format = "text";
+  cli.add_option("--log-format", log_format,
+                 "text, or json: one JSON object per line (time, level, msg and fields) for "
+                 "journald and log shippers")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(cli, argc, argv);
+  sofdir::common::SetLogFormat(log_format == "json" ? sofdir::common::LogFormat::kJson
+                                                    : sofdir::common::LogFormat::kText);
+  options.metrics = !no_metrics;
+  options.access_log = !no_access_log;
   options.max_call_duration = absl::Seconds(max_call_seconds);
   if (verify) return Verify(options.data_dir);
 
@@ -226,8 +244,8 @@ int main(int argc, char** argv) {
     // GET /v1/openapi.json: built once, from the descriptors embedded at build time.
     absl::StatusOr<std::string> openapi = sofdir::http::BuildOpenApiDocument();
     if (!openapi.ok()) {
-      sofdir::common::LogError(absl::StrCat("cannot build the OpenAPI document: ",
-                                            openapi.status().ToString()));
+      sofdir::common::LogError(
+          absl::StrCat("cannot build the OpenAPI document: ", openapi.status().ToString()));
       return 1;
     }
     options.openapi_json = *std::move(openapi);
@@ -244,6 +262,11 @@ int main(int argc, char** argv) {
             << ", ready in " << absl::FormatDuration(absl::Now() - started) << ")" << std::endl;
   if ((*app)->http_port() != 0) {
     std::cout << "http listening on " << (*app)->http_address() << std::endl;
+  }
+  if ((*app)->metrics_port() != 0) {
+    std::cout << "metrics listening on "
+              << options.metrics_listen.substr(0, options.metrics_listen.rfind(':')) << ":"
+              << (*app)->metrics_port() << std::endl;
   }
 
   int signal_number = 0;

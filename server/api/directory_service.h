@@ -69,6 +69,9 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
     // No unary call runs longer than this after it arrived, whatever
     // deadline the client sent (or none): DEADLINE_EXCEEDED.
     absl::Duration max_call_duration = absl::Seconds(60);
+    // Told the time each SearchEntries spent in the index and its
+    // total_size (metrics); must be thread-safe. Empty: nobody.
+    std::function<void(absl::Duration took, int64_t hits)> on_search;
   };
 
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,

@@ -14,6 +14,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/api/call_observer.h"
 #include "server/api/tls_credentials.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -21,6 +22,9 @@
 
 namespace sofdir::api {
 namespace {
+
+// The name gRPC health checks ask about, besides "" (the whole server).
+constexpr char kServiceName[] = "sof.directory.v1.DirectoryService";
 
 // The vocabulary files to read: the paths given, else the shipped files
 // that exist (a warning for each one that does not).
@@ -70,7 +74,8 @@ absl::Status NamingFiles(const absl::Status& status, const search::SearchIndex::
 // The HTTP side: its calls go into `server` in-process, as gRPC calls.
 absl::StatusOr<std::unique_ptr<http::HttpServer>> StartHttp(const ServerApp::Options& options,
                                                             const Authorizer& authorizer,
-                                                            grpc::Server& server) {
+                                                            grpc::Server& server,
+                                                            http::OpsEndpoints ops) {
   http::HttpServer::Options http_options;
   http_options.listen = options.http_listen;
   http_options.tls_cert_path = options.tls_cert_path;
@@ -81,6 +86,7 @@ absl::StatusOr<std::unique_ptr<http::HttpServer>> StartHttp(const ServerApp::Opt
   http_options.max_call_duration = options.max_call_duration;
   http_options.openapi_json = options.openapi_json;
   http_options.assets = options.http_assets;
+  http_options.ops = std::move(ops);
   http_options.auth.open = authorizer.open();
   http_options.auth.anonymous_search = [&authorizer] { return authorizer.anonymous_search(); };
   http_options.auth.authenticate =
@@ -193,12 +199,23 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     }
   }
 
+  if (options.metrics) {
+    app->metrics_ = std::make_unique<ServerMetrics>(
+        std::vector<std::string>{kServiceName, "grpc.health.v1.Health"});
+    app->metrics_->Attach(*app->directory_, *app->index_, *app->storage_);
+  }
+
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
   DirectoryService::Limits limits;
   limits.max_concurrent_searches = options.max_concurrent_searches;
   limits.max_inline_searches = options.max_inline_searches;
   limits.max_queue_wait = options.max_queue_wait;
   limits.max_call_duration = options.max_call_duration;
+  if (app->metrics_) {
+    limits.on_search = [metrics = app->metrics_.get()](absl::Duration took, int64_t hits) {
+      metrics->ObserveSearch(took, hits);
+    };
+  }
   app->service_ =
       std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->bookings_,
                                          *app->feed_, *app->pool_, *app->authorizer_, limits);
@@ -221,6 +238,12 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   // gRPC sets SO_REUSEPORT by default: a second server on the same port
   // would start and share its calls with the first.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (app->metrics_ || options.access_log) {  // no interceptor at all when both are off
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(std::make_unique<CallObserverFactory>(
+        app->metrics_.get(), *app->authorizer_, options.access_log));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
+  }
   app->server_ = builder.BuildAndStart();
   if (!app->server_ || app->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(
@@ -228,8 +251,16 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
         " (the address is in use, e.g. by another sofdir-server, or not a local address)"));
   }
   app->server_->GetHealthCheckService()->SetServingStatus(true);
+  app->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  http::OpsEndpoints ops;
+  ServerApp* self = app.get();
+  if (app->metrics_) ops.metrics = [self] { return self->metrics_->Render(); };
+  ops.ready = [self] { return self->Ready(); };
   if (!options.http_listen.empty()) {
-    SOFDIR_ASSIGN_OR_RETURN(app->http_, StartHttp(options, *app->authorizer_, *app->server_));
+    SOFDIR_ASSIGN_OR_RETURN(app->http_, StartHttp(options, *app->authorizer_, *app->server_, ops));
+  }
+  if (!options.metrics_listen.empty()) {
+    SOFDIR_ASSIGN_OR_RETURN(app->ops_, http::OpsServer::Start(options.metrics_listen, ops));
   }
   return app;
 }
@@ -247,19 +278,32 @@ absl::Status ServerApp::ReloadVocabulary() {
   return absl::OkStatus();
 }
 
+absl::Status ServerApp::Ready() {
+  if (stopping_.load()) return absl::UnavailableError("shutting down");
+  absl::Status writable = storage_->CheckWritable();
+  if (!writable.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("data directory not writable: ", writable.message()));
+  }
+  return absl::OkStatus();
+}
+
 std::string ServerApp::address() const { return absl::StrCat(host_, ":", port_); }
 
 void ServerApp::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  stopping_.store(true);     // /readyz answers 503 from now on
   if (http_) http_->Stop();  // lets its calls in progress finish first
   if (server_) {             // absent when Start failed half-way
     server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->GetHealthCheckService()->SetServingStatus(kServiceName, false);
     feed_->Close();  // change watchers end now instead of at the deadline
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
-  pool_.reset();  // runs every task already scheduled
+  if (ops_) ops_->Stop();  // kept until here: load balancers see 503 during the grace
+  pool_.reset();           // runs every task already scheduled
   service_.reset();
   http_.reset();
   server_.reset();
@@ -269,6 +313,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   search_.reset();
   index_.reset();
   storage_.reset();  // flushes and closes RocksDB
+  metrics_.reset();
 }
 
 ServerApp::~ServerApp() { Shutdown(); }

@@ -7,6 +7,7 @@
 #ifndef SOFDIR_SERVER_API_SERVER_APP_H_
 #define SOFDIR_SERVER_API_SERVER_APP_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,11 +18,13 @@
 #include "grpcpp/server.h"
 #include "server/api/authorizer.h"
 #include "server/api/directory_service.h"
+#include "server/api/server_metrics.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
 #include "server/http/http_server.h"
+#include "server/http/ops_server.h"
 #include "server/search/search_index.h"
 #include "server/storage/storage.h"
 
@@ -83,6 +86,14 @@ class ServerApp {
     // The page's files; null: the ones embedded from web/.
     std::shared_ptr<const std::vector<http::WebAsset>> http_assets;
     int http_threads = 0;  // 0: see http::HttpServer::Options::threads
+    // Metrics (server_metrics.h) at /metrics of the HTTP listener and of
+    // `metrics_listen`; false: none collected, /metrics answers 404.
+    bool metrics = true;
+    // /metrics, /healthz and /readyz on their own plain-HTTP host:port
+    // (port 0 picks one); empty: none.
+    std::string metrics_listen;
+    // One log line per call (call_observer.h).
+    bool access_log = true;
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see
@@ -104,7 +115,18 @@ class ServerApp {
   std::string http_address() const { return http_ ? http_->address() : ""; }
   std::string address() const;
 
+  // The port of Options::metrics_listen, 0 without it.
+  int metrics_port() const { return ops_ ? ops_->port() : 0; }
+
   domain::Directory& directory() { return *directory_; }
+
+  // Whether a load balancer should send calls here (/readyz): OK once
+  // started (the index is built then) while not shutting down and the data
+  // directory takes synced writes; UNAVAILABLE saying why not otherwise.
+  [[nodiscard]] absl::Status Ready();
+
+  // The Prometheus text of the metrics; empty when Options::metrics is off.
+  std::string RenderMetrics() const { return metrics_ ? metrics_->Render() : ""; }
 
   // Re-reads the auth config (SIGHUP); on error the old one stays.
   [[nodiscard]] absl::Status ReloadAuth() { return authorizer_->Reload(); }
@@ -142,6 +164,9 @@ class ServerApp {
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<ServerMetrics> metrics_;  // outlives server_ and directory_
+  std::unique_ptr<http::OpsServer> ops_;
+  std::atomic<bool> stopping_{false};
   bool shut_down_ = false;
 };
 

@@ -165,6 +165,9 @@ HttpReply HttpServer::Dispatch(const httplib::Request& request) {
   headers.authorization = request.get_header_value("Authorization");
 
   if (path == "/auth/session") return guard_->HandleSession(headers, request.body);
+  if (std::optional<HttpReply> ops = ServeOps(options_.ops, request.method, path)) {
+    return *std::move(ops);
+  }
   if (path == "/v1/openapi.json" && (request.method == "GET" || request.method == "HEAD")) {
     if (options_.openapi_json.empty()) {
       return ErrorReply(absl::NotFoundError("no OpenAPI document in this server"));

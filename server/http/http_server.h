@@ -3,6 +3,7 @@
 //   /v1/openapi.json       the OpenAPI document given in Options
 //   /v1/...                the API: forwarded into the gRPC server (grpc_gateway.h)
 //   /auth/session          browser sign-in (session_guard.h)
+//   /metrics /healthz /readyz  for monitoring (ops_endpoints.h)
 //   anything else (GET)    the embedded page (static_files.h)
 // Errors are JSON ({"error":{"code","status","message"}}); every response
 // carries the security headers (static_files.h). Responses are gzip- or
@@ -23,6 +24,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "server/http/grpc_gateway.h"
+#include "server/http/ops_endpoints.h"
 #include "server/http/session_guard.h"
 #include "server/http/static_files.h"
 
@@ -55,6 +57,8 @@ class HttpServer {
     std::shared_ptr<const std::vector<WebAsset>> assets;
     // Sign-in; `tls` is set by Start.
     SessionGuard::Options auth;
+    // /metrics and /readyz (ops_endpoints.h).
+    OpsEndpoints ops;
     // The service whose google.api.http routes are served.
     std::string service = "sof.directory.v1.DirectoryService";
   };

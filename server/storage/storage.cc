@@ -1,7 +1,9 @@
 #include "server/storage/storage.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <set>
 #include <unordered_set>
 #include <vector>
 
@@ -458,8 +460,12 @@ absl::Status Storage::WaitDurable(uint64_t ticket) {
     syncing_ = true;
     const uint64_t target = written_.load();
     sync_mu_.Unlock();
+    const absl::Time sync_start = absl::Now();
     absl::Status status =
         FromRocks(file_system_->SyncWals(), absl::StrCat("syncing the write-ahead log of ", path_));
+    wal_syncs_.fetch_add(1, std::memory_order_relaxed);
+    wal_sync_nanos_.fetch_add(absl::ToInt64Nanoseconds(absl::Now() - sync_start),
+                              std::memory_order_relaxed);
     sync_mu_.Lock();
     syncing_ = false;
     if (status.ok()) {
@@ -487,6 +493,46 @@ uint64_t Storage::ApproximateMemoryBytes() const {
   uint64_t total = 0;
   for (const auto& [type, bytes] : usage) total += bytes;
   return total;
+}
+
+absl::Status Storage::CheckWritable() {
+  if (read_only_) return write_refusal_;
+  {
+    absl::MutexLock lock(&sync_mu_);
+    if (!sync_failure_.ok()) return sync_failure_;
+  }
+  return FromRocks(file_system_->Probe(), absl::StrCat("writing a probe file in ", path_));
+}
+
+Storage::Figures Storage::figures() const {
+  Figures figures;
+  figures.wal_syncs = wal_syncs_.load(std::memory_order_relaxed);
+  figures.wal_sync_seconds = wal_sync_nanos_.load(std::memory_order_relaxed) / 1e9;
+  if (db_ == nullptr) return figures;
+  uint64_t value = 0;
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                    &value)) {
+    figures.pending_compaction_bytes = value;
+  }
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &value)) {
+    figures.live_sst_bytes = value;
+  }
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &value)) {
+    figures.write_stopped = value != 0;
+  }
+  std::set<rocksdb::ColumnFamilyHandle*> seen;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (handle == nullptr || !seen.insert(handle).second) continue;
+    std::map<std::string, std::string> stats;
+    if (!db_->GetMapProperty(handle, rocksdb::DB::Properties::kCFStats, &stats)) continue;
+    auto add = [&stats](const char* key, uint64_t& into) {
+      auto it = stats.find(key);
+      if (it != stats.end()) into += std::strtoull(it->second.c_str(), nullptr, 10);
+    };
+    add("io_stalls.total_stop", figures.write_stall_stops);
+    add("io_stalls.total_slowdown", figures.write_stall_slowdowns);
+  }
+  return figures;
 }
 
 absl::StatusOr<Storage::ChecksumReport> Storage::VerifyChecksums() const {

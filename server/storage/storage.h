@@ -137,6 +137,25 @@ class Storage {
   // Approximate memory RocksDB uses (memtables, block cache, index blocks).
   uint64_t ApproximateMemoryBytes() const;
 
+  // Figures for monitoring (metrics): cumulative counts since Open, and
+  // RocksDB's current estimates summed over the column families.
+  struct Figures {
+    uint64_t wal_syncs = 0;       // group-commit syncs of the write-ahead log
+    double wal_sync_seconds = 0;  // time spent in them
+    uint64_t pending_compaction_bytes = 0;
+    uint64_t live_sst_bytes = 0;     // table files of the current version
+    uint64_t write_stall_stops = 0;  // writes stopped (RocksDB io_stalls)
+    uint64_t write_stall_slowdowns = 0;
+    bool write_stopped = false;  // writes stopped right now
+  };
+  Figures figures() const;
+
+  // For readiness checks: the write refusal when read_only(), the failed
+  // sync while writes are stopped, else the result of writing, syncing and
+  // deleting a small file in the directory (UNAVAILABLE naming the error).
+  [[nodiscard]] absl::Status CheckWritable();
+  const std::string& path() const { return path_; }
+
   // What VerifyChecksums read.
   struct ChecksumReport {
     int table_files = 0;         // live table (.sst) files, every block read
@@ -172,7 +191,9 @@ class Storage {
   bool read_only_ = false;
   absl::Status write_refusal_;
   std::unique_ptr<rocksdb::DB> db_;
-  std::atomic<uint64_t> written_{0};  // tickets handed out, in WAL order
+  std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> wal_syncs_{0};
+  std::atomic<uint64_t> wal_sync_nanos_{0};  // tickets handed out, in WAL order
   absl::Mutex sync_mu_;
   absl::CondVar synced_cv_;
   uint64_t synced_ ABSL_GUARDED_BY(sync_mu_) = 0;
