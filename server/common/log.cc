@@ -8,41 +8,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/common/json_quote.h"
 
 namespace sofdir::common {
 namespace {
 
 std::atomic<LogFormat> format{LogFormat::kText};
-
-void AppendJsonString(std::string& out, absl::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 // A text field value: quoted when it has spaces, quotes or is empty.
 void AppendTextValue(std::string& out, absl::string_view value) {
