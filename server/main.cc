@@ -18,8 +18,9 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
-#include "server/http/openapi.h"
 #include "server/domain/store_verifier.h"
+#include "server/http/openapi.h"
+#include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
 
 // jemalloc (linked in, see CMakeLists.txt) reads its options from this
@@ -201,9 +202,44 @@ int main(int argc, char** argv) {
                  "on SIGTERM/SIGINT, how long in-flight calls get to finish")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
+  cli.add_option("--backup-dir", options.backup_dir,
+                 "directory for backups (sofdir backup; RocksDB BackupEngine), created when "
+                 "missing; without it backups are refused");
+  cli.add_option("--backup-keep", options.backup_keep, "after each backup, keep only the newest N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  std::string restore;
+  cli.add_option("--restore", restore,
+                 "restore backup BACKUP (an id from `sofdir backup list`, or latest) from "
+                 "--backup-dir into --data-dir, which must be new or empty; the backup's "
+                 "checksums and the --verify checks must pass, then it serves (with --verify: "
+                 "exits instead)")
+      ->needs("--backup-dir");
   CLI11_PARSE(cli, argc, argv);
   options.max_call_duration = absl::Seconds(max_call_seconds);
-  if (verify) return Verify(options.data_dir);
+  if (!restore.empty()) {
+    std::cout << "restoring backup " << restore << " from " << options.backup_dir << " into "
+              << options.data_dir << std::endl;
+    absl::StatusOr<sofdir::storage::BackupStore::Info> restored =
+        sofdir::storage::BackupStore::Restore(
+            options.backup_dir, restore, options.data_dir, [](const std::string& dir) {
+              return Verify(dir) == 0 ? absl::OkStatus()
+                                      : absl::DataLossError(
+                                            "the restored copy fails the --verify checks "
+                                            "(above); nothing was restored");
+            });
+    if (!restored.ok()) {
+      std::cout << "cannot restore: " << restored.status().message() << std::endl;
+      return 1;
+    }
+    std::cout << "restored backup " << restored->id << " (taken "
+              << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->time, absl::UTCTimeZone())
+              << ", change sequence " << restored->sequence << ") into " << options.data_dir
+              << std::endl;
+    if (verify) return 0;
+  } else if (verify) {
+    return Verify(options.data_dir);
+  }
 
   // Debian builds abseil without NDEBUG, which turns on its lock-order
   // (deadlock) graph for every absl::Mutex, gRPC's included: a global lock
@@ -226,8 +262,8 @@ int main(int argc, char** argv) {
     // GET /v1/openapi.json: built once, from the descriptors embedded at build time.
     absl::StatusOr<std::string> openapi = sofdir::http::BuildOpenApiDocument();
     if (!openapi.ok()) {
-      sofdir::common::LogError(absl::StrCat("cannot build the OpenAPI document: ",
-                                            openapi.status().ToString()));
+      sofdir::common::LogError(
+          absl::StrCat("cannot build the OpenAPI document: ", openapi.status().ToString()));
       return 1;
     }
     options.openapi_json = *std::move(openapi);

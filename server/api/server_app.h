@@ -23,6 +23,7 @@
 #include "server/domain/directory_search.h"
 #include "server/http/http_server.h"
 #include "server/search/search_index.h"
+#include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
 
 namespace sofdir::api {
@@ -83,6 +84,10 @@ class ServerApp {
     // The page's files; null: the ones embedded from web/.
     std::shared_ptr<const std::vector<http::WebAsset>> http_assets;
     int http_threads = 0;  // 0: see http::HttpServer::Options::threads
+    // CreateBackup writes backups here (storage::BackupStore), keeping the
+    // newest backup_keep; empty: backups are refused (FAILED_PRECONDITION).
+    std::string backup_dir;
+    int backup_keep = 7;
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see
@@ -132,6 +137,7 @@ class ServerApp {
   int port_ = 0;
   Options options_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<storage::BackupStore> backups_;
   std::unique_ptr<domain::Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<domain::DirectorySearch> search_;
