@@ -18,8 +18,8 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
-#include "server/domain/store_verifier.h"
 #include "server/http/openapi.h"
+#include "server/domain/store_verifier.h"
 #include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
 
@@ -262,8 +262,8 @@ int main(int argc, char** argv) {
     // GET /v1/openapi.json: built once, from the descriptors embedded at build time.
     absl::StatusOr<std::string> openapi = sofdir::http::BuildOpenApiDocument();
     if (!openapi.ok()) {
-      sofdir::common::LogError(
-          absl::StrCat("cannot build the OpenAPI document: ", openapi.status().ToString()));
+      sofdir::common::LogError(absl::StrCat("cannot build the OpenAPI document: ",
+                                            openapi.status().ToString()));
       return 1;
     }
     options.openapi_json = *std::move(openapi);
