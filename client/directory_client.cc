@@ -160,6 +160,16 @@ absl::StatusOr<v1::ListAuditResponse> DirectoryClient::ListAudit(
       *stub_, &v1::DirectoryService::Stub::ListAudit, request, options_);
 }
 
+absl::StatusOr<v1::BackupInfo> DirectoryClient::CreateBackup() {
+  return Call<v1::CreateBackupRequest, v1::BackupInfo>(
+      *stub_, &v1::DirectoryService::Stub::CreateBackup, v1::CreateBackupRequest(), options_);
+}
+
+absl::StatusOr<v1::ListBackupsResponse> DirectoryClient::ListBackups() {
+  return Call<v1::ListBackupsRequest, v1::ListBackupsResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListBackups, v1::ListBackupsRequest(), options_);
+}
+
 absl::StatusOr<v1::ListChangesResponse> DirectoryClient::ListChanges(
     const v1::ListChangesRequest& request) {
   return Call<v1::ListChangesRequest, v1::ListChangesResponse>(

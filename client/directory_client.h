@@ -136,6 +136,12 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::BookingCalendar> GetBookingCalendar(
       absl::string_view booking_id);
 
+  // Admins only: a new backup in the server's --backup-dir (it may take
+  // minutes: give the call time); FAILED_PRECONDITION without one.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::BackupInfo> CreateBackup();
+  // Admins only: the backups, oldest first.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListBackupsResponse> ListBackups();
+
   const std::string& server() const { return options_.server; }
 
  private:

@@ -3,6 +3,7 @@
 // themselves are in commands.h.
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "client/backup_commands.h"
 #include "client/cli_flags.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
@@ -438,6 +440,8 @@ int Main(int argc, char** argv) {
                  "while the booking is active, METHOD:CANCEL with the same UID once it is\n"
                  "cancelled, so importing it again updates the calendar entry.");
 
+  const auto run_backup_commands = sofdir::client::AddBackupCommands(cli);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -447,6 +451,7 @@ int Main(int argc, char** argv) {
     return UsageError(error.what());
   }
   sofdir::client::cli::ApplyGlobalFlags(cli, global_flags);
+  if (std::optional<int> code = run_backup_commands()) return *code;
 
   if (import_command->parsed()) {
     return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));

@@ -20,6 +20,7 @@
 #include "server/common/log.h"
 #include "server/domain/store_verifier.h"
 #include "server/http/openapi.h"
+#include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
 
 // jemalloc (linked in, see CMakeLists.txt) reads its options from this
@@ -215,13 +216,48 @@ int main(int argc, char** argv) {
                  "journald and log shippers")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  cli.add_option("--backup-dir", options.backup_dir,
+                 "directory for backups (sofdir backup; RocksDB BackupEngine), created when "
+                 "missing; without it backups are refused");
+  cli.add_option("--backup-keep", options.backup_keep, "after each backup, keep only the newest N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  std::string restore;
+  cli.add_option("--restore", restore,
+                 "restore backup BACKUP (an id from `sofdir backup list`, or latest) from "
+                 "--backup-dir into --data-dir, which must be new or empty; the backup's "
+                 "checksums and the --verify checks must pass, then it serves (with --verify: "
+                 "exits instead)")
+      ->needs("--backup-dir");
   CLI11_PARSE(cli, argc, argv);
   sofdir::common::SetLogFormat(log_format == "json" ? sofdir::common::LogFormat::kJson
                                                     : sofdir::common::LogFormat::kText);
   options.metrics = !no_metrics;
   options.access_log = !no_access_log;
   options.max_call_duration = absl::Seconds(max_call_seconds);
-  if (verify) return Verify(options.data_dir);
+  if (!restore.empty()) {
+    std::cout << "restoring backup " << restore << " from " << options.backup_dir << " into "
+              << options.data_dir << std::endl;
+    absl::StatusOr<sofdir::storage::BackupStore::Info> restored =
+        sofdir::storage::BackupStore::Restore(
+            options.backup_dir, restore, options.data_dir, [](const std::string& dir) {
+              return Verify(dir) == 0 ? absl::OkStatus()
+                                      : absl::DataLossError(
+                                            "the restored copy fails the --verify checks "
+                                            "(above); nothing was restored");
+            });
+    if (!restored.ok()) {
+      std::cout << "cannot restore: " << restored.status().message() << std::endl;
+      return 1;
+    }
+    std::cout << "restored backup " << restored->id << " (taken "
+              << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->time, absl::UTCTimeZone())
+              << ", change sequence " << restored->sequence << ") into " << options.data_dir
+              << std::endl;
+    if (verify) return 0;
+  } else if (verify) {
+    return Verify(options.data_dir);
+  }
 
   // Debian builds abseil without NDEBUG, which turns on its lock-order
   // (deadlock) graph for every absl::Mutex, gRPC's included: a global lock

@@ -175,16 +175,19 @@ absl::Status Authorizer::Authorize(const Principal& p, Permission permission) co
       break;
     case Permission::kImport:
     case Permission::kAudit:
+    case Permission::kAdmin:
       allowed = false;
       break;
   }
   if (allowed) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      p.name, " may not do this; it needs the role ",
-      permission == Permission::kBook                                         ? "booker"
-      : permission == Permission::kWrite                                      ? "editor"
-      : permission == Permission::kImport || permission == Permission::kAudit ? "admin"
-                                                                              : "reader"));
+  return absl::PermissionDeniedError(absl::StrCat(p.name, " may not do this; it needs the role ",
+                                                  permission == Permission::kBook    ? "booker"
+                                                  : permission == Permission::kWrite ? "editor"
+                                                  : permission == Permission::kImport ||
+                                                          permission == Permission::kAudit ||
+                                                          permission == Permission::kAdmin
+                                                      ? "admin"
+                                                      : "reader"));
 }
 
 absl::Status Authorizer::CheckUnitScope(

@@ -46,7 +46,7 @@
 
 namespace sofdir::api {
 
-enum class Permission { kSearch, kRead, kBook, kWrite, kImport, kAudit };
+enum class Permission { kSearch, kRead, kBook, kWrite, kImport, kAudit, kAdmin };
 
 struct Principal {
   std::string name;  // "anonymous" without a token

@@ -51,6 +51,8 @@ void DirectoryService::DecodeRequests() {
   decode("ListPraktikOffers", DecodingHandler(this, &DirectoryService::ListPraktikOffers));
   decode("BookPraktik", DecodingHandler(this, &DirectoryService::BookPraktik));
   decode("CancelBooking", DecodingHandler(this, &DirectoryService::CancelBooking));
+  decode("CreateBackup", DecodingHandler(this, &DirectoryService::CreateBackup));
+  decode("ListBackups", DecodingHandler(this, &DirectoryService::ListBackups));
   decode("GetBooking", DecodingHandler(this, &DirectoryService::GetBooking));
   decode("ListBookings", DecodingHandler(this, &DirectoryService::ListBookings));
   decode("GetBookingCalendar", DecodingHandler(this, &DirectoryService::GetBookingCalendar));

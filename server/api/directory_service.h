@@ -46,6 +46,7 @@
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
 #include "server/domain/praktik_bookings.h"
+#include "server/storage/backup_store.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 
 namespace sofdir::api {
@@ -74,9 +75,12 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
     std::function<void(absl::Duration took, int64_t hits)> on_search;
   };
 
+  // `backups` (may be null: no --backup-dir) serves CreateBackup and
+  // ListBackups; `backed_up` is the storage it backs up.
   DirectoryService(domain::Directory& directory, domain::DirectorySearch& search,
                    domain::PraktikBookings& bookings, domain::ChangeFeed& feed,
-                   common::WorkerPool& pool, Authorizer& authorizer, Limits limits)
+                   common::WorkerPool& pool, Authorizer& authorizer, Limits limits,
+                   storage::BackupStore* backups = nullptr, storage::Storage* backed_up = nullptr)
       : directory_(directory),
         authorizer_(authorizer),
         scope_(directory),
@@ -84,7 +88,9 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
         bookings_(bookings),
         feed_(feed),
         pool_(pool),
-        limits_(limits) {
+        limits_(limits),
+        backups_(backups),
+        backed_up_(backed_up) {
     DecodeRequests();
   }
 
@@ -150,6 +156,14 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* GetBookingCalendar(grpc::CallbackServerContext* context,
                                                const v1::GetBookingCalendarRequest* request,
                                                v1::BookingCalendar* response) override;
+  // Admins only (backup_methods.cc). FAILED_PRECONDITION without backups;
+  // CreateBackup calls run one at a time; ListBackups does not wait for one.
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const v1::CreateBackupRequest* request,
+                                         v1::BackupInfo* response) override;
+  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* context,
+                                        const v1::ListBackupsRequest* request,
+                                        v1::ListBackupsResponse* response) override;
 
  private:
   // Makes every method decode its own request (decoding_handler.h), so that
@@ -207,6 +221,8 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   const Limits limits_;
   std::atomic<int> searches_in_progress_{0};
   std::atomic<int> searches_inline_{0};
+  storage::BackupStore* const backups_;
+  storage::Storage* const backed_up_;
 };
 
 }  // namespace sofdir::api

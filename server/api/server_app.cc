@@ -205,6 +205,18 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     app->metrics_->Attach(*app->directory_, *app->index_, *app->storage_);
   }
 
+  if (!options.backup_dir.empty()) {
+    storage::BackupStore::Options backup_options;
+    backup_options.backup_dir = options.backup_dir;
+    backup_options.keep = options.backup_keep;
+    // Beside the data directory: on its file system, so the checkpoint
+    // hard-links table files instead of copying them while writes wait.
+    std::string data_dir = options.data_dir;
+    while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+    backup_options.staging_dir = data_dir + ".backup-staging";
+    SOFDIR_ASSIGN_OR_RETURN(app->backups_, storage::BackupStore::Open(backup_options));
+  }
+
   app->pool_ = std::make_unique<common::WorkerPool>(options.worker_threads);
   DirectoryService::Limits limits;
   limits.max_concurrent_searches = options.max_concurrent_searches;
@@ -216,9 +228,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
       metrics->ObserveSearch(took, hits);
     };
   }
-  app->service_ =
-      std::make_unique<DirectoryService>(*app->directory_, *app->search_, *app->bookings_,
-                                         *app->feed_, *app->pool_, *app->authorizer_, limits);
+  app->service_ = std::make_unique<DirectoryService>(
+      *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, *app->authorizer_,
+      limits, app->backups_.get(), app->storage_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -312,6 +324,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   directory_.reset();
   search_.reset();
   index_.reset();
+  backups_.reset();
   storage_.reset();  // flushes and closes RocksDB
   metrics_.reset();
 }

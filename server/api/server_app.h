@@ -26,6 +26,7 @@
 #include "server/http/http_server.h"
 #include "server/http/ops_server.h"
 #include "server/search/search_index.h"
+#include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
 
 namespace sofdir::api {
@@ -94,6 +95,10 @@ class ServerApp {
     std::string metrics_listen;
     // One log line per call (call_observer.h).
     bool access_log = true;
+    // CreateBackup writes backups here (storage::BackupStore), keeping the
+    // newest backup_keep; empty: backups are refused (FAILED_PRECONDITION).
+    std::string backup_dir;
+    int backup_keep = 7;
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see
@@ -154,6 +159,7 @@ class ServerApp {
   int port_ = 0;
   Options options_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<storage::BackupStore> backups_;
   std::unique_ptr<domain::Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<domain::DirectorySearch> search_;

@@ -17,10 +17,12 @@
 #include "rocksdb/env.h"
 #include "rocksdb/file_checksum.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/memory_util.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/storage/recovery_check.h"
+#include "server/storage/rocks_status.h"
 #include "server/storage/wal_sync_file_system.h"
 
 namespace sofdir::storage {
@@ -102,6 +104,10 @@ std::string DamageAdvice(const std::string& path) {
 }
 
 }  // namespace
+
+absl::Status ConvertRocksStatus(const rocksdb::Status& status, absl::string_view context) {
+  return FromRocks(status, context);
+}
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const Options& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("data directory: must not be empty");
@@ -393,6 +399,7 @@ absl::StatusOr<uint64_t> Storage::Write(WriteBatch& batch) {
   // Not synced here: WaitDurable syncs the WAL once for many writers.
   rocksdb::WriteOptions write_options;
   write_options.sync = false;
+  absl::ReaderMutexLock gate(&checkpoint_gate_);
   absl::Status status =
       FromRocks(db_->Write(write_options, &batch.batch_), absl::StrCat("writing to ", path_));
   if (absl::IsResourceExhausted(status)) {
@@ -554,6 +561,22 @@ absl::StatusOr<Storage::ChecksumReport> Storage::VerifyChecksums() const {
   SOFDIR_RETURN_IF_ERROR(FromRocks(db_->VerifyFileChecksums(read_options),
                                    absl::StrCat("checking the file checksums in ", path_)));
   return report;
+}
+
+absl::StatusOr<std::optional<std::string>> Storage::Checkpoint(const std::string& dir,
+                                                               ColumnFamily last_key_of) {
+  rocksdb::Checkpoint* raw = nullptr;
+  SOFDIR_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw),
+                                   absl::StrCat("checkpointing ", path_)));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  absl::WriterMutexLock gate(&checkpoint_gate_);
+  // Every write made so far is applied (Write returns after applying), none
+  // can start: the last key read now is the last one the checkpoint holds.
+  SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> last, LastKey(last_key_of));
+  // log_size_for_flush 0: flush first, so the checkpoint needs no log.
+  SOFDIR_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                                   absl::StrCat("checkpointing ", path_, " into ", dir)));
+  return last;
 }
 
 }  // namespace sofdir::storage

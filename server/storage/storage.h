@@ -46,6 +46,7 @@
 
 namespace sofdir::storage {
 
+class BackupStore;
 class RecoveryLogger;
 class WalSyncFileSystem;
 
@@ -168,7 +169,20 @@ class Storage {
   // record by record when Open read them.)
   [[nodiscard]] absl::StatusOr<ChecksumReport> VerifyChecksums() const;
 
+  // Makes a RocksDB checkpoint of the whole database in `dir` (which must
+  // not exist): memtables flushed, table files hard-linked when `dir` is on
+  // the same file system (copied otherwise). Writes wait while it is taken
+  // (a flush and the links, not the copying of a backup), so it holds
+  // exactly the writes made before it: returns the largest key of
+  // `last_key_of` in it (nullopt when that column family is empty). Reads go
+  // on. RESOURCE_EXHAUSTED on a full disk; `dir` may then be left partly
+  // written, for the caller to remove.
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> Checkpoint(const std::string& dir,
+                                                                      ColumnFamily last_key_of);
+
  private:
+  friend class BackupStore;  // backs up db_ (backup_store.h)
+
   Storage() = default;
   // Opens with RocksDB, read-write or read-only.
   absl::Status OpenDb(const Options& options, bool read_only);
@@ -191,9 +205,12 @@ class Storage {
   bool read_only_ = false;
   absl::Status write_refusal_;
   std::unique_ptr<rocksdb::DB> db_;
-  std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> written_{0};  // tickets handed out, in WAL order
   std::atomic<uint64_t> wal_syncs_{0};
-  std::atomic<uint64_t> wal_sync_nanos_{0};  // tickets handed out, in WAL order
+  std::atomic<uint64_t> wal_sync_nanos_{0};
+  // Shared by Write, held exclusively by Checkpoint: a checkpoint's content
+  // and its last key agree.
+  absl::Mutex checkpoint_gate_;
   absl::Mutex sync_mu_;
   absl::CondVar synced_cv_;
   uint64_t synced_ ABSL_GUARDED_BY(sync_mu_) = 0;
