@@ -15,6 +15,7 @@
 #include "client/cli_flags.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
+#include "client/outbox_commands.h"
 #include "client/search_view.h"
 #include "server/model/record_util.h"
 
@@ -438,6 +439,8 @@ int Main(int argc, char** argv) {
                  "while the booking is active, METHOD:CANCEL with the same UID once it is\n"
                  "cancelled, so importing it again updates the calendar entry.");
 
+  const sofdir::client::RegisteredCommand outbox = sofdir::client::AddOutboxCommand(cli);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -448,6 +451,7 @@ int Main(int argc, char** argv) {
   }
   sofdir::client::cli::ApplyGlobalFlags(cli, global_flags);
 
+  if (outbox.command->parsed()) return Finish(outbox.run());
   if (import_command->parsed()) {
     return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));
   }

@@ -54,6 +54,7 @@ void DirectoryService::DecodeRequests() {
   decode("GetBooking", DecodingHandler(this, &DirectoryService::GetBooking));
   decode("ListBookings", DecodingHandler(this, &DirectoryService::ListBookings));
   decode("GetBookingCalendar", DecodingHandler(this, &DirectoryService::GetBookingCalendar));
+  decode("ListOutbox", DecodingHandler(this, &DirectoryService::ListOutbox));
 }
 
 std::string DirectoryService::Authorization(grpc::CallbackServerContext* context) {
@@ -107,10 +108,8 @@ grpc::ServerUnaryReactor* DirectoryService::Run(grpc::CallbackServerContext* con
     Execute(context, reactor, queued, *principal, work);
     return reactor;
   }
-  pool_.Schedule(
-      [this, context, reactor, queued, principal = *std::move(principal), work = std::move(work)] {
-        Execute(context, reactor, queued, principal, work);
-      });
+  pool_.Schedule([this, context, reactor, queued, principal = *std::move(principal),
+                  work = std::move(work)] { Execute(context, reactor, queued, principal, work); });
   return reactor;
 }
 
@@ -383,39 +382,48 @@ grpc::ServerWriteReactor<v1::Change>* DirectoryService::WatchChanges(
 grpc::ServerUnaryReactor* DirectoryService::SearchEntries(grpc::CallbackServerContext* context,
                                                           const v1::SearchEntriesRequest* request,
                                                           v1::SearchEntriesResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
-    return absl::OkStatus();
-  }, /*in_memory=*/true);
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.Search(*request));
+        return absl::OkStatus();
+      },
+      /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::SuggestEntries(grpc::CallbackServerContext* context,
                                                            const v1::SuggestEntriesRequest* request,
                                                            v1::SuggestEntriesResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
-    return absl::OkStatus();
-  }, /*in_memory=*/true);
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.Suggest(*request));
+        return absl::OkStatus();
+      },
+      /*in_memory=*/true);
 }
 
 grpc::ServerUnaryReactor* DirectoryService::WhoKnows(grpc::CallbackServerContext* context,
                                                      const v1::WhoKnowsRequest* request,
                                                      v1::WhoKnowsResponse* response) {
-  return RunSearch(context, [this, request, response](const Principal& principal) -> absl::Status {
-    SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
-    if (principal.anonymous) {  // contact details only for authenticated callers
-      for (v1::Expert& expert : *response->mutable_experts()) {
-        expert.clear_email();
-        expert.clear_phone();
-      }
-      return absl::OkStatus();
-    }
-    std::vector<std::string> persons;  // who looked up whom, and when
-    for (const v1::Expert& expert : response->experts()) {
-      if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
-    }
-    return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
-  }, /*in_memory=*/false);  // writes the read log
+  return RunSearch(
+      context,
+      [this, request, response](const Principal& principal) -> absl::Status {
+        SOFDIR_ASSIGN_OR_RETURN(*response, search_.WhoKnows(*request));
+        if (principal.anonymous) {  // contact details only for authenticated callers
+          for (v1::Expert& expert : *response->mutable_experts()) {
+            expert.clear_email();
+            expert.clear_phone();
+          }
+          return absl::OkStatus();
+        }
+        std::vector<std::string> persons;  // who looked up whom, and when
+        for (const v1::Expert& expert : response->experts()) {
+          if (expert.kind() == v1::PERSON) persons.push_back(expert.id());
+        }
+        return directory_.LogPersonReads(persons, principal.name, "WhoKnows");
+      },
+      /*in_memory=*/false);  // writes the read log
 }
 
 grpc::ServerUnaryReactor* DirectoryService::ListPraktikOffers(
@@ -501,6 +509,18 @@ grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(
                SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
                return directory_.LogPersonReads({request->booking_id()}, principal.name,
                                                 "GetBookingCalendar");
+             });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListOutbox(grpc::CallbackServerContext* context,
+                                                       const v1::ListOutboxRequest* request,
+                                                       v1::ListOutboxResponse* response) {
+  // kAudit: admins only.
+  return Run(context, Permission::kAudit,
+             [this, request, response](const Principal&) -> absl::Status {
+               if (outbox_ == nullptr) return absl::UnimplementedError("this server has no outbox");
+               SOFDIR_ASSIGN_OR_RETURN(*response, outbox_->List(*request));
+               return absl::OkStatus();
              });
 }
 

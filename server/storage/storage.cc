@@ -262,8 +262,8 @@ absl::Status Storage::CheckFormat(const Options& options) {
     int stored = 0;
     if (absl::SimpleAtoi(*version, &stored) && stored > kFormatVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "data directory ", options.path, " has format version ", stored,
-          ", newer than version ", kFormatVersion,
+          "data directory ", options.path, " has format version ", stored, ", newer than version ",
+          kFormatVersion,
           " that this sofdir-server reads; use a newer sofdir-server (this one leaves it as "
           "it is)"));
     }
