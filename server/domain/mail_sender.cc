@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
 
@@ -114,12 +115,18 @@ absl::Time MailSender::DeliverDue() {
         break;
       }
     }
-    // The message id and event only: no addresses or contents in the log.
+    // The message id only: no addresses or contents in the log. A relay's
+    // answer to MAIL, RCPT or DATA may quote the recipient: `sofdir outbox`
+    // shows it; connection, TLS and login trouble is logged as it is.
     if (outcome.kind != SmtpOutcome::kSent) {
-      common::LogWarning(
-          absl::StrCat("mail: ", message.message_id(), " attempt ", message.attempts(), " failed (",
-                       outcome.kind == SmtpOutcome::kPermanent ? "refused for good" : "will retry",
-                       "): ", message.last_error()));
+      const bool about_message = absl::StartsWith(outcome.detail, "MAIL FROM") ||
+                                 absl::StartsWith(outcome.detail, "RCPT TO") ||
+                                 absl::StartsWith(outcome.detail, "DATA") ||
+                                 absl::StartsWith(outcome.detail, "end of DATA");
+      common::LogWarning(absl::StrCat(
+          "mail: ", message.message_id(), " attempt ", message.attempts(), " failed (",
+          outcome.kind == SmtpOutcome::kPermanent ? "refused for good" : "will retry", "): ",
+          about_message ? "the relay refused it; see sofdir outbox" : message.last_error()));
     }
     absl::Status recorded = outbox_.Record(item.key, message);
     if (!recorded.ok()) {
