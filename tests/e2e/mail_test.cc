@@ -460,3 +460,32 @@ TEST(MailTest, DeliveryLatencyFromBookingReplyToRelay) {
 
 }  // namespace
 }  // namespace sofdir
+
+namespace sofdir {
+namespace {
+
+TEST(MailFlagsTest, BadSmtpFlagsStopTheServerNamingTheFlag) {
+  testing::TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::string credentials = dir.Sub("smtp-credentials");
+  std::ofstream(credentials) << "only-a-user\n";
+  for (const Case& c : std::vector<Case>{
+           {{"--smtp-server", "relay.kk.dk", "--smtp-from", "a@kk.dk"}, "--smtp-server"},
+           {{"--smtp-server", "127.0.0.1:25"}, "--smtp-from"},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-starttls", "maybe"},
+            "--smtp-starttls"},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-credentials",
+             credentials},
+            "password on line 2"}}) {
+    testing::ServerProcess server;
+    EXPECT_FALSE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), c.args));
+    EXPECT_EQ(server.exit_code(), 2) << server.log();
+    EXPECT_THAT(server.log(), HasSubstr(c.says));
+  }
+}
+
+}  // namespace
+}  // namespace sofdir
