@@ -125,8 +125,8 @@ absl::Time MailSender::DeliverDue() {
                                  absl::StartsWith(outcome.detail, "end of DATA");
       common::LogWarning(absl::StrCat(
           "mail: ", message.message_id(), " attempt ", message.attempts(), " failed (",
-          outcome.kind == SmtpOutcome::kPermanent ? "refused for good" : "will retry", "): ",
-          about_message ? "the relay refused it; see sofdir outbox" : message.last_error()));
+          outcome.kind == SmtpOutcome::kPermanent ? "refused for good" : "will retry",
+          "): ", about_message ? "the relay refused it; see sofdir outbox" : message.last_error()));
     }
     absl::Status recorded = outbox_.Record(item.key, message);
     if (!recorded.ok()) {
