@@ -170,6 +170,12 @@ absl::StatusOr<v1::ListBackupsResponse> DirectoryClient::ListBackups() {
       *stub_, &v1::DirectoryService::Stub::ListBackups, v1::ListBackupsRequest(), options_);
 }
 
+absl::StatusOr<v1::ListOutboxResponse> DirectoryClient::ListOutbox(
+    const v1::ListOutboxRequest& request) {
+  return Call<v1::ListOutboxRequest, v1::ListOutboxResponse>(
+      *stub_, &v1::DirectoryService::Stub::ListOutbox, request, options_);
+}
+
 absl::StatusOr<v1::ListChangesResponse> DirectoryClient::ListChanges(
     const v1::ListChangesRequest& request) {
   return Call<v1::ListChangesRequest, v1::ListChangesResponse>(

@@ -71,6 +71,10 @@ class DirectoryClient {
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListAuditResponse> ListAudit(
       const sof::directory::v1::ListAuditRequest& request);
 
+  // Booking mail in the outbox (admins only), in event order.
+  [[nodiscard]] absl::StatusOr<sof::directory::v1::ListOutboxResponse> ListOutbox(
+      const sof::directory::v1::ListOutboxRequest& request);
+
   // A page of the change log after request.since_sequence.
   [[nodiscard]] absl::StatusOr<sof::directory::v1::ListChangesResponse> ListChanges(
       const sof::directory::v1::ListChangesRequest& request);

@@ -17,6 +17,7 @@
 #include "client/cli_flags.h"
 #include "client/commands.h"
 #include "client/exit_codes.h"
+#include "client/outbox_commands.h"
 #include "client/search_view.h"
 #include "server/model/record_util.h"
 
@@ -441,6 +442,7 @@ int Main(int argc, char** argv) {
                  "cancelled, so importing it again updates the calendar entry.");
 
   const auto run_backup_commands = sofdir::client::AddBackupCommands(cli);
+  const sofdir::client::RegisteredCommand outbox = sofdir::client::AddOutboxCommand(cli);
 
   try {
     cli.parse(argc, argv);
@@ -453,6 +455,7 @@ int Main(int argc, char** argv) {
   sofdir::client::cli::ApplyGlobalFlags(cli, global_flags);
   if (std::optional<int> code = run_backup_commands()) return *code;
 
+  if (outbox.command->parsed()) return Finish(outbox.run());
   if (import_command->parsed()) {
     return Finish(sofdir::client::RunImport(import_flags.ToOptions(), import_options));
   }

@@ -15,7 +15,7 @@ packages=(
   libcli11-dev
   libcpp-httplib-dev
   python3-grpcio python3-protobuf
-  openssl
+  openssl libssl-dev
   clang-14 libclang-rt-14-dev
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the web page's tests need on top of deploy/install-deps.sh:
-# Debian's Chromium (the real browser the page tests drive), Node.js with npm
+# Debian's Chromium (the real browser the page tests drive), python3-aiosmtpd
+# (the SMTP server the mail tests deliver to), Node.js with npm
 # when the machine has none, and the npm packages of tests/web from the
 # committed lock file (playwright-core, axe-core, swagger-parser), and
 # Debian's prometheus (tests/api/prometheus_scrape_test.cc scrapes the
@@ -13,6 +14,9 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+# The real SMTP server the mail tests deliver to (tests/testing/smtp_sink.py).
+dpkg-query -W -f='${Status}' python3-aiosmtpd 2>/dev/null | grep -q "install ok installed" ||
+  missing+=(python3-aiosmtpd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -126,6 +126,26 @@ int Verify(const std::string& data_dir) {
   return damaged == 0 ? 0 : 1;
 }
 
+// --smtp-* into options.smtp; INVALID_ARGUMENT / NOT_FOUND naming the flag.
+absl::Status SmtpFlags(const std::string& server, const std::string& credentials,
+                       const std::string& from, const std::string& starttls,
+                       sofdir::api::ServerApp::Options& options) {
+  sofdir::domain::SmtpOptions smtp;
+  absl::Status status = sofdir::domain::ParseSmtpServer(server, smtp);
+  if (status.ok()) status = sofdir::domain::ParseStartTls(starttls, smtp);
+  if (status.ok() && !credentials.empty()) {
+    status = sofdir::domain::ReadSmtpCredentials(credentials, smtp);
+  }
+  if (status.ok() && (from.empty() || from.find('@') == std::string::npos ||
+                      from.find_first_of("<>\r\n ") != std::string::npos)) {
+    status = absl::InvalidArgumentError(
+        "--smtp-from: give the sender address of booking mail, e.g. praktik@kk.dk");
+  }
+  smtp.from = from;
+  if (status.ok()) options.smtp = smtp;
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -229,11 +249,37 @@ int main(int argc, char** argv) {
                  "checksums and the --verify checks must pass, then it serves (with --verify: "
                  "exits instead)")
       ->needs("--backup-dir");
+  std::string smtp_server, smtp_credentials, smtp_from, smtp_starttls = "auto";
+  int smtp_retry_seconds = 30;
+  cli.add_option("--smtp-server", smtp_server,
+                 "HOST:PORT of the mail relay for booking mail; without it the mail stays in "
+                 "the outbox (sofdir outbox)");
+  cli.add_option("--smtp-credentials", smtp_credentials,
+                 "file with the relay's user (line 1) and password (line 2)")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--smtp-from", smtp_from,
+                 "sender address of booking mail (required with "
+                 "--smtp-server)");
+  cli.add_option("--smtp-starttls", smtp_starttls,
+                 "auto (when the relay offers it), required or off")
+      ->capture_default_str();
+  cli.add_option("--smtp-retry-seconds", smtp_retry_seconds,
+                 "first wait before retrying undelivered mail; it doubles up to an hour")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   CLI11_PARSE(cli, argc, argv);
   sofdir::common::SetLogFormat(log_format == "json" ? sofdir::common::LogFormat::kJson
                                                     : sofdir::common::LogFormat::kText);
   options.metrics = !no_metrics;
   options.access_log = !no_access_log;
+  if (!smtp_server.empty()) {
+    absl::Status smtp = SmtpFlags(smtp_server, smtp_credentials, smtp_from, smtp_starttls, options);
+    if (!smtp.ok()) {
+      std::cerr << smtp.message() << std::endl;
+      return 2;
+    }
+    options.smtp_first_retry = absl::Seconds(smtp_retry_seconds);
+  }
   options.max_call_duration = absl::Seconds(max_call_seconds);
   if (!restore.empty()) {
     std::cout << "restoring backup " << restore << " from " << options.backup_dir << " into "

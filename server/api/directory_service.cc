@@ -56,6 +56,7 @@ void DirectoryService::DecodeRequests() {
   decode("GetBooking", DecodingHandler(this, &DirectoryService::GetBooking));
   decode("ListBookings", DecodingHandler(this, &DirectoryService::ListBookings));
   decode("GetBookingCalendar", DecodingHandler(this, &DirectoryService::GetBookingCalendar));
+  decode("ListOutbox", DecodingHandler(this, &DirectoryService::ListOutbox));
 }
 
 std::string DirectoryService::Authorization(grpc::CallbackServerContext* context) {
@@ -512,6 +513,18 @@ grpc::ServerUnaryReactor* DirectoryService::GetBookingCalendar(
                SOFDIR_ASSIGN_OR_RETURN(*response, bookings_.Calendar(request->booking_id()));
                return directory_.LogPersonReads({request->booking_id()}, principal.name,
                                                 "GetBookingCalendar");
+             });
+}
+
+grpc::ServerUnaryReactor* DirectoryService::ListOutbox(grpc::CallbackServerContext* context,
+                                                       const v1::ListOutboxRequest* request,
+                                                       v1::ListOutboxResponse* response) {
+  // kAudit: admins only.
+  return Run(context, Permission::kAudit,
+             [this, request, response](const Principal&) -> absl::Status {
+               if (outbox_ == nullptr) return absl::UnimplementedError("this server has no outbox");
+               SOFDIR_ASSIGN_OR_RETURN(*response, outbox_->List(*request));
+               return absl::OkStatus();
              });
 }
 

@@ -45,6 +45,7 @@
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
+#include "server/domain/outbox.h"
 #include "server/domain/praktik_bookings.h"
 #include "server/storage/backup_store.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
@@ -164,6 +165,13 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* context,
                                         const v1::ListBackupsRequest* request,
                                         v1::ListBackupsResponse* response) override;
+  // Admins only; UNIMPLEMENTED until set_outbox.
+  grpc::ServerUnaryReactor* ListOutbox(grpc::CallbackServerContext* context,
+                                       const v1::ListOutboxRequest* request,
+                                       v1::ListOutboxResponse* response) override;
+  // The outbox ListOutbox reads (must outlive this object); set before
+  // serving.
+  void set_outbox(const domain::Outbox* outbox) { outbox_ = outbox; }
 
  private:
   // Makes every method decode its own request (decoding_handler.h), so that
@@ -216,6 +224,7 @@ class DirectoryService final : public v1::DirectoryService::CallbackService {
   const RecordScope scope_;  // editors write only records of their units
   domain::DirectorySearch& search_;
   domain::PraktikBookings& bookings_;
+  const domain::Outbox* outbox_ = nullptr;
   domain::ChangeFeed& feed_;
   common::WorkerPool& pool_;
   const Limits limits_;

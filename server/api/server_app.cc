@@ -182,6 +182,16 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
                                                              app->search_.get(), booking_options);
 
   app->feed_ = std::make_unique<domain::ChangeFeed>(*app->directory_);
+  app->outbox_ = std::make_unique<domain::Outbox>(*app->storage_);
+  if (options.smtp) {
+    domain::MailSender::Options mail;
+    mail.smtp = *options.smtp;
+    mail.first_retry = options.smtp_first_retry;
+    app->mail_sender_ = std::make_unique<domain::MailSender>(*app->outbox_, mail);
+    app->directory_->AddListener(app->mail_sender_.get());
+  } else {
+    common::LogInfo("no --smtp-server: booking mail stays in the outbox (sofdir outbox)");
+  }
 
   if (!options.demo_data.empty() && !app->storage_->read_only()) {
     absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::LocalTimeZone());
@@ -231,6 +241,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   app->service_ = std::make_unique<DirectoryService>(
       *app->directory_, *app->search_, *app->bookings_, *app->feed_, *app->pool_, *app->authorizer_,
       limits, app->backups_.get(), app->storage_.get());
+  app->service_->set_outbox(app->outbox_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -315,13 +326,16 @@ void ServerApp::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (ops_) ops_->Stop();  // kept until here: load balancers see 503 during the grace
-  pool_.reset();           // runs every task already scheduled
+  if (mail_sender_) mail_sender_->Stop();  // kept until the directory is gone
+  pool_.reset();                           // runs every task already scheduled
   service_.reset();
   http_.reset();
   server_.reset();
   bookings_.reset();
   feed_.reset();
   directory_.reset();
+  mail_sender_.reset();
+  outbox_.reset();
   search_.reset();
   index_.reset();
   backups_.reset();

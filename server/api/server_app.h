@@ -23,6 +23,8 @@
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
 #include "server/domain/directory_search.h"
+#include "server/domain/mail_sender.h"
+#include "server/domain/outbox.h"
 #include "server/http/http_server.h"
 #include "server/http/ops_server.h"
 #include "server/search/search_index.h"
@@ -99,6 +101,10 @@ class ServerApp {
     // newest backup_keep; empty: backups are refused (FAILED_PRECONDITION).
     std::string backup_dir;
     int backup_keep = 7;
+    // Booking mail (domain/mail_sender.h) goes through this relay; nullopt:
+    // the outbox is kept and nothing is sent.
+    std::optional<domain::SmtpOptions> smtp;
+    absl::Duration smtp_first_retry = absl::Seconds(30);  // doubling, at most an hour
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see
@@ -164,6 +170,8 @@ class ServerApp {
   std::unique_ptr<search::SearchIndex> index_;
   std::unique_ptr<domain::DirectorySearch> search_;
   std::unique_ptr<domain::PraktikBookings> bookings_;
+  std::unique_ptr<domain::Outbox> outbox_;
+  std::unique_ptr<domain::MailSender> mail_sender_;
   std::unique_ptr<domain::ChangeFeed> feed_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<common::WorkerPool> pool_;

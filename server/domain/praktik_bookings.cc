@@ -11,6 +11,7 @@
 #include "server/common/echo.h"
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
+#include "server/domain/booking_mail.h"
 #include "server/domain/idempotency.h"
 #include "server/domain/page_token.h"
 #include "server/domain/record_validator.h"
@@ -92,19 +93,22 @@ std::string SlotList(const v1::Praktik& offer) {
   return starts.empty() ? "none" : absl::StrJoin(starts, ", ");
 }
 
-// Stages `booking` (already given its new status) and its change entry.
-void StageBooking(Directory::Transaction& transaction, v1::Booking& booking, v1::ChangeType type) {
+// Stages `booking` (already given its new status) and its change entry;
+// returns the change's sequence.
+uint64_t StageBooking(Directory::Transaction& transaction, v1::Booking& booking,
+                      v1::ChangeType type) {
   transaction.Put(ColumnFamily::kBookings, booking.booking_id(), booking.SerializeAsString());
   v1::Change change;
   change.set_id(booking.booking_id());
   change.set_type(type);
   *change.mutable_booking() = booking;
-  transaction.AddChange(std::move(change));
+  return transaction.AddChange(std::move(change));
 }
 
-// Gives the waiting booking `id` a seat: status, index entry and change.
+// Gives the waiting booking `id` a seat: status, index entry and change;
+// adds the event to `events` (for its mail).
 absl::Status StagePromotion(Directory::Transaction& transaction, const std::string& id,
-                            absl::Time now) {
+                            absl::Time now, std::vector<BookingEvent>& events) {
   SOFDIR_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                           transaction.Get(ColumnFamily::kBookings, id));
   SOFDIR_ASSIGN_OR_RETURN(v1::Booking booking, ParseBooking(bytes, id));
@@ -115,7 +119,8 @@ absl::Status StagePromotion(Directory::Transaction& transaction, const std::stri
       ColumnFamily::kBookingIndex,
       storage::SlotBookingKey(booking.offer_id(), booking.slot_start(), booking.create_sequence()),
       SlotIndexValue(booking));
-  StageBooking(transaction, booking, v1::CHANGE_UPDATED);
+  const uint64_t sequence = StageBooking(transaction, booking, v1::CHANGE_UPDATED);
+  events.push_back({booking, v1::OutboxMessage::PROMOTED, sequence});
   return absl::OkStatus();
 }
 
@@ -281,8 +286,12 @@ absl::StatusOr<v1::Booking> PraktikBookings::Book(const v1::BookPraktikRequest& 
         }
         v1::Booking stored = result;
         stored.clear_waitlist_position();
-        StageBooking(tx, stored, v1::CHANGE_CREATED);
-        return absl::OkStatus();
+        const uint64_t change = StageBooking(tx, stored, v1::CHANGE_CREATED);
+        return StageBookingMails(
+            tx,
+            {{result, seat_free ? v1::OutboxMessage::CONFIRMED : v1::OutboxMessage::WAITLISTED,
+              change}},
+            now);
       },
       actor));
   if (replayed) SOFDIR_RETURN_IF_ERROR(FillPosition(result));
@@ -316,15 +325,16 @@ absl::StatusOr<v1::Booking> PraktikBookings::Cancel(absl::string_view booking_id
         result.set_status(v1::CANCELLED);
         result.set_revision(result.revision() + 1);
         *result.mutable_update_time() = ToTimestamp(now);
-        StageBooking(tx, result, v1::CHANGE_UPDATED);
-
+        std::vector<BookingEvent> events = {
+            {result, v1::OutboxMessage::CANCELLED, StageBooking(tx, result, v1::CHANGE_UPDATED)}};
         if (held_seat) {
           for (const std::string& id : state.waiting) {
             if (id == booking_id) continue;
-            return StagePromotion(tx, id, now);
+            SOFDIR_RETURN_IF_ERROR(StagePromotion(tx, id, now, events));
+            break;
           }
         }
-        return absl::OkStatus();
+        return StageBookingMails(tx, events, now);
       },
       actor));
   return result;
@@ -549,10 +559,13 @@ absl::Status PraktikBookings::OnRecordWrite(Directory::Transaction& transaction,
                      absl::StrJoin(stranded_slots, ", slot "), "); cancel them first"));
   }
   const absl::Time now = options_.now();
+  std::vector<BookingEvent> events;
   for (const std::vector<std::string>& ids : promotions) {
-    for (const std::string& id : ids) SOFDIR_RETURN_IF_ERROR(StagePromotion(transaction, id, now));
+    for (const std::string& id : ids) {
+      SOFDIR_RETURN_IF_ERROR(StagePromotion(transaction, id, now, events));
+    }
   }
-  return absl::OkStatus();
+  return StageBookingMails(transaction, events, now);
 }
 
 }  // namespace sofdir::domain

@@ -14,6 +14,9 @@
 // ALREADY_EXISTS (the e-mail already holds a booking of the slot),
 // FAILED_PRECONDITION (cancelling after the slot started).
 //
+// Each change also puts its e-mails (booking_mail.h) into the outbox in the
+// same transaction: the booker's, and the host contact's notice.
+//
 // Thread-safe.
 #ifndef SOFDIR_SERVER_DOMAIN_PRAKTIK_BOOKINGS_H_
 #define SOFDIR_SERVER_DOMAIN_PRAKTIK_BOOKINGS_H_

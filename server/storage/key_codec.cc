@@ -22,6 +22,8 @@ absl::string_view ColumnFamilyName(ColumnFamily cf) {
       return "booking_index";
     case ColumnFamily::kReads:
       return "reads";
+    case ColumnFamily::kOutbox:
+      return "outbox";
     default:
       return "";
   }
@@ -122,6 +124,17 @@ std::string EmailBookingPrefix(absl::string_view email) {
 
 std::string EmailBookingKey(absl::string_view email, absl::string_view booking_id) {
   return absl::StrCat(EmailBookingPrefix(email), booking_id);
+}
+
+std::string OutboxKey(char tag, uint64_t change_sequence, int event) {
+  return absl::StrCat(std::string(1, tag), EncodeSequence(change_sequence),
+                      std::string(1, static_cast<char>(event)));
+}
+
+std::string OutboxRetag(absl::string_view key, char tag) {
+  std::string out(key);
+  if (!out.empty()) out[0] = tag;
+  return out;
 }
 
 }  // namespace sofdir::storage

@@ -23,6 +23,18 @@
 //             "s" \0 offer \0 start \0 be64(seq) -> booking id (active bookings
 //                                               of a slot, in booking order)
 //             "e" \0 email \0 booking_id      -> "" (bookings by lower-case e-mail)
+//   outbox    (format version 2)
+//             "m" be64(change seq) event-byte  -> OutboxMessage (binary proto)
+//             "b" be64(change seq) event-byte  -> the mail as sent, without its
+//                                               From header (RFC 5322 text)
+//             "p" be64(change seq) event-byte  -> "" while the message is PENDING
+//               (change seq: the sequence of the booking change that caused
+//               the mail, so messages list in the order of their events;
+//               the event byte is OutboxMessage.Event)
+//
+// Format versions: 1 had no outbox; Storage::Open migrates a version-1
+// directory to 2 (it only adds the empty outbox column family) and refuses
+// a newer version than kFormatVersion.
 //
 // Ids never contain \0 (validated at the API boundary), so the refs key is
 // unambiguous and all refs to one target share the prefix target_id \0.
@@ -37,8 +49,10 @@
 
 namespace sofdir::storage {
 
-// Bump when the layout above changes; Storage::Open refuses other versions.
-inline constexpr int kFormatVersion = 1;
+// Bump when the layout above changes; Storage::Open migrates older versions
+// it knows (kOldestMigratableFormat..) and refuses newer ones.
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestMigratableFormat = 1;
 
 enum class ColumnFamily {
   kRecords = 0,
@@ -49,6 +63,7 @@ enum class ColumnFamily {
   kBookings,
   kBookingIndex,
   kReads,
+  kOutbox,
   kCount
 };
 
@@ -105,6 +120,15 @@ std::optional<CallerRequest> DecodeCallerRequest(absl::string_view value);
 // Bookings by e-mail (lower-cased by the caller).
 std::string EmailBookingPrefix(absl::string_view email);
 std::string EmailBookingKey(absl::string_view email, absl::string_view booking_id);
+
+// The outbox (see the layout above): message, body and pending-index keys
+// of the mail for `event` caused by the change `change_sequence`.
+inline constexpr char kOutboxMessageTag = 'm';
+inline constexpr char kOutboxBodyTag = 'b';
+inline constexpr char kOutboxPendingTag = 'p';
+std::string OutboxKey(char tag, uint64_t change_sequence, int event);
+// The same key under another tag (`key` is any outbox key).
+std::string OutboxRetag(absl::string_view key, char tag);
 
 }  // namespace sofdir::storage
 

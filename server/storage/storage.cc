@@ -19,6 +19,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/memory_util.h"
+#include "server/common/echo.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/storage/recovery_check.h"
@@ -267,11 +268,27 @@ absl::Status Storage::CheckFormat(const Options& options) {
                           Get(ColumnFamily::kMeta, kFormatVersionKey));
   if (version.has_value()) {
     int stored = 0;
-    if (!absl::SimpleAtoi(*version, &stored) || stored != kFormatVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("data directory ", options.path, " has format version ", *version,
-                       "; this sofdir-server reads version ", kFormatVersion));
+    if (absl::SimpleAtoi(*version, &stored) && stored > kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data directory ", options.path, " has format version ", stored, ", newer than version ",
+          kFormatVersion,
+          " that this sofdir-server reads; use a newer sofdir-server (this one leaves it as "
+          "it is)"));
     }
+    if (!absl::SimpleAtoi(*version, &stored) || stored < kOldestMigratableFormat) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("data directory ", options.path, " has format version \"",
+                       common::Echo(*version), "\"; this sofdir-server reads versions ",
+                       kOldestMigratableFormat, " to ", kFormatVersion));
+    }
+    if (stored == kFormatVersion || read_only_) return absl::OkStatus();
+    // Version 1 -> 2: the outbox column family, created (empty) by the
+    // read-write open; only the version mark changes.
+    WriteBatch batch = NewWriteBatch();
+    batch.Put(ColumnFamily::kMeta, kFormatVersionKey, absl::StrCat(kFormatVersion));
+    SOFDIR_RETURN_IF_ERROR(WriteDurably(batch));
+    common::LogInfo(absl::StrCat("migrated data directory ", options.path, " from format version ",
+                                 stored, " to ", kFormatVersion, " (added the outbox)"));
     return absl::OkStatus();
   }
   // No version: a new directory (or one whose first open stopped before

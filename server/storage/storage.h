@@ -71,8 +71,11 @@ class Storage {
   //     damaged: a corrupt write-ahead log record before its end, a
   //     truncated or missing MANIFEST or CURRENT, a missing table file, data
   //     without a format version;
-  //   FAILED_PRECONDITION when the directory holds another format version,
-  //     or is not empty and holds no sofdir data;
+  //   FAILED_PRECONDITION when the directory holds a newer format version
+  //     (saying to use a newer sofdir-server) or one older than
+  //     kOldestMigratableFormat, or is not empty and holds no sofdir data.
+  //     An older known version is migrated (logged) by a read-write open;
+  //     a read-only open reads it as it is;
   //   UNAVAILABLE when another process has it open (RocksDB's LOCK file);
   //   RESOURCE_EXHAUSTED when a new directory cannot be created on a full
   //     disk. An existing directory on a full disk opens read-only instead

@@ -1,0 +1,491 @@
+// Booking mail through a real SMTP server (Debian's python3-aiosmtpd, run by
+// tests/testing/smtp_sink.py) on loopback: mail written with the booking
+// survives kill -9 and arrives once; an unreachable relay delays mail
+// without slowing bookings; a refusing relay marks mail FAILED; only admins
+// list the outbox. Also measures delivery latency (bench/mail/README.md).
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "sof/directory/v1/directory_service.grpc.pb.h"
+#include "tests/testing/process.h"
+#include "tests/testing/records.h"
+#include "tests/testing/temp_dir.h"
+
+namespace sofdir {
+namespace {
+
+namespace v1 = ::sof::directory::v1;
+using ::testing::HasSubstr;
+
+constexpr char kSink[] = SOFDIR_SOURCE_DIR "/tests/testing/smtp_sink.py";
+constexpr char kAdmin[] = "admin-token-01234567890";
+constexpr char kBooker[] = "booker-token-0123456789";
+
+class Client {
+ public:
+  explicit Client(const std::string& address, std::string token = "")
+      : stub_(v1::DirectoryService::NewStub(
+            grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+        token_(std::move(token)) {}
+
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!token_.empty()) context->AddMetadata("authorization", "Bearer " + token_);
+    return context;
+  }
+
+  void Create(const v1::Record& record) {
+    v1::CreateRecordRequest request;
+    *request.mutable_record() = record;
+    v1::Record created;
+    grpc::Status status = stub_->CreateRecord(Context().get(), request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  v1::Booking Book(const std::string& slot, const std::string& name, const std::string& email) {
+    v1::BookPraktikRequest request;
+    request.set_offer_id("praktik-1");
+    request.set_slot_start(slot);
+    request.set_name(name);
+    request.set_email(email);
+    v1::Booking booking;
+    grpc::Status status = stub_->BookPraktik(Context().get(), request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking;
+  }
+
+  v1::Booking Cancel(const std::string& id) {
+    v1::CancelBookingRequest request;
+    request.set_booking_id(id);
+    v1::Booking booking;
+    grpc::Status status = stub_->CancelBooking(Context().get(), request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking;
+  }
+
+  grpc::Status Outbox(v1::ListOutboxResponse& response,
+                      v1::OutboxMessage::State state = v1::OutboxMessage::STATE_UNSPECIFIED) {
+    v1::ListOutboxRequest request;
+    request.set_state(state);
+    return stub_->ListOutbox(Context().get(), request, &response);
+  }
+
+  std::vector<v1::OutboxMessage> Messages() {
+    v1::ListOutboxResponse response;
+    grpc::Status status = Outbox(response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.messages().begin(), response.messages().end()};
+  }
+
+  // Waits (up to 20 s) until `done` holds for the outbox.
+  bool WaitFor(const std::function<bool(const std::vector<v1::OutboxMessage>&)>& done) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (absl::Now() < deadline) {
+      if (done(Messages())) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<v1::DirectoryService::Stub> stub_;
+  std::string token_;
+};
+
+bool AllSent(const std::vector<v1::OutboxMessage>& messages) {
+  return !messages.empty() &&
+         std::all_of(messages.begin(), messages.end(), [](const v1::OutboxMessage& m) {
+           return m.state() == v1::OutboxMessage::SENT;
+         });
+}
+
+// The slot used by the tests: well after today in Copenhagen.
+std::string SlotDay() {
+  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 40);
+}
+
+void CreateOffer(Client& client, int seats) {
+  v1::Record unit = testing::MakeUnit("unit-1", "", "Herberget Nørrebro");
+  unit.mutable_unit()->mutable_address()->set_street("Nørrebrogade 1");
+  unit.mutable_unit()->mutable_address()->set_postcode("2200");
+  unit.mutable_unit()->mutable_address()->set_city("København N");
+  client.Create(unit);
+  client.Create(testing::MakePerson("person-1", "unit-1"));
+  v1::Record offer = testing::MakePraktik("praktik-1", "unit-1");
+  v1::Praktik& praktik = *offer.mutable_praktik();
+  praktik.set_title("En dag på herberget");
+  praktik.set_contact_person_id("person-1");
+  praktik.add_requirements("Straffeattest");
+  praktik.add_requirements("Praktisk tøj");
+  praktik.clear_slots();
+  v1::PraktikSlot* slot = praktik.add_slots();
+  slot->set_start(SlotDay());
+  slot->set_end(SlotDay());
+  slot->set_seats(seats);
+  client.Create(offer);
+}
+
+// A mail as the sink stored it.
+struct Mail {
+  double received = 0;
+  std::string recipient;
+  std::string message_id;
+  std::string text;  // the decoded text/plain part
+  std::string ics;   // the decoded text/calendar part, or empty
+  std::string calendar_content_type;
+};
+
+std::string DecodePart(const std::string& mail, const std::string& content_type,
+                       std::string* header = nullptr) {
+  size_t at = mail.find("Content-Type: " + content_type);
+  if (at == std::string::npos) return "";
+  size_t line_end = mail.find("\r\n", at);
+  if (header != nullptr) *header = mail.substr(at, line_end - at);
+  size_t body = mail.find("\r\n\r\n", at);
+  size_t end = mail.find("\r\n--", body);
+  std::string encoded;
+  for (char c : mail.substr(body + 4, end - body - 4)) {
+    if (c != '\r' && c != '\n') encoded.push_back(c);
+  }
+  std::string decoded;
+  EXPECT_TRUE(absl::Base64Unescape(encoded, &decoded));
+  return decoded;
+}
+
+std::string Header(const std::string& mail, const std::string& name) {
+  for (absl::string_view line : absl::StrSplit(mail, "\r\n")) {
+    if (line.empty()) break;
+    if (absl::StartsWith(line, name + ": ")) return std::string(line.substr(name.size() + 2));
+  }
+  return "";
+}
+
+std::vector<Mail> ReadMails(const std::string& dir) {
+  std::vector<std::string> paths;
+  if (std::filesystem::exists(dir)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".eml") paths.push_back(entry.path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<Mail> mails;
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    const std::string raw = content.str();
+    Mail mail;
+    EXPECT_TRUE(absl::SimpleAtod(Header(raw, "X-Sink-Received"), &mail.received));
+    mail.recipient = Header(raw, "X-Sink-Rcpt");
+    mail.message_id = Header(raw, "Message-ID");
+    mail.text = DecodePart(raw, "text/plain");
+    mail.ics = DecodePart(raw, "text/calendar", &mail.calendar_content_type);
+    mails.push_back(std::move(mail));
+  }
+  return mails;
+}
+
+std::string IcsValue(const std::string& ics, const std::string& name) {
+  for (absl::string_view line : absl::StrSplit(ics, "\r\n")) {
+    if (absl::StartsWith(line, name + ":")) return std::string(line.substr(name.size() + 1));
+  }
+  return "";
+}
+
+// A port on 127.0.0.1 that nothing listens on.
+int ClosedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t len = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::vector<std::string> RelayArgs(const std::string& relay) {
+  return {"--smtp-server", relay, "--smtp-from", "praktik@kk.dk"};
+}
+
+TEST(MailTest, PromotionMailArrivesOnceAcrossKillNineWithCalendarAndCancelUsesSameUid) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("data");
+  std::string anna_id, bo_id;
+  {
+    // No relay: the mail waits in the outbox.
+    testing::ServerProcess server;
+    ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, data)) << server.log();
+    Client client(server.address());
+    CreateOffer(client, 1);
+    anna_id = client.Book(SlotDay(), "Anna Andersen", "anna@kk.dk").booking_id();
+    v1::Booking bo = client.Book(SlotDay(), "Bo Bech", "bo@kk.dk");
+    bo_id = bo.booking_id();
+    EXPECT_EQ(bo.status(), v1::WAITLISTED);
+    EXPECT_EQ(client.Cancel(anna_id).status(), v1::CANCELLED);
+    std::vector<v1::OutboxMessage> messages = client.Messages();
+    std::vector<std::string> events;
+    for (const v1::OutboxMessage& m : messages) {
+      events.push_back(absl::StrCat(v1::OutboxMessage::Event_Name(m.event()), " ", m.recipient()));
+      EXPECT_EQ(m.state(), v1::OutboxMessage::PENDING);
+      EXPECT_EQ(m.attempts(), 0);
+    }
+    EXPECT_THAT(events, ::testing::ElementsAre(
+                            "CONFIRMED anna@kk.dk", "HOST_NOTICE person-1@sof.example.dk",
+                            "WAITLISTED bo@kk.dk", "CANCELLED anna@kk.dk", "PROMOTED bo@kk.dk",
+                            "HOST_NOTICE person-1@sof.example.dk"));
+    EXPECT_EQ(server.Stop(SIGKILL), 128 + SIGKILL);
+  }
+
+  testing::ServerProcess sink;
+  ASSERT_TRUE(sink.Start(kSink, dir.Sub("mail"))) << sink.log();
+  {
+    testing::ServerProcess server;
+    ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, data, RelayArgs(sink.address())))
+        << server.log();
+    Client client(server.address());
+    ASSERT_TRUE(client.WaitFor(AllSent)) << server.log();
+    for (const v1::OutboxMessage& m : client.Messages()) {
+      EXPECT_EQ(m.attempts(), 1) << m.message_id();
+      EXPECT_GT(m.sent_time().seconds(), 0);
+    }
+    EXPECT_EQ(server.Stop(SIGKILL), 128 + SIGKILL);
+  }
+  {
+    // Another restart sends nothing again.
+    testing::ServerProcess server;
+    ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, data, RelayArgs(sink.address())))
+        << server.log();
+    absl::SleepFor(absl::Seconds(1));
+  }
+
+  std::vector<Mail> mails = ReadMails(dir.Sub("mail"));
+  ASSERT_EQ(mails.size(), 6u);
+  std::map<std::string, int> ids;
+  for (const Mail& mail : mails) ++ids[mail.message_id];
+  EXPECT_EQ(ids.size(), 6u) << "a Message-ID arrived twice";
+
+  std::vector<const Mail*> promoted;
+  const Mail* anna_confirmed = nullptr;
+  const Mail* anna_cancelled = nullptr;
+  const Mail* last_notice = nullptr;
+  for (const Mail& mail : mails) {
+    if (mail.message_id == absl::StrCat("<", bo_id, ".1.promoted@sofdir>"))
+      promoted.push_back(&mail);
+    if (mail.message_id == absl::StrCat("<", anna_id, ".0.confirmed@sofdir>"))
+      anna_confirmed = &mail;
+    if (mail.message_id == absl::StrCat("<", anna_id, ".1.cancelled@sofdir>"))
+      anna_cancelled = &mail;
+    if (mail.recipient == "person-1@sof.example.dk") last_notice = &mail;
+  }
+  ASSERT_EQ(promoted.size(), 1u);
+  const Mail& mail = *promoted[0];
+  EXPECT_EQ(mail.recipient, "bo@kk.dk");
+  EXPECT_THAT(mail.text, HasSubstr("Hej Bo Bech"));
+  EXPECT_THAT(mail.text, HasSubstr("rykket op fra ventelisten"));
+  EXPECT_THAT(mail.text, HasSubstr("Herberget Nørrebro, Nørrebrogade 1, 2200 København N"));
+  EXPECT_THAT(mail.text, HasSubstr("  - Straffeattest"));
+  EXPECT_THAT(mail.calendar_content_type, HasSubstr("method=REQUEST"));
+  EXPECT_TRUE(absl::StartsWith(mail.ics, "BEGIN:VCALENDAR\r\n")) << mail.ics;
+  EXPECT_TRUE(absl::EndsWith(mail.ics, "END:VCALENDAR\r\n"));
+  EXPECT_EQ(IcsValue(mail.ics, "METHOD"), "REQUEST");
+  EXPECT_EQ(IcsValue(mail.ics, "UID"), absl::StrCat(bo_id, "@sofdir"));
+  std::string day = SlotDay();
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  EXPECT_EQ(IcsValue(mail.ics, "DTSTART;VALUE=DATE"), day);
+  EXPECT_EQ(IcsValue(mail.ics, "STATUS"), "CONFIRMED");
+  EXPECT_THAT(mail.ics, HasSubstr("mailto:bo@kk.dk"));
+
+  ASSERT_NE(anna_confirmed, nullptr);
+  ASSERT_NE(anna_cancelled, nullptr);
+  EXPECT_EQ(IcsValue(anna_confirmed->ics, "METHOD"), "REQUEST");
+  EXPECT_EQ(IcsValue(anna_cancelled->ics, "METHOD"), "CANCEL");
+  EXPECT_THAT(anna_cancelled->calendar_content_type, HasSubstr("method=CANCEL"));
+  EXPECT_EQ(IcsValue(anna_cancelled->ics, "UID"), IcsValue(anna_confirmed->ics, "UID"));
+  EXPECT_THAT(anna_cancelled->text, HasSubstr("Din booking er aflyst"));
+
+  // The host's last notice: Bo comes, Anna does not.
+  ASSERT_NE(last_notice, nullptr);
+  EXPECT_THAT(last_notice->text,
+              HasSubstr("Disse kommer (1 af 1 pladser):\n  - Bo Bech <bo@kk.dk>"));
+  EXPECT_THAT(last_notice->text, HasSubstr("Anna Andersen (anna@kk.dk) har aflyst"));
+  EXPECT_TRUE(last_notice->ics.empty());
+}
+
+TEST(MailTest, UnreachableRelayDelaysMailWithoutBlockingBookings) {
+  testing::TempDir dir;
+  testing::ServerProcess server;
+  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"),
+                           RelayArgs(absl::StrCat("127.0.0.1:", ClosedPort()))))
+      << server.log();
+  Client client(server.address());
+  CreateOffer(client, 30);
+  std::vector<double> millis;
+  for (int i = 0; i < 20; ++i) {
+    const absl::Time start = absl::Now();
+    EXPECT_EQ(
+        client.Book(SlotDay(), absl::StrCat("Person ", i), absl::StrCat("p", i, "@kk.dk")).status(),
+        v1::CONFIRMED);
+    millis.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+  }
+  std::sort(millis.begin(), millis.end());
+  std::cout << "booking with an unreachable relay: median " << millis[10] << " ms, max "
+            << millis.back() << " ms\n";
+  EXPECT_LT(millis.back(), 1000);
+
+  ASSERT_TRUE(client.WaitFor([](const std::vector<v1::OutboxMessage>& messages) {
+    return messages.size() == 40 &&
+           std::all_of(messages.begin(), messages.end(),
+                       [](const v1::OutboxMessage& m) { return m.attempts() >= 1; });
+  })) << server.log();
+  for (const v1::OutboxMessage& m : client.Messages()) {
+    EXPECT_EQ(m.state(), v1::OutboxMessage::PENDING);
+    EXPECT_THAT(m.last_error(), HasSubstr("cannot connect to 127.0.0.1"));
+    EXPECT_GT(m.next_attempt_time().seconds(), absl::ToUnixSeconds(absl::Now()) + 20);
+  }
+  // The operator's view.
+  testing::CommandResult listed = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "outbox", "--state", "pending", "--server", server.address()});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("STATE"));
+  EXPECT_THAT(listed.out, HasSubstr("pending  confirmed"));
+  EXPECT_THAT(listed.out, HasSubstr("cannot connect"));
+}
+
+TEST(MailTest, RelayRefusalMarksMailFailed) {
+  testing::TempDir dir;
+  testing::ServerProcess sink;
+  ASSERT_TRUE(sink.Start(kSink, dir.Sub("mail"))) << sink.log();
+  testing::ServerProcess server;
+  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), RelayArgs(sink.address())))
+      << server.log();
+  Client client(server.address());
+  CreateOffer(client, 3);
+  client.Book(SlotDay(), "Rita", "reject-rita@kk.dk");
+  ASSERT_TRUE(client.WaitFor([](const std::vector<v1::OutboxMessage>& messages) {
+    return messages.size() == 2 && messages[0].state() != v1::OutboxMessage::PENDING &&
+           messages[1].state() != v1::OutboxMessage::PENDING;
+  }));
+  std::vector<v1::OutboxMessage> messages = client.Messages();
+  EXPECT_EQ(messages[0].state(), v1::OutboxMessage::FAILED);
+  EXPECT_EQ(messages[0].attempts(), 1);
+  EXPECT_THAT(messages[0].last_error(), HasSubstr("550"));
+  EXPECT_EQ(messages[1].state(), v1::OutboxMessage::SENT);  // the host's notice
+  testing::CommandResult listed = testing::RunCommand(
+      {SOFDIR_CLI_BINARY, "outbox", "--state", "failed", "--json", "--server", server.address()});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("\"state\":\"failed\""));
+}
+
+TEST(MailTest, OnlyAdminsListTheOutbox) {
+  testing::TempDir dir;
+  const std::string config = dir.Sub("auth.json");
+  std::ofstream(config) << R"({"tokens": [
+    {"token": ")" << kBooker
+                        << R"(", "principal": "booker@kk.dk", "roles": ["booker", "reader"]},
+    {"token": ")" << kAdmin
+                        << R"(", "principal": "admin@kk.dk", "roles": ["admin"]}]})";
+  testing::ServerProcess server;
+  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), {"--auth-config", config}))
+      << server.log();
+  v1::ListOutboxResponse response;
+  grpc::Status denied = Client(server.address(), kBooker).Outbox(response);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << denied.error_message();
+  EXPECT_THAT(denied.error_message(), HasSubstr("admin"));
+  EXPECT_EQ(Client(server.address()).Outbox(response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Client(server.address(), kAdmin).Outbox(response).ok());
+}
+
+// The figure in bench/mail/README.md: from the booking's reply to the SMTP
+// server having the mail, over 20 bookings.
+TEST(MailTest, DeliveryLatencyFromBookingReplyToRelay) {
+  testing::TempDir dir;
+  testing::ServerProcess sink;
+  ASSERT_TRUE(sink.Start(kSink, dir.Sub("mail"))) << sink.log();
+  testing::ServerProcess server;
+  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), RelayArgs(sink.address())))
+      << server.log();
+  Client client(server.address());
+  CreateOffer(client, 30);
+  ASSERT_TRUE(client.WaitFor(
+      [](const std::vector<v1::OutboxMessage>& messages) { return messages.empty(); }));
+  std::vector<double> millis;
+  for (int i = 0; i < 20; ++i) {
+    const std::string email = absl::StrCat("l", i, "@kk.dk");
+    client.Book(SlotDay(), absl::StrCat("L ", i), email);
+    const double replied = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+    double received = 0;
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (received == 0 && absl::Now() < deadline) {
+      for (const Mail& mail : ReadMails(dir.Sub("mail"))) {
+        if (mail.recipient == email) received = mail.received;
+      }
+      if (received == 0) absl::SleepFor(absl::Milliseconds(1));
+    }
+    ASSERT_GT(received, 0) << "no mail for " << email;
+    millis.push_back((received - replied) * 1000);
+  }
+  std::sort(millis.begin(), millis.end());
+  std::cout << "mail delivery latency, booking reply -> SMTP server has it, 20 bookings: median "
+            << (millis[9] + millis[10]) / 2 << " ms, min " << millis.front() << " ms, max "
+            << millis.back() << " ms\n";
+  EXPECT_LT(millis[10], 2000);
+}
+
+}  // namespace
+}  // namespace sofdir
+
+namespace sofdir {
+namespace {
+
+TEST(MailFlagsTest, BadSmtpFlagsStopTheServerNamingTheFlag) {
+  testing::TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::string credentials = dir.Sub("smtp-credentials");
+  std::ofstream(credentials) << "only-a-user\n";
+  for (const Case& c : std::vector<Case>{
+           {{"--smtp-server", "relay.kk.dk", "--smtp-from", "a@kk.dk"}, "--smtp-server"},
+           {{"--smtp-server", "127.0.0.1:25"}, "--smtp-from"},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-starttls", "maybe"},
+            "--smtp-starttls"},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-credentials",
+             credentials},
+            "password on line 2"}}) {
+    testing::ServerProcess server;
+    EXPECT_FALSE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), c.args));
+    EXPECT_EQ(server.exit_code(), 2) << server.log();
+    EXPECT_THAT(server.log(), HasSubstr(c.says));
+  }
+}
+
+}  // namespace
+}  // namespace sofdir
