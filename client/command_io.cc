@@ -18,7 +18,7 @@ absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(const CommonOptions& co
   DirectoryClient::Options options;
   options.server = common.server;
   options.call_timeout = common.timeout;
-  options.connect_timeout = std::min(options.connect_timeout, common.timeout);
+  options.connect_timeout = std::min(common.connect_timeout, common.timeout);
   options.ca_path = common.ca_path;
   options.cert_path = common.cert_path;
   options.key_path = common.key_path;

@@ -35,8 +35,8 @@ namespace {
 
 namespace v1 = ::sof::directory::v1;
 
-// Values in the vertical record view are cut here; --json shows them whole.
-constexpr int kFieldValueWidth = 200;
+// get shows whole values (wrapped at the terminal width; table_printer.h).
+constexpr int kFieldValueWidth = 0;
 constexpr int kExportPageSize = 2000;
 constexpr int kListAllPageSize = 1000;
 

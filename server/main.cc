@@ -18,9 +18,10 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "server/api/server_app.h"
 #include "server/common/log.h"
-#include "server/http/openapi.h"
 #include "server/domain/store_verifier.h"
+#include "server/http/openapi.h"
 #include "server/storage/storage.h"
+#include "sofdir_version.h"
 
 // jemalloc (linked in, see CMakeLists.txt) reads its options from this
 // symbol (MALLOC_CONF overrides). While the index is rebuilt at start-up,
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
       "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully; SIGHUP re-reads --auth-config\n"
       "and the search vocabulary (--synonyms, --query-rules) without dropping a call.",
       "sofdir-server"};
+  cli.set_version_flag("--version", sofdir::VersionLine("sofdir-server"));
   cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
       ->capture_default_str();
   cli.add_option("--http-listen", options.http_listen,
@@ -226,8 +228,8 @@ int main(int argc, char** argv) {
     // GET /v1/openapi.json: built once, from the descriptors embedded at build time.
     absl::StatusOr<std::string> openapi = sofdir::http::BuildOpenApiDocument();
     if (!openapi.ok()) {
-      sofdir::common::LogError(absl::StrCat("cannot build the OpenAPI document: ",
-                                            openapi.status().ToString()));
+      sofdir::common::LogError(
+          absl::StrCat("cannot build the OpenAPI document: ", openapi.status().ToString()));
       return 1;
     }
     options.openapi_json = *std::move(openapi);

@@ -1,0 +1,28 @@
+#include "client/terminal_width.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+
+namespace sofdir::client {
+
+int TerminalWidth() {
+  constexpr int kDefault = 80;
+  constexpr int kMinimum = 20;
+  winsize size{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return std::max<int>(kMinimum, size.ws_col);
+  }
+  const char* columns = std::getenv("COLUMNS");
+  int value = 0;
+  if (columns != nullptr && absl::SimpleAtoi(columns, &value) && value > 0) {
+    return std::max(kMinimum, value);
+  }
+  return kDefault;
+}
+
+}  // namespace sofdir::client
