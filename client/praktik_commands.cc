@@ -12,8 +12,8 @@
 #include "client/interrupt_cleanup.h"
 #include "client/json_text.h"
 #include "client/praktik_view.h"
-#include "client/table_printer.h"
 #include "client/retry.h"
+#include "client/table_printer.h"
 #include "server/common/status_macros.h"
 
 namespace sofdir::client {
@@ -117,10 +117,10 @@ absl::Status RunPraktikBookings(const CommonOptions& common,
   if (common.json) {
     Write(stdout, BookingsToJson(response));
   } else {
-    Write(stdout, WrapToWidth(FormatBookings(response, options.offer_id.empty()
-                                                           ? BookingsLayout::kByBooker
-                                                           : BookingsLayout::kBySlot),
-                              OutputWidth()));
+    Write(stdout,
+          WrapToWidth(FormatBookings(response, options.offer_id.empty() ? BookingsLayout::kByBooker
+                                                                        : BookingsLayout::kBySlot),
+                      OutputWidth()));
   }
   return FlushStdout();
 }

@@ -147,8 +147,8 @@ void RecordTable::Add(const v1::Record& record) {
     }
     case v1::TILBUD: {
       const v1::Tilbud& t = record.tilbud();
-      table_.AddRow({id, t.name(), IdWithName(t.unit_id(), names_), t.address().district(),
-                     FreePlaces(t)});
+      table_.AddRow(
+          {id, t.name(), IdWithName(t.unit_id(), names_), t.address().district(), FreePlaces(t)});
       break;
     }
     case v1::PARTNER: {
@@ -160,9 +160,8 @@ void RecordTable::Add(const v1::Record& record) {
       const v1::Praktik& p = record.praktik();
       int seats = 0;
       for (const v1::PraktikSlot& slot : p.slots()) seats += slot.seats();
-      table_.AddRow(
-          {id, p.title(), IdWithName(p.host_unit_id(), names_), absl::StrCat(p.slots_size()),
-           absl::StrCat(seats)});
+      table_.AddRow({id, p.title(), IdWithName(p.host_unit_id(), names_),
+                     absl::StrCat(p.slots_size()), absl::StrCat(seats)});
       break;
     }
     case v1::PERSON: {

@@ -76,10 +76,10 @@ absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options
   if (!request.near_district().empty()) view.asked_for.push_back(request.near_district());
   Write(stdout, WrapToWidth(FormatSearchResponse(response, view), OutputWidth()));
   if (!response.next_page_token().empty() && !response.results().empty()) {
-    Write(stdout, WrapShellLine(absl::StrCat("next page: ",
-                                             SearchCommandLine(options, options.literal,
-                                                               response.next_page_token())),
-                                OutputWidth()));
+    Write(stdout,
+          WrapShellLine(absl::StrCat("next page: ", SearchCommandLine(options, options.literal,
+                                                                      response.next_page_token())),
+                        OutputWidth()));
   }
   return FlushStdout();
 }
