@@ -33,7 +33,8 @@ int Main(int argc, char** argv) {
   sofdir::client::cli::AddGlobalFlags(cli, global_flags);
   cli.footer(std::string("The server defaults to $SOFDIR_SERVER, else ") +
              sofdir::client::cli::kDefaultServer +
-             ". Tables fit the terminal's width ($COLUMNS when not a terminal, else 80).\n\n" +
+             ". Tables fit the terminal's width (or $COLUMNS); output to a pipe\nor a file is not "
+             "cut.\n\n" +
              sofdir::client::kExitCodeHelp);
   CommandContext context;
   sofdir::client::cli::RegisterAllCommands(cli, context);

@@ -17,19 +17,33 @@ using ::google::protobuf::Reflection;
 
 constexpr int kNameWidth = 48;
 constexpr int kTextWidth = 32;
+constexpr int kIdAndNameWidth = 60;  // "unit-0028 (Botilbuddet Tomsgården)"
 
 std::vector<TablePrinter::Column> ColumnsFor(v1::RecordKind kind) {
   switch (kind) {
     case v1::UNIT:
-      return {{"ID"}, {"NAME", kNameWidth}, {"AREA", kTextWidth}, {"DISTRICT"}, {"PARENT"}};
+      return {{"ID"},
+              {"NAME", kNameWidth},
+              {"AREA", kTextWidth},
+              {"DISTRICT"},
+              {"PARENT", kIdAndNameWidth}};
     case v1::TILBUD:
-      return {{"ID"}, {"NAME", kNameWidth}, {"UNIT"}, {"DISTRICT"}, {"FREE", 0, true}};
+      return {
+          {"ID"}, {"NAME", kNameWidth}, {"UNIT", kIdAndNameWidth}, {"DISTRICT"}, {"FREE", 0, true}};
     case v1::PARTNER:
       return {{"ID"}, {"NAME", kNameWidth}, {"ORGANISATION", kTextWidth}, {"INTERNAL"}};
     case v1::PRAKTIK:
-      return {{"ID"}, {"TITLE", kNameWidth}, {"HOST"}, {"SLOTS", 0, true}, {"SEATS", 0, true}};
+      return {{"ID"},
+              {"TITLE", kNameWidth},
+              {"HOST", kIdAndNameWidth},
+              {"SLOTS", 0, true},
+              {"SEATS", 0, true}};
     case v1::PERSON:
-      return {{"ID"}, {"NAME", kNameWidth}, {"TITLE", kTextWidth}, {"UNIT"}, {"EMAIL"}};
+      return {{"ID"},
+              {"NAME", kNameWidth},
+              {"TITLE", kTextWidth},
+              {"UNIT", kIdAndNameWidth},
+              {"EMAIL"}};
     default:
       return {{"ID"}, {"KIND"}, {"NAME", kNameWidth}};
   }

@@ -56,7 +56,7 @@ void RegisterSearchCommands(CLI::App& cli, CommandContext& context) {
       "on a terminal), free places for tilbud, counts per kind, area, district,\n"
       "service type and legal basis to narrow by (a value named in the text or a\n"
       "flag is always shown), and the command for the next page. Tables fit the\n"
-      "terminal's width ($COLUMNS when not a terminal, else 80). --json gives\n"
+      "terminal's width (or $COLUMNS; a pipe gets whole lines). --json gives\n"
       "the same as one object, with \"interpretation\". A query that finds nothing\n"
       "prints \"no results\" and exits 0; a bad --filter exits 4.");
   CLI::App* app = search_command.app;

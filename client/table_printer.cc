@@ -95,10 +95,12 @@ namespace {
 
 // One line wrapped to `width`; appends to `out` with '\n' after each piece.
 void WrapLine(absl::string_view line, int width, std::string& out) {
-  // Columns per byte range, skipping ANSI escapes.
+  // A word (with the escapes it holds), its columns, and the spaces
+  // before it in the line (kept, so that table padding survives).
   struct Piece {
     std::string text;
     int width = 0;
+    int gap = 0;
   };
   size_t lead = 0;
   while (lead < line.size() && line[lead] == ' ') ++lead;
@@ -106,8 +108,13 @@ void WrapLine(absl::string_view line, int width, std::string& out) {
   // Words (with the escapes they hold) and their widths.
   std::vector<Piece> words;
   Piece current;
+  int gap = 0;
   auto flush_word = [&] {
-    if (!current.text.empty()) words.push_back(std::move(current));
+    if (!current.text.empty()) {
+      current.gap = gap;
+      gap = 0;
+      words.push_back(std::move(current));
+    }
     current = Piece();
   };
   size_t i = lead;
@@ -121,6 +128,7 @@ void WrapLine(absl::string_view line, int width, std::string& out) {
     }
     if (line[i] == ' ') {
       flush_word();
+      ++gap;
       ++i;
       continue;
     }
@@ -143,11 +151,11 @@ void WrapLine(absl::string_view line, int width, std::string& out) {
     row_has_word = false;
   };
   for (Piece& word : words) {
-    const int needed = word.width + (row_has_word ? 1 : 0);
+    const int needed = word.width + (row_has_word ? word.gap : 0);
     if (row_width + needed > width && row_has_word) end_row();
     if (row_has_word) {
-      row.push_back(' ');
-      ++row_width;
+      row.append(word.gap, ' ');
+      row_width += word.gap;
     }
     // A word wider than what is left: split it by code points.
     while (row_width + word.width > width && word.width > 0) {
@@ -248,7 +256,9 @@ std::string TablePrinter::ToString() const {
       int widest = -1;
       for (size_t i = 0; i < columns_.size(); ++i) {
         const int floor = std::max(kMinColumnWidth, DisplayWidth(columns_[i].header));
-        if (columns_[i].align_right || widths[i] <= floor) continue;
+        // Only text columns (those with a max_width) give way: ids, e-mail
+        // addresses, dates and numbers stay whole.
+        if (columns_[i].max_width == 0 || columns_[i].align_right || widths[i] <= floor) continue;
         if (widest < 0 || widths[i] > widths[widest]) widest = static_cast<int>(i);
       }
       if (widest < 0) break;

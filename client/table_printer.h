@@ -38,8 +38,10 @@ std::string WrapToWidth(absl::string_view text, int width);
 // A table with a header row and left-aligned (or right-aligned) columns
 // separated by two spaces. Lines carry no trailing spaces. When
 // OutputWidth() is set and the table is wider, the widest text columns
-// (never right-aligned ones, never below their header or 6 columns) are
-// narrowed, their cells cut with "…", until it fits or none can shrink.
+// (those with a max_width; never right-aligned ones, never below their
+// header or 6 columns) are narrowed, their cells cut with "…", until it
+// fits or none can shrink. Columns without max_width (ids, e-mail
+// addresses, dates) always stay whole.
 class TablePrinter {
  public:
   struct Column {

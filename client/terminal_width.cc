@@ -11,7 +11,6 @@
 namespace sofdir::client {
 
 int TerminalWidth() {
-  constexpr int kDefault = 80;
   constexpr int kMinimum = 20;
   winsize size{};
   if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
@@ -22,7 +21,9 @@ int TerminalWidth() {
   if (columns != nullptr && absl::SimpleAtoi(columns, &value) && value > 0) {
     return std::max(kMinimum, value);
   }
-  return kDefault;
+  // No terminal and no $COLUMNS: a pipe or a file, read by a program
+  // (grep, awk) that needs whole values; no limit.
+  return 0;
 }
 
 }  // namespace sofdir::client

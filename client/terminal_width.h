@@ -5,7 +5,8 @@
 namespace sofdir::client {
 
 // The columns of the terminal on stdout (ioctl TIOCGWINSZ), else $COLUMNS
-// when it is a positive number, else 80. At least 20.
+// when it is a positive number (at least 20 either way), else 0: output to
+// a pipe or a file is not cut, so that grep finds whole values.
 int TerminalWidth();
 
 }  // namespace sofdir::client
