@@ -37,8 +37,10 @@ void CommandContext::OnRun(CLI::App* command, std::function<int()> run) {
 }
 
 int CommandContext::RunParsed() const {
-  for (const auto& [command, run] : runners_) {
-    if (command->parsed()) return run();
+  // Latest first: a subcommand is registered after its parent, and both
+  // count as parsed (`backup list` runs list, not backup).
+  for (auto it = runners_.rbegin(); it != runners_.rend(); ++it) {
+    if (it->first->parsed()) return it->second();
   }
   return kExitUsage;
 }

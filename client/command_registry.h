@@ -52,7 +52,8 @@ class CommandContext {
   // code (usually Finish(RunX(flags->ToOptions(), options))).
   void OnRun(CLI::App* command, std::function<int()> run);
 
-  // Runs the parsed subcommand; the usage exit code when none was.
+  // Runs the deepest parsed subcommand (of `backup` and `backup list`,
+  // list); the usage exit code when none was.
   int RunParsed() const;
 
  private:
