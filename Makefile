@@ -7,6 +7,10 @@
 # Variables: BUILD_DIR (default build), DATA_DIR (default var/data),
 # LISTEN (default 127.0.0.1:50051), JOBS (default 2).
 #
+#   make deb         a Debian package (CPack; deploy/packaging.cmake) in
+#                    DEB_BUILD_DIR (default build-deb), built for any x86-64
+#                    CPU (-DSOFDIR_NATIVE=OFF): sofdir_<version>_<arch>.deb
+#
 #   make test-asan   the same tests built with ASan+UBSan (-DSOFDIR_SANITIZE=ON)
 #                    in ASAN_BUILD_DIR (default build-asan); slow, not run by CI
 
@@ -17,8 +21,9 @@ HTTP_LISTEN ?= 127.0.0.1:8080
 JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 ASAN_BUILD_DIR ?= build-asan
+DEB_BUILD_DIR ?= build-deb
 
-.PHONY: run test build deps test-deps clean bench test-asan
+.PHONY: run test build deps test-deps clean bench test-asan deb
 
 deps:
 	bash deploy/install-deps.sh
@@ -61,6 +66,14 @@ test-asan: deps
 	  ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j$(JOBS) --timeout 1800
+
+# Only the two binaries are built; cpack installs them, the unit, the
+# configuration and the shared data into the package (no tests needed).
+deb: deps
+	cmake -S . -B $(DEB_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSOFDIR_NATIVE=OFF
+	cmake --build $(DEB_BUILD_DIR) -j$(JOBS) --target sofdir-server sofdir
+	cd $(DEB_BUILD_DIR) && cpack -G DEB
+	@ls -l $(DEB_BUILD_DIR)/sofdir_*.deb
 
 clean:
 	rm -rf $(BUILD_DIR)

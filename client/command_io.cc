@@ -6,11 +6,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "client/table_printer.h"
 
 namespace sofdir::client {
 
@@ -18,7 +22,7 @@ absl::StatusOr<std::unique_ptr<DirectoryClient>> Connect(const CommonOptions& co
   DirectoryClient::Options options;
   options.server = common.server;
   options.call_timeout = common.timeout;
-  options.connect_timeout = std::min(options.connect_timeout, common.timeout);
+  options.connect_timeout = std::min(common.connect_timeout, common.timeout);
   options.ca_path = common.ca_path;
   options.cert_path = common.cert_path;
   options.key_path = common.key_path;
@@ -49,6 +53,36 @@ std::string ShellWord(absl::string_view text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
+}
+
+std::string WrapShellLine(absl::string_view line, int width) {
+  line = absl::StripSuffix(line, "\n");
+  if (width <= 0 || DisplayWidth(line) <= width) return absl::StrCat(line, "\n");
+  // Words: split at spaces outside single quotes.
+  std::vector<std::string> words(1);
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '\'') quoted = !quoted;
+    if (c == ' ' && !quoted) {
+      if (!words.back().empty()) words.emplace_back();
+      continue;
+    }
+    words.back().push_back(c);
+  }
+  std::string out;
+  std::string row;
+  for (const std::string& word : words) {
+    // Room for " \" after the word when another line follows.
+    if (!row.empty() && DisplayWidth(row) + 1 + DisplayWidth(word) + 2 > width) {
+      absl::StrAppend(&out, row, " \\\n");
+      row = "    ";
+    } else if (!row.empty()) {
+      row.push_back(' ');
+    }
+    row.append(word);
+  }
+  absl::StrAppend(&out, row, "\n");
+  return out;
 }
 
 std::string NewRequestId() {

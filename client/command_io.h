@@ -35,6 +35,13 @@ std::string FileError(absl::string_view path, absl::string_view what);
 // ' written as '\''.
 std::string ShellWord(absl::string_view text);
 
+// `line` ("next page: sofdir search ..."), when wider than `width`
+// columns, broken between shell words (never inside '...') with " \"
+// line continuations and a four-space indent, so that it still pastes into
+// a shell as one command. A single word wider than the line stays whole.
+// `width` <= 0: unchanged. Ends in '\n'.
+std::string WrapShellLine(absl::string_view line, int width);
+
 // A random 32-hex-digit request id.
 std::string NewRequestId();
 

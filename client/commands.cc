@@ -23,6 +23,7 @@
 #include "client/importer.h"
 #include "client/interrupt_cleanup.h"
 #include "client/json_text.h"
+#include "client/name_cache.h"
 #include "client/progress_bar.h"
 #include "client/record_view.h"
 #include "client/table_printer.h"
@@ -35,8 +36,8 @@ namespace {
 
 namespace v1 = ::sof::directory::v1;
 
-// Values in the vertical record view are cut here; --json shows them whole.
-constexpr int kFieldValueWidth = 200;
+// get shows whole values (wrapped at the terminal width; table_printer.h).
+constexpr int kFieldValueWidth = 0;
 constexpr int kExportPageSize = 2000;
 constexpr int kListAllPageSize = 1000;
 
@@ -91,11 +92,12 @@ v1::RecordKind KindFilter(const std::string& kind) {
   return model::KindFromName(kind).value_or(v1::RECORD_KIND_UNSPECIFIED);
 }
 
-void PrintRecord(const v1::Record& record, bool json) {
+// `names` (name_cache.h) adds the names of the records it refers to.
+void PrintRecord(const v1::Record& record, bool json, const NameLookup& names = nullptr) {
   if (json) {
     Write(stdout, absl::StrCat(model::RecordToJsonWithMetadata(record), "\n"));
   } else {
-    Write(stdout, FormatFieldList(RecordFieldList(record), kFieldValueWidth));
+    Write(stdout, FormatFieldList(RecordFieldList(record, names), kFieldValueWidth));
   }
 }
 
@@ -363,7 +365,8 @@ absl::Status RunChanges(const CommonOptions& common, const ChangesOptions& optio
 absl::Status RunGet(const CommonOptions& common, const std::string& id) {
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   SOFDIR_ASSIGN_OR_RETURN(v1::Record record, client->GetRecord(id));
-  PrintRecord(record, common.json);
+  NameCache names(*client);
+  PrintRecord(record, common.json, common.json ? nullptr : names.AsLookup());
   return FlushStdout();
 }
 
@@ -398,7 +401,8 @@ absl::Status RunList(const CommonOptions& common, const ListOptions& options) {
   if (records.empty()) {
     Write(stdout, "no records\n");
   } else {
-    RecordTable table(request.kind());
+    NameCache names(*client);
+    RecordTable table(request.kind(), names.AsLookup());
     for (const v1::Record& record : records) table.Add(record);
     Write(stdout, table.ToString());
   }
@@ -406,8 +410,8 @@ absl::Status RunList(const CommonOptions& common, const ListOptions& options) {
     std::string hint = absl::StrCat("next page: sofdir list ", options.kind);
     if (!options.parent.empty()) absl::StrAppend(&hint, " --parent ", ShellWord(options.parent));
     if (options.page_size > 0) absl::StrAppend(&hint, " --page-size ", options.page_size);
-    absl::StrAppend(&hint, " --page-token ", ShellWord(next_page_token), "\n");
-    Write(stdout, hint);
+    absl::StrAppend(&hint, " --page-token ", ShellWord(next_page_token));
+    Write(stdout, WrapShellLine(hint, OutputWidth()));
   }
   return FlushStdout();
 }

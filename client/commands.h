@@ -23,6 +23,10 @@ struct CommonOptions {
   std::string server = "127.0.0.1:50051";
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);  // per call (import: per batch)
+  // How long to wait for the server to be reachable: reads wait (and may be
+  // retried); writes and bookings use a short one (cli::WriteOptions) so an
+  // absent server is reported within a second.
+  absl::Duration connect_timeout = absl::Seconds(3);
   // TLS PEM files (DirectoryClient::Options); empty ca = plaintext.
   std::string ca_path;
   std::string cert_path;

@@ -13,6 +13,7 @@
 #include "client/json_text.h"
 #include "client/praktik_view.h"
 #include "client/retry.h"
+#include "client/table_printer.h"
 #include "server/common/status_macros.h"
 
 namespace sofdir::client {
@@ -32,7 +33,8 @@ absl::Status RunPraktikList(const CommonOptions& common, const PraktikListOption
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   SOFDIR_ASSIGN_OR_RETURN(v1::ListPraktikOffersResponse response,
                           client->ListPraktikOffers(request));
-  Write(stdout, common.json ? PraktikOffersToJson(response) : FormatPraktikOffers(response));
+  Write(stdout, common.json ? PraktikOffersToJson(response)
+                            : WrapToWidth(FormatPraktikOffers(response), OutputWidth()));
   return FlushStdout();
 }
 
@@ -115,8 +117,10 @@ absl::Status RunPraktikBookings(const CommonOptions& common,
   if (common.json) {
     Write(stdout, BookingsToJson(response));
   } else {
-    Write(stdout, FormatBookings(response, options.offer_id.empty() ? BookingsLayout::kByBooker
-                                                                    : BookingsLayout::kBySlot));
+    Write(stdout,
+          WrapToWidth(FormatBookings(response, options.offer_id.empty() ? BookingsLayout::kByBooker
+                                                                        : BookingsLayout::kBySlot),
+                      OutputWidth()));
   }
   return FlushStdout();
 }

@@ -1,5 +1,6 @@
 #include "client/record_view.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
@@ -16,19 +17,33 @@ using ::google::protobuf::Reflection;
 
 constexpr int kNameWidth = 48;
 constexpr int kTextWidth = 32;
+constexpr int kIdAndNameWidth = 60;  // "unit-0028 (Botilbuddet Tomsgården)"
 
 std::vector<TablePrinter::Column> ColumnsFor(v1::RecordKind kind) {
   switch (kind) {
     case v1::UNIT:
-      return {{"ID"}, {"NAME", kNameWidth}, {"AREA", kTextWidth}, {"DISTRICT"}, {"PARENT"}};
+      return {{"ID"},
+              {"NAME", kNameWidth},
+              {"AREA", kTextWidth},
+              {"DISTRICT"},
+              {"PARENT", kIdAndNameWidth}};
     case v1::TILBUD:
-      return {{"ID"}, {"NAME", kNameWidth}, {"UNIT"}, {"DISTRICT"}, {"FREE", 0, true}};
+      return {
+          {"ID"}, {"NAME", kNameWidth}, {"UNIT", kIdAndNameWidth}, {"DISTRICT"}, {"FREE", 0, true}};
     case v1::PARTNER:
       return {{"ID"}, {"NAME", kNameWidth}, {"ORGANISATION", kTextWidth}, {"INTERNAL"}};
     case v1::PRAKTIK:
-      return {{"ID"}, {"TITLE", kNameWidth}, {"HOST"}, {"SLOTS", 0, true}, {"SEATS", 0, true}};
+      return {{"ID"},
+              {"TITLE", kNameWidth},
+              {"HOST", kIdAndNameWidth},
+              {"SLOTS", 0, true},
+              {"SEATS", 0, true}};
     case v1::PERSON:
-      return {{"ID"}, {"NAME", kNameWidth}, {"TITLE", kTextWidth}, {"UNIT"}, {"EMAIL"}};
+      return {{"ID"},
+              {"NAME", kNameWidth},
+              {"TITLE", kTextWidth},
+              {"UNIT", kIdAndNameWidth},
+              {"EMAIL"}};
     default:
       return {{"ID"}, {"KIND"}, {"NAME", kNameWidth}};
   }
@@ -126,7 +141,14 @@ std::string FormatField(const Message& message, const FieldDescriptor& field) {
 
 }  // namespace
 
-RecordTable::RecordTable(v1::RecordKind kind) : kind_(kind), table_(ColumnsFor(kind)) {}
+std::string IdWithName(const std::string& id, const NameLookup& names) {
+  if (!names || id.empty() || id == "-") return id;
+  const std::string name = names(id);
+  return name.empty() ? id : absl::StrCat(id, " (", name, ")");
+}
+
+RecordTable::RecordTable(v1::RecordKind kind, NameLookup names)
+    : kind_(kind), names_(std::move(names)), table_(ColumnsFor(kind)) {}
 
 void RecordTable::Add(const v1::Record& record) {
   const std::string& id = model::RecordId(record);
@@ -134,12 +156,13 @@ void RecordTable::Add(const v1::Record& record) {
     case v1::UNIT: {
       const v1::Unit& u = record.unit();
       table_.AddRow({id, u.name(), u.area(), u.address().district(),
-                     u.has_parent_id() ? u.parent_id() : "-"});
+                     u.has_parent_id() ? IdWithName(u.parent_id(), names_) : "-"});
       break;
     }
     case v1::TILBUD: {
       const v1::Tilbud& t = record.tilbud();
-      table_.AddRow({id, t.name(), t.unit_id(), t.address().district(), FreePlaces(t)});
+      table_.AddRow(
+          {id, t.name(), IdWithName(t.unit_id(), names_), t.address().district(), FreePlaces(t)});
       break;
     }
     case v1::PARTNER: {
@@ -151,13 +174,13 @@ void RecordTable::Add(const v1::Record& record) {
       const v1::Praktik& p = record.praktik();
       int seats = 0;
       for (const v1::PraktikSlot& slot : p.slots()) seats += slot.seats();
-      table_.AddRow(
-          {id, p.title(), p.host_unit_id(), absl::StrCat(p.slots_size()), absl::StrCat(seats)});
+      table_.AddRow({id, p.title(), IdWithName(p.host_unit_id(), names_),
+                     absl::StrCat(p.slots_size()), absl::StrCat(seats)});
       break;
     }
     case v1::PERSON: {
       const v1::Person& p = record.person();
-      table_.AddRow({id, p.name(), p.title(), p.unit_id(), p.email()});
+      table_.AddRow({id, p.name(), p.title(), IdWithName(p.unit_id(), names_), p.email()});
       break;
     }
     default:
@@ -167,14 +190,20 @@ void RecordTable::Add(const v1::Record& record) {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> RecordFieldList(const v1::Record& record) {
+std::vector<std::pair<std::string, std::string>> RecordFieldList(const v1::Record& record,
+                                                                 const NameLookup& names) {
   std::vector<std::pair<std::string, std::string>> fields;
   const Message* message = model::KindMessage(record);
   if (message == nullptr) return fields;
   const auto* descriptor = message->GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor& field = *descriptor->field(i);
-    fields.emplace_back(field.name(), FormatField(*message, field));
+    std::string value = FormatField(*message, field);
+    if (field.name() != "id" && absl::EndsWith(field.name(), "_id") &&
+        field.cpp_type() == FieldDescriptor::CPPTYPE_STRING && !field.is_repeated()) {
+      value = IdWithName(value, names);
+    }
+    fields.emplace_back(field.name(), std::move(value));
     if (field.name() == "id") {
       fields.emplace_back("kind", std::string(model::KindName(model::KindOf(record))));
     }

@@ -5,6 +5,7 @@
 #ifndef SOFDIR_CLIENT_RECORD_VIEW_H_
 #define SOFDIR_CLIENT_RECORD_VIEW_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,14 @@
 
 namespace sofdir::client {
 
+// The display name of the record `id` refers to; "" when unknown. Views
+// show "id (name)" for the ids a record refers to when they are given one
+// (name_cache.h); without one, the id alone.
+using NameLookup = std::function<std::string(const std::string& id)>;
+
+// "id (name)", or `id` when `names` is empty or knows no name.
+std::string IdWithName(const std::string& id, const NameLookup& names);
+
 // A table of records of one kind, with the columns that help to tell them
 // apart: ID and NAME (TITLE for praktik), then per kind
 //   unit: AREA, DISTRICT, PARENT      tilbud: UNIT, DISTRICT, FREE
@@ -22,7 +31,9 @@ namespace sofdir::client {
 // For RECORD_KIND_UNSPECIFIED (several kinds): ID, KIND, NAME.
 class RecordTable {
  public:
-  explicit RecordTable(sof::directory::v1::RecordKind kind);
+  // Ids in the UNIT, HOST and PARENT columns carry their names from
+  // `names` (when given).
+  explicit RecordTable(sof::directory::v1::RecordKind kind, NameLookup names = nullptr);
 
   void Add(const sof::directory::v1::Record& record);
   int size() const { return table_.row_count(); }
@@ -30,15 +41,18 @@ class RecordTable {
 
  private:
   const sof::directory::v1::RecordKind kind_;
+  const NameLookup names_;
   TablePrinter table_;
 };
 
 // Every field of the record's kind in schema order as (label, value), then
 // the server metadata (etag, create_sequence, update_sequence). Lists are
 // joined with ", "; an unset nullable field is "-"; an address reads
-// "street, postcode city (district)".
+// "street, postcode city (district)". Fields naming another record
+// (parent_id, unit_id, host_unit_id, contact_person_id) read "id (name)"
+// with `names`.
 std::vector<std::pair<std::string, std::string>> RecordFieldList(
-    const sof::directory::v1::Record& record);
+    const sof::directory::v1::Record& record, const NameLookup& names = nullptr);
 
 }  // namespace sofdir::client
 

@@ -10,6 +10,7 @@
 #include "client/commands.h"
 #include "client/directory_client.h"
 #include "client/search_view.h"
+#include "client/table_printer.h"
 #include "server/common/status_macros.h"
 #include "server/model/record_util.h"
 
@@ -73,12 +74,12 @@ absl::Status RunSearch(const CommonOptions& common, const SearchOptions& options
   view.asked_for = {options.text, options.district, options.area, options.service_type,
                     options.legal_basis};
   if (!request.near_district().empty()) view.asked_for.push_back(request.near_district());
-  Write(stdout, FormatSearchResponse(response, view));
+  Write(stdout, WrapToWidth(FormatSearchResponse(response, view), OutputWidth()));
   if (!response.next_page_token().empty() && !response.results().empty()) {
     Write(stdout,
-          absl::StrCat("next page: ",
-                       SearchCommandLine(options, options.literal, response.next_page_token()),
-                       "\n"));
+          WrapShellLine(absl::StrCat("next page: ", SearchCommandLine(options, options.literal,
+                                                                      response.next_page_token())),
+                        OutputWidth()));
   }
   return FlushStdout();
 }
@@ -89,7 +90,8 @@ absl::Status RunWhoKnows(const CommonOptions& common, const WhoKnowsOptions& opt
   request.set_limit(options.limit);
   SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   SOFDIR_ASSIGN_OR_RETURN(v1::WhoKnowsResponse response, client->WhoKnows(request));
-  Write(stdout, common.json ? WhoKnowsResponseToJson(response) : FormatExperts(response));
+  Write(stdout, common.json ? WhoKnowsResponseToJson(response)
+                            : WrapToWidth(FormatExperts(response), OutputWidth()));
   return FlushStdout();
 }
 

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
 
@@ -10,6 +14,9 @@ namespace sofdir::client {
 namespace {
 
 constexpr absl::string_view kEllipsis = "…";
+constexpr int kMinColumnWidth = 6;
+
+int output_width = 0;
 
 // Columns one code point takes, after the rules of wcwidth(3).
 int CodePointWidth(UChar32 c) {
@@ -81,6 +88,148 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
   return clean;
 }
 
+void SetOutputWidth(int columns) { output_width = std::max(0, columns); }
+int OutputWidth() { return output_width; }
+
+namespace {
+
+// One line wrapped to `width`; appends to `out` with '\n' after each piece.
+void WrapLine(absl::string_view line, int width, std::string& out) {
+  // A word (with the escapes it holds), its columns, and the spaces
+  // before it in the line (kept, so that table padding survives).
+  struct Piece {
+    std::string text;
+    int width = 0;
+    int gap = 0;
+  };
+  size_t lead = 0;
+  while (lead < line.size() && line[lead] == ' ') ++lead;
+  const int indent = std::min<int>(static_cast<int>(lead) + 2, width / 2);
+  // Words (with the escapes they hold) and their widths.
+  std::vector<Piece> words;
+  Piece current;
+  int gap = 0;
+  auto flush_word = [&] {
+    if (!current.text.empty()) {
+      current.gap = gap;
+      gap = 0;
+      words.push_back(std::move(current));
+    }
+    current = Piece();
+  };
+  size_t i = lead;
+  while (i < line.size()) {
+    if (line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '[') {
+      size_t end = line.find('m', i);
+      if (end == absl::string_view::npos) end = line.size() - 1;
+      absl::StrAppend(&current.text, line.substr(i, end + 1 - i));
+      i = end + 1;
+      continue;
+    }
+    if (line[i] == ' ') {
+      flush_word();
+      ++gap;
+      ++i;
+      continue;
+    }
+    size_t next = i + 1;
+    while (next < line.size() && (static_cast<unsigned char>(line[next]) & 0xC0) == 0x80) ++next;
+    absl::string_view code_point = line.substr(i, next - i);
+    absl::StrAppend(&current.text, code_point);
+    current.width += DisplayWidth(code_point);
+    i = next;
+  }
+  flush_word();
+  std::string row(lead, ' ');
+  int row_width = static_cast<int>(lead);
+  bool row_has_word = false;
+  auto end_row = [&] {
+    out.append(row);
+    out.push_back('\n');
+    row.assign(indent, ' ');
+    row_width = indent;
+    row_has_word = false;
+  };
+  for (Piece& word : words) {
+    const int needed = word.width + (row_has_word ? word.gap : 0);
+    if (row_width + needed > width && row_has_word) end_row();
+    if (row_has_word) {
+      row.append(word.gap, ' ');
+      row_width += word.gap;
+    }
+    // A word wider than what is left: split it by code points.
+    while (row_width + word.width > width && word.width > 0) {
+      std::string head;
+      int head_width = 0;
+      size_t cut = 0;
+      const int budget = width - row_width;
+      while (cut < word.text.size()) {
+        size_t next = cut + 1;
+        while (next < word.text.size() &&
+               (static_cast<unsigned char>(word.text[next]) & 0xC0) == 0x80) {
+          ++next;
+        }
+        const int w = DisplayWidth(absl::string_view(word.text).substr(cut, next - cut));
+        if (head_width + w > budget && head_width > 0) break;
+        head_width += w;
+        cut = next;
+      }
+      row.append(word.text, 0, cut);
+      row_width += head_width;
+      word.text.erase(0, cut);
+      word.width -= head_width;
+      end_row();
+    }
+    if (!word.text.empty()) {
+      row.append(word.text);
+      row_width += word.width;
+      row_has_word = true;
+    }
+  }
+  if (row_has_word || out.empty() || row_width > indent) end_row();
+}
+
+// Columns of `line`, not counting ANSI escapes.
+int VisibleWidth(absl::string_view line) {
+  if (line.find('\x1b') == absl::string_view::npos) return DisplayWidth(line);
+  std::string plain;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '[') {
+      size_t end = line.find('m', i);
+      if (end == absl::string_view::npos) break;
+      i = end;
+      continue;
+    }
+    plain.push_back(line[i]);
+  }
+  return DisplayWidth(plain);
+}
+
+}  // namespace
+
+std::string WrapToWidth(absl::string_view text, int width) {
+  if (width <= 0) return std::string(text);
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    const bool has_newline = end != absl::string_view::npos;
+    if (!has_newline) end = text.size();
+    absl::string_view line = text.substr(start, end - start);
+    if (VisibleWidth(line) <= width) {
+      out.append(line.data(), line.size());
+      if (has_newline) out.push_back('\n');
+    } else {
+      std::string wrapped;
+      WrapLine(line, width, wrapped);
+      if (!has_newline && !wrapped.empty()) wrapped.pop_back();
+      out.append(wrapped);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 TablePrinter::TablePrinter(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void TablePrinter::AddRow(std::vector<std::string> cells) {
@@ -98,11 +247,35 @@ std::string TablePrinter::ToString() const {
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
+  // Narrow the widest text column, one column at a time, until it fits.
+  std::vector<int> natural = widths;
+  if (OutputWidth() > 0 && !columns_.empty()) {
+    int total = 2 * static_cast<int>(columns_.size() - 1);
+    for (int w : widths) total += w;
+    while (total > OutputWidth()) {
+      int widest = -1;
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        const int floor = std::max(kMinColumnWidth, DisplayWidth(columns_[i].header));
+        // Only text columns (those with a max_width) give way: ids, e-mail
+        // addresses, dates and numbers stay whole.
+        if (columns_[i].max_width == 0 || columns_[i].align_right || widths[i] <= floor) continue;
+        if (widest < 0 || widths[i] > widths[widest]) widest = static_cast<int>(i);
+      }
+      if (widest < 0) break;
+      --widths[widest];
+      --total;
+    }
+  }
   auto format_line = [&](const std::vector<std::string>& cells) {
     std::string line;
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line.append("  ");
-      AppendPadded(line, cells[i], widths[i], columns_[i].align_right);
+      if (widths[i] < natural[i]) {
+        AppendPadded(line, TruncateToWidth(cells[i], widths[i]), widths[i],
+                     columns_[i].align_right);
+      } else {
+        AppendPadded(line, cells[i], widths[i], columns_[i].align_right);
+      }
     }
     line.erase(line.find_last_not_of(' ') + 1);
     line.push_back('\n');
@@ -126,8 +299,24 @@ std::string FormatFieldList(const std::vector<std::pair<std::string, std::string
     std::string line = label + ":";
     AppendPadded(out, line, label_width, false);
     out.append("  ");
-    out.append(max_value_width > 0 ? TruncateToWidth(value, max_value_width)
-                                   : WithoutControlCharacters(value));
+    if (max_value_width > 0) {
+      out.append(TruncateToWidth(value, max_value_width));
+    } else if (OutputWidth() > label_width + 2 + 10 &&
+               DisplayWidth(value) > OutputWidth() - label_width - 2) {
+      // Whole, wrapped under the value column.
+      const std::string indent(label_width + 2, ' ');
+      const std::string wrapped =
+          WrapToWidth(WithoutControlCharacters(value), OutputWidth() - label_width - 2);
+      bool first = true;
+      for (absl::string_view part : absl::StrSplit(wrapped, '\n')) {
+        // Continuation lines carry WrapToWidth's own two-space indent.
+        if (!first) absl::StrAppend(&out, "\n", indent);
+        absl::StrAppend(&out, first ? part : absl::StripPrefix(part, "  "));
+        first = false;
+      }
+    } else {
+      out.append(WithoutControlCharacters(value));
+    }
     out.erase(out.find_last_not_of(' ') + 1);
     out.push_back('\n');
   }

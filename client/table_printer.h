@@ -22,8 +22,26 @@ int DisplayWidth(absl::string_view text);
 // Control characters (newlines, tabs) become spaces first.
 std::string TruncateToWidth(absl::string_view text, int max_width);
 
+// The width, in columns, that tables (TablePrinter::ToString) and
+// WrapToWidth fit into; 0 = no limit, the default. The sofdir binary sets it
+// to TerminalWidth() (terminal_width.h). Not thread-safe: set it once at
+// start-up.
+void SetOutputWidth(int columns);
+int OutputWidth();
+
+// `text` with every line wider than `width` columns word-wrapped at spaces
+// (a word wider than the line is split); continuation lines are indented
+// like the line itself plus two spaces (at most half the width). ANSI SGR
+// escapes (ESC [ ... m) take no columns. `width` <= 0: `text` unchanged.
+std::string WrapToWidth(absl::string_view text, int width);
+
 // A table with a header row and left-aligned (or right-aligned) columns
-// separated by two spaces. Lines carry no trailing spaces.
+// separated by two spaces. Lines carry no trailing spaces. When
+// OutputWidth() is set and the table is wider, the widest text columns
+// (those with a max_width; never right-aligned ones, never below their
+// header or 6 columns) are narrowed, their cells cut with "…", until it
+// fits or none can shrink. Columns without max_width (ids, e-mail
+// addresses, dates) always stay whole.
 class TablePrinter {
  public:
   struct Column {
@@ -48,7 +66,8 @@ class TablePrinter {
 };
 
 // A vertical "field: value" view of one record: labels padded to a common
-// width, values cut to `max_value_width` columns (0 = no limit).
+// width, values cut to `max_value_width` columns (0 = no limit: whole values,
+// wrapped under the value column when OutputWidth() is set).
 std::string FormatFieldList(const std::vector<std::pair<std::string, std::string>>& fields,
                             int max_value_width);
 

@@ -22,6 +22,7 @@
 #include "server/http/openapi.h"
 #include "server/storage/backup_store.h"
 #include "server/storage/storage.h"
+#include "sofdir_version.h"
 
 // jemalloc (linked in, see CMakeLists.txt) reads its options from this
 // symbol (MALLOC_CONF overrides). While the index is rebuilt at start-up,
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
       "embedded RocksDB. SIGTERM or SIGINT shut it down gracefully; SIGHUP re-reads --auth-config\n"
       "and the search vocabulary (--synonyms, --query-rules) without dropping a call.",
       "sofdir-server"};
+  cli.set_version_flag("--version", sofdir::VersionLine("sofdir-server"));
   cli.add_option("--listen", options.listen, "host:port to serve on; port 0 picks a free port")
       ->capture_default_str();
   cli.add_option("--http-listen", options.http_listen,

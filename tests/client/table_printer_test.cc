@@ -76,5 +76,41 @@ TEST(FormatFieldListTest, PadsLabelsAndCutsValues) {
             "description:  Et langt …\n");
 }
 
+// Sets the output width for one test and puts it back.
+class OutputWidthTest : public ::testing::Test {
+ protected:
+  void TearDown() override { SetOutputWidth(0); }
+};
+
+TEST_F(OutputWidthTest, TableNarrowsItsTextColumnsToFit) {
+  SetOutputWidth(40);
+  TablePrinter table({{"ID"}, {"NAME", 50}, {"EMAIL"}, {"N", 0, true}});
+  table.AddRow({"unit-0001", "Socialforvaltningen i Københavns Kommune", "a@kk.dk", "12"});
+  // ID, EMAIL and the number stay whole; NAME gives way with an ellipsis.
+  EXPECT_EQ(table.ToString(),
+            "ID         NAME              EMAIL     N\n"
+            "unit-0001  Socialforvaltni…  a@kk.dk  12\n");
+  SetOutputWidth(0);
+  EXPECT_EQ(DisplayWidth(table.ToString().substr(0, table.ToString().find('\n'))), 64);
+}
+
+TEST_F(OutputWidthTest, WrapKeepsWordsAndIndentsContinuations) {
+  EXPECT_EQ(WrapToWidth("  one two three four", 12), "  one two\n    three\n    four");
+  EXPECT_EQ(WrapToWidth("short\n", 12), "short\n");
+  EXPECT_EQ(WrapToWidth("abcdefghijklmno\n", 10), "abcdefghij\n  klmno\n");
+  // ANSI bold takes no columns.
+  EXPECT_EQ(WrapToWidth("\x1b[1mab\x1b[0m cd\n", 5), "\x1b[1mab\x1b[0m cd\n");
+  EXPECT_EQ(WrapToWidth("anything at all", 0), "anything at all");
+}
+
+TEST_F(OutputWidthTest, FieldListShowsWholeValuesWrappedUnderTheValueColumn) {
+  SetOutputWidth(30);
+  EXPECT_EQ(FormatFieldList({{"id", "x"}, {"description", "aaa bbb ccc ddd eee fff ggg hhh"}}, 0),
+            "id:           x\n"
+            "description:  aaa bbb ccc ddd\n"
+            "              eee fff ggg\n"
+            "              hhh\n");
+}
+
 }  // namespace
 }  // namespace sofdir::client

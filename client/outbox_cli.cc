@@ -1,5 +1,6 @@
-#include "client/outbox_commands.h"
-
+// `sofdir outbox`: the booking mail in the server's outbox (admins only):
+// one line per message (time, state, event, attempts, recipient, subject,
+// last error); --state filters; --json prints one object per message.
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "absl/time/time.h"
 #include "client/cli_flags.h"
 #include "client/command_io.h"
+#include "client/command_registry.h"
 #include "client/directory_client.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
@@ -86,24 +88,26 @@ absl::Status Run(const OutboxFlags& flags) {
   return FlushStdout();
 }
 
-}  // namespace
-
-RegisteredCommand AddOutboxCommand(CLI::App& cli) {
-  auto flags = std::make_shared<OutboxFlags>();
+void RegisterOutboxCommands(CLI::App& cli, cli::CommandContext& context) {
+  auto& flags = context.Keep<OutboxFlags>();
   CLI::App* command =
       cli.add_subcommand("outbox", "Booking mail waiting, sent or refused (admins)");
-  command->add_option("--state", flags->state, "only pending, sent or failed mail")
+  command->add_option("--state", flags.state, "only pending, sent or failed mail")
       ->check(CLI::IsMember({"pending", "sent", "failed"}));
-  command->add_option("--limit", flags->limit, "at most this many messages")
+  command->add_option("--limit", flags.limit, "at most this many messages")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  cli::AddCommonFlags(*command, flags->common, "seconds each page may take",
+  cli::AddCommonFlags(*command, flags.common, "seconds each page may take",
                       "One line per e-mail about a booking change (to the booker, or the host's\n"
                       "notice of who is coming), oldest first: pending mail waits for the relay\n"
                       "(sofdir-server --smtp-server) and is retried with backoff; failed mail was\n"
                       "refused by the relay for good. Needs an admin --token when the server\n"
                       "checks tokens.");
-  return {command, [flags] { return Run(*flags); }};
+  context.OnRun(command, [&flags] { return cli::Finish(Run(flags)); });
 }
 
+}  // namespace
+
 }  // namespace sofdir::client
+
+SOFDIR_REGISTER_COMMANDS(60, sofdir::client::RegisterOutboxCommands)

@@ -1,5 +1,5 @@
-#include "client/backup_commands.h"
-
+// `sofdir backup` (make a backup now) and `sofdir backup list`: the
+// server's CreateBackup and ListBackups (admins only).
 #include <fstream>
 #include <memory>
 #include <string>
@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "client/cli_flags.h"
 #include "client/command_io.h"
+#include "client/command_registry.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
 #include "server/common/status_macros.h"
@@ -114,41 +115,41 @@ absl::Status RunBackupList(const CommonOptions& common) {
   return FlushStdout();
 }
 
-}  // namespace
-
-std::function<std::optional<int>()> AddBackupCommands(CLI::App& cli) {
-  auto flags = std::make_shared<BackupFlags>();
+// Adds `backup` and its `list`.
+void RegisterBackupCommands(CLI::App& cli, cli::CommandContext& context) {
+  auto& flags = context.Keep<BackupFlags>();
   CLI::App* backup = cli.add_subcommand(
       "backup", "Back up everything the server holds into its --backup-dir now (admins)");
   backup->require_subcommand(0, 1);
-  flags->create.timeout_seconds = 3600;
+  flags.create.timeout_seconds = 3600;
   cli::AddCommonFlags(
-      *backup, flags->create, "seconds the backup may take",
+      *backup, flags.create, "seconds the backup may take",
       "A consistent copy of records, bookings, waitlists, change log, audit and\n"
       "read log, taken while the server goes on serving; prints its time, size,\n"
       "change sequence and id. The server keeps its newest --backup-keep backups.\n"
       "Restore one with: sofdir-server --backup-dir DIR --restore ID --data-dir NEW");
   backup
-      ->add_option("--token-file", flags->create_token_file,
+      ->add_option("--token-file", flags.create_token_file,
                    "read the bearer token from the first line of this file")
       ->check(CLI::ExistingFile);
   CLI::App* list = backup->add_subcommand("list", "The backups in the server's --backup-dir");
-  cli::AddCommonFlags(*list, flags->list, "seconds the call may take",
+  cli::AddCommonFlags(*list, flags.list, "seconds the call may take",
                       "Oldest first: time, size, the change sequence each holds, file count, id.");
-  list->add_option("--token-file", flags->list_token_file,
+  list->add_option("--token-file", flags.list_token_file,
                    "read the bearer token from the first line of this file")
       ->check(CLI::ExistingFile);
-  return [flags, backup, list]() -> std::optional<int> {
-    if (list->parsed()) {
-      absl::StatusOr<CommonOptions> options = WithToken(flags->list, flags->list_token_file);
-      return cli::Finish(options.ok() ? RunBackupList(*options) : options.status());
-    }
-    if (backup->parsed()) {
-      absl::StatusOr<CommonOptions> options = WithToken(flags->create, flags->create_token_file);
-      return cli::Finish(options.ok() ? RunBackup(*options) : options.status());
-    }
-    return std::nullopt;
-  };
+  context.OnRun(list, [&flags] {
+    absl::StatusOr<CommonOptions> options = WithToken(flags.list, flags.list_token_file);
+    return cli::Finish(options.ok() ? RunBackupList(*options) : options.status());
+  });
+  context.OnRun(backup, [&flags] {
+    absl::StatusOr<CommonOptions> options = WithToken(flags.create, flags.create_token_file);
+    return cli::Finish(options.ok() ? RunBackup(*options) : options.status());
+  });
 }
 
+}  // namespace
+
 }  // namespace sofdir::client
+
+SOFDIR_REGISTER_COMMANDS(50, sofdir::client::RegisterBackupCommands)
