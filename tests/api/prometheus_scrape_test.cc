@@ -4,10 +4,8 @@
 // Skipped when /usr/bin/prometheus is absent (deploy/install-test-deps.sh
 // installs it).
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +27,7 @@
 #include "server/api/server_app.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/testing/json.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 extern char** environ;
@@ -38,19 +37,6 @@ namespace {
 
 namespace v1 = ::sof::directory::v1;
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 // A prometheus child process; SIGTERMed and reaped at the end.
 class PrometheusProcess {
@@ -121,7 +107,7 @@ TEST(PrometheusScrapeTest, RealPrometheusSeesTheServerUpAndItsSearchCounterGrow)
   auto app = ServerApp::Start(options);
   ASSERT_TRUE(app.ok()) << app.status();
 
-  const int web_port = FreePort();
+  const int web_port = testing::UnusedLoopbackPort();
   std::ofstream(dir.Sub("prometheus.yml"))
       << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
       << "scrape_configs:\n  - job_name: sofdir\n    static_configs:\n"

@@ -3,9 +3,7 @@
 // survives kill -9 and arrives once; an unreachable relay delays mail
 // without slowing bookings; a refusing relay marks mail FAILED; only admins
 // list the outbox. Also measures delivery latency (bench/mail/README.md).
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -216,19 +214,6 @@ std::string IcsValue(const std::string& ics, const std::string& name) {
   return "";
 }
 
-// A port on 127.0.0.1 that nothing listens on.
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t len = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 std::vector<std::string> RelayArgs(const std::string& relay) {
   return {"--smtp-server", relay, "--smtp-from", "praktik@kk.dk"};
 }
@@ -341,7 +326,7 @@ TEST(MailTest, UnreachableRelayDelaysMailWithoutBlockingBookings) {
   testing::TempDir dir;
   testing::ServerProcess server;
   ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"),
-                           RelayArgs(absl::StrCat("127.0.0.1:", ClosedPort()))))
+                           RelayArgs(absl::StrCat("127.0.0.1:", testing::UnusedLoopbackPort()))))
       << server.log();
   Client client(server.address());
   CreateOffer(client, 30);

@@ -2,8 +2,6 @@
 // output that fits an 80-column terminal, names beside ids, whole texts in
 // `get`, the closest command for a typo, a write to an absent server
 // reported within a second, and --version of both binaries.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -43,19 +41,6 @@ std::vector<std::string> WiderThan(const std::string& text, int width) {
     if (Columns(line) > width) wide.emplace_back(line);
   }
   return wide;
-}
-
-// A TCP port on 127.0.0.1 nothing listens on (bound, then closed).
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 class OperatorCliTest : public testing::CliTest {
@@ -186,7 +171,7 @@ TEST(OperatorCliNoServerTest, MistypedCommandSuggestsTheClosest) {
 }
 
 TEST(OperatorCliNoServerTest, WriteToAbsentServerIsReportedWithinASecond) {
-  const std::string server = absl::StrCat("127.0.0.1:", ClosedPort());
+  const std::string server = absl::StrCat("127.0.0.1:", testing::UnusedLoopbackPort());
   const std::vector<std::vector<std::string>> writes = {
       {"delete", "unit-0001"},
       {"praktik", "cancel", "booking-1"},

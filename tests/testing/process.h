@@ -22,6 +22,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {},
                          const std::string& stdin_file = "");
 
+// A TCP port on 127.0.0.1 that nothing listens on: bound to port 0, read,
+// closed. For a server to start on, or for a client to find nobody at.
+int UnusedLoopbackPort();
+
 // A sofdir-server child process.
 class ServerProcess {
  public:
