@@ -37,12 +37,22 @@ void CommandContext::OnRun(CLI::App* command, std::function<int()> run) {
 }
 
 int CommandContext::RunParsed() const {
-  // Latest first: a subcommand is registered after its parent, and both
-  // count as parsed (`backup list` runs list, not backup).
-  for (auto it = runners_.rbegin(); it != runners_.rend(); ++it) {
-    if (it->first->parsed()) return it->second();
+  // A subcommand and its parent both count as parsed: the deepest one runs
+  // (`backup list` runs list, not backup), whatever order they were added in.
+  auto depth = [](const CLI::App* app) {
+    int levels = 0;
+    for (; app->get_parent() != nullptr; app = app->get_parent()) ++levels;
+    return levels;
+  };
+  const std::function<int()>* run = nullptr;
+  int deepest = -1;
+  for (const auto& [app, runner] : runners_) {
+    if (app->parsed() && depth(app) > deepest) {
+      deepest = depth(app);
+      run = &runner;
+    }
   }
-  return kExitUsage;
+  return run != nullptr ? (*run)() : kExitUsage;
 }
 
 bool RegisterCommandGroup(int order, RegisterFunction function) {
