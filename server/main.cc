@@ -130,13 +130,14 @@ int Verify(const std::string& data_dir) {
 // --smtp-* into options.smtp; INVALID_ARGUMENT / NOT_FOUND naming the flag.
 absl::Status SmtpFlags(const std::string& server, const std::string& credentials,
                        const std::string& from, const std::string& starttls,
-                       sofdir::api::ServerApp::Options& options) {
+                       const std::string& ca_file, sofdir::api::ServerApp::Options& options) {
   sofdir::domain::SmtpOptions smtp;
   absl::Status status = sofdir::domain::ParseSmtpServer(server, smtp);
   if (status.ok()) status = sofdir::domain::ParseStartTls(starttls, smtp);
   if (status.ok() && !credentials.empty()) {
     status = sofdir::domain::ReadSmtpCredentials(credentials, smtp);
   }
+  if (status.ok() && !ca_file.empty()) status = sofdir::domain::ReadSmtpCaFile(ca_file, smtp);
   if (status.ok() && (from.empty() || from.find('@') == std::string::npos ||
                       from.find_first_of("<>\r\n ") != std::string::npos)) {
     status = absl::InvalidArgumentError(
@@ -251,7 +252,7 @@ int main(int argc, char** argv) {
                  "checksums and the --verify checks must pass, then it serves (with --verify: "
                  "exits instead)")
       ->needs("--backup-dir");
-  std::string smtp_server, smtp_credentials, smtp_from, smtp_starttls = "auto";
+  std::string smtp_server, smtp_credentials, smtp_from, smtp_starttls = "auto", smtp_ca_file;
   int smtp_retry_seconds = 30;
   cli.add_option("--smtp-server", smtp_server,
                  "HOST:PORT of the mail relay for booking mail; without it the mail stays in "
@@ -265,22 +266,34 @@ int main(int argc, char** argv) {
   cli.add_option("--smtp-starttls", smtp_starttls,
                  "auto (when the relay offers it), required or off")
       ->capture_default_str();
+  cli.add_option("--smtp-ca-file", smtp_ca_file,
+                 "PEM file of the CAs trusted for the relay's certificate (STARTTLS); default: "
+                 "the system's CAs");
   cli.add_option("--smtp-retry-seconds", smtp_retry_seconds,
                  "first wait before retrying undelivered mail; it doubles up to an hour")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  double outbox_keep_days = 30;
+  cli.add_option("--outbox-keep-days", outbox_keep_days,
+                 "days sent and failed booking mail (names, addresses) stays in the outbox; 0: "
+                 "forever; pending mail is always kept")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 36500.0));
   CLI11_PARSE(cli, argc, argv);
   sofdir::common::SetLogFormat(log_format == "json" ? sofdir::common::LogFormat::kJson
                                                     : sofdir::common::LogFormat::kText);
   options.metrics = !no_metrics;
   options.access_log = !no_access_log;
   if (!smtp_server.empty()) {
-    absl::Status smtp = SmtpFlags(smtp_server, smtp_credentials, smtp_from, smtp_starttls, options);
+    absl::Status smtp =
+        SmtpFlags(smtp_server, smtp_credentials, smtp_from, smtp_starttls, smtp_ca_file, options);
     if (!smtp.ok()) {
       std::cerr << smtp.message() << std::endl;
       return 2;
     }
     options.smtp_first_retry = absl::Seconds(smtp_retry_seconds);
+    options.outbox_keep =
+        outbox_keep_days == 0 ? absl::InfiniteDuration() : absl::Seconds(outbox_keep_days * 86400);
   }
   options.max_call_duration = absl::Seconds(max_call_seconds);
   if (!restore.empty()) {

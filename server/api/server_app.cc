@@ -187,6 +187,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
     domain::MailSender::Options mail;
     mail.smtp = *options.smtp;
     mail.first_retry = options.smtp_first_retry;
+    mail.keep = options.outbox_keep;
     app->mail_sender_ = std::make_unique<domain::MailSender>(*app->outbox_, mail);
     app->directory_->AddListener(app->mail_sender_.get());
   } else {

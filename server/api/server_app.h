@@ -105,6 +105,9 @@ class ServerApp {
     // the outbox is kept and nothing is sent.
     std::optional<domain::SmtpOptions> smtp;
     absl::Duration smtp_first_retry = absl::Seconds(30);  // doubling, at most an hour
+    // SENT and FAILED mail is deleted from the outbox this long after it
+    // was written (by the sender, so only with `smtp`); infinite: kept.
+    absl::Duration outbox_keep = absl::Hours(30 * 24);
   };
 
   // Opens storage, loads the demo if asked and the directory is new (see

@@ -11,12 +11,14 @@
 #include "server/common/status_macros.h"
 #include "server/domain/booking_calendar.h"
 #include "server/domain/outbox.h"
+#include "server/model/timestamp.h"
 #include "server/storage/key_codec.h"
 
 namespace sofdir::domain {
 namespace {
 
 namespace v1 = ::sof::directory::v1;
+using model::ToTimestamp;
 using storage::ColumnFamily;
 
 constexpr const char* kWeekdays[] = {"mandag", "tirsdag", "onsdag", "torsdag",
@@ -24,14 +26,6 @@ constexpr const char* kWeekdays[] = {"mandag", "tirsdag", "onsdag", "torsdag",
 constexpr const char* kMonths[] = {"januar",    "februar", "marts",    "april",
                                    "maj",       "juni",    "juli",     "august",
                                    "september", "oktober", "november", "december"};
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(time));
-  ts.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
-  return ts;
-}
 
 absl::TimeZone Copenhagen() {
   absl::TimeZone zone;

@@ -5,26 +5,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
+#include "server/model/timestamp.h"
 
 namespace sofdir::domain {
 namespace {
 
 namespace v1 = ::sof::directory::v1;
+using model::FromTimestamp;
+using model::ToTimestamp;
 
 constexpr size_t kBatch = 50;
 constexpr size_t kMaxErrorBytes = 500;
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(time));
-  ts.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
-  return ts;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 }  // namespace
 
@@ -61,13 +52,28 @@ void MailSender::Run() {
       if (stop_) return;
       wake_ = false;
     }
-    const absl::Time next = DeliverDue();
+    const absl::Time next = std::min(DeliverDue(), PruneIfDue());
     absl::MutexLock lock(&mu_);
     auto woken = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return wake_ || stop_; };
     // Look again at least every minute: the clock may jump.
     const absl::Time until = std::min(next, absl::Now() + absl::Minutes(1));
     mu_.AwaitWithDeadline(absl::Condition(&woken), until);
   }
+}
+
+absl::Time MailSender::PruneIfDue() {
+  if (options_.keep == absl::InfiniteDuration()) return absl::InfiniteFuture();
+  const absl::Time now = options_.now();
+  if (now < next_prune_) return next_prune_;
+  absl::StatusOr<size_t> pruned = outbox_.Prune(now - options_.keep);
+  if (!pruned.ok()) {
+    common::LogError(absl::StrCat("mail: cannot prune the outbox: ", pruned.status().ToString()));
+  } else if (*pruned > 0) {
+    common::LogInfo(absl::StrCat("mail: pruned ", *pruned, " sent or failed messages older than ",
+                                 absl::FormatDuration(options_.keep)));
+  }
+  next_prune_ = now + std::clamp(options_.keep / 4, absl::Milliseconds(100), absl::Hours(1));
+  return next_prune_;
 }
 
 absl::Time MailSender::DeliverDue() {

@@ -17,6 +17,10 @@
 // (booking_mail.h), which mail clients and the relay's duplicate checks
 // recognise. A message is never lost: it is stored with its booking change.
 //
+// It also prunes the outbox (Outbox::Prune): SENT and FAILED messages
+// older than `keep` are deleted when it starts and then every keep/4 (at
+// most every hour); PENDING ones are never deleted.
+//
 // Thread-safe.
 #ifndef SOFDIR_SERVER_DOMAIN_MAIL_SENDER_H_
 #define SOFDIR_SERVER_DOMAIN_MAIL_SENDER_H_
@@ -39,6 +43,9 @@ class MailSender : public ChangeListener {
     absl::Duration first_retry = absl::Seconds(30);
     absl::Duration max_retry = absl::Hours(1);
     absl::Duration give_up_after = absl::Hours(72);
+    // SENT and FAILED messages are kept this long after their creation;
+    // absl::InfiniteDuration(): forever.
+    absl::Duration keep = absl::Hours(30 * 24);
     std::function<absl::Time()> now = [] { return absl::Now(); };
   };
 
@@ -58,12 +65,15 @@ class MailSender : public ChangeListener {
   void Run();
   // Sends what is due; returns when to look again.
   absl::Time DeliverDue();
+  // Prunes the outbox when it is due; returns when to prune next.
+  absl::Time PruneIfDue();
 
   Outbox& outbox_;
   Options options_;
   absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time next_prune_ = absl::InfinitePast();  // only the sender thread uses it
   std::thread thread_;
 };
 

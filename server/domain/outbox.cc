@@ -1,19 +1,19 @@
 #include "server/domain/outbox.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/domain/page_token.h"
+#include "server/model/timestamp.h"
 #include "server/storage/key_codec.h"
 
 namespace sofdir::domain {
 namespace {
 
 namespace v1 = ::sof::directory::v1;
+using model::FromTimestamp;
 using storage::ColumnFamily;
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 }  // namespace
 
@@ -110,6 +110,46 @@ absl::Status Outbox::Record(absl::string_view key, const v1::OutboxMessage& mess
     batch.Delete(ColumnFamily::kOutbox, storage::OutboxRetag(key, storage::kOutboxPendingTag));
   }
   return storage_.WriteDurably(batch);
+}
+
+absl::StatusOr<size_t> Outbox::Prune(absl::Time cutoff, size_t batch_size) {
+  const std::string prefix(1, storage::kOutboxMessageTag);
+  batch_size = std::max<size_t>(batch_size, 1);
+  std::string start;
+  size_t pruned = 0;
+  bool done = false;
+  while (!done) {
+    std::vector<std::string> keys;
+    absl::Status parsed = absl::OkStatus();
+    done = true;
+    SOFDIR_RETURN_IF_ERROR(storage_.Scan(
+        ColumnFamily::kOutbox, prefix, start, [&](absl::string_view key, absl::string_view value) {
+          v1::OutboxMessage message;
+          if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            parsed = absl::DataLossError("a stored outbox message cannot be parsed");
+            return false;
+          }
+          if (FromTimestamp(message.create_time()) >= cutoff) return false;
+          if (keys.size() == batch_size) {
+            start = std::string(key);
+            done = false;
+            return false;
+          }
+          if (message.state() != v1::OutboxMessage::PENDING) keys.emplace_back(key);
+          return true;
+        }));
+    SOFDIR_RETURN_IF_ERROR(parsed);
+    if (keys.empty()) continue;
+    storage::WriteBatch batch = storage_.NewWriteBatch();
+    for (const std::string& key : keys) {
+      batch.Delete(ColumnFamily::kOutbox, key);
+      batch.Delete(ColumnFamily::kOutbox, storage::OutboxRetag(key, storage::kOutboxBodyTag));
+      batch.Delete(ColumnFamily::kOutbox, storage::OutboxRetag(key, storage::kOutboxPendingTag));
+    }
+    SOFDIR_RETURN_IF_ERROR(storage_.Write(batch).status());
+    pruned += keys.size();
+  }
+  return pruned;
 }
 
 }  // namespace sofdir::domain

@@ -7,7 +7,7 @@
 // sender adds --smtp-from), plus a pending-index key while it is PENDING,
 // so the sender never scans SENT mail.
 //
-// Thread-safe: Record is called by the one sender thread; Stage runs under
+// Thread-safe: Record and Prune are called by the one sender thread; Stage runs under
 // Directory's write lock; reads see committed data.
 #ifndef SOFDIR_SERVER_DOMAIN_OUTBOX_H_
 #define SOFDIR_SERVER_DOMAIN_OUTBOX_H_
@@ -55,6 +55,14 @@ class Outbox {
   // pending index when it is no longer PENDING.
   [[nodiscard]] absl::Status Record(absl::string_view key,
                                     const sof::directory::v1::OutboxMessage& message);
+
+  // Deletes SENT and FAILED messages created before `cutoff`, with their
+  // text, in write batches of at most `batch_size` messages; PENDING ones
+  // are kept whatever their age. Returns how many it deleted. Messages are
+  // visited in event order, so the scan stops at the first one created at
+  // or after `cutoff`. Not synced: a crash may undo part of a prune, which
+  // the next prune redoes.
+  [[nodiscard]] absl::StatusOr<size_t> Prune(absl::Time cutoff, size_t batch_size = 1000);
 
  private:
   storage::Storage& storage_;

@@ -16,12 +16,14 @@
 #include "server/domain/page_token.h"
 #include "server/domain/record_validator.h"
 #include "server/model/record_util.h"
+#include "server/model/timestamp.h"
 #include "server/storage/key_codec.h"
 
 namespace sofdir::domain {
 namespace {
 
 namespace v1 = ::sof::directory::v1;
+using model::ToTimestamp;
 using storage::ColumnFamily;
 
 constexpr size_t kMaxNoteBytes = 1000;
@@ -29,14 +31,6 @@ constexpr int kDefaultBookingsPageSize = 1000;
 constexpr int kMaxBookingsPageSize = 5000;
 constexpr char kConfirmedMark = 'C';
 constexpr char kWaitingMark = 'W';
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(time));
-  ts.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
-  return ts;
-}
 
 // The active bookings of one slot, from its index entries (booking order).
 struct SlotState {

@@ -24,6 +24,16 @@
 namespace sofdir::domain {
 namespace {
 
+// The oldest queued OpenSSL error (clearing the queue), or "unknown error".
+std::string OpenSslError() {
+  const unsigned long error = ERR_get_error();
+  ERR_clear_error();
+  if (error == 0) return "unknown error";
+  char buffer[256];
+  ERR_error_string_n(error, buffer, sizeof(buffer));
+  return buffer;
+}
+
 // A reply: its code and text (all lines joined by " / ").
 struct Reply {
   int code = 0;
@@ -85,11 +95,17 @@ class Connection {
     return absl::OkStatus();
   }
 
-  absl::Status StartTls(const std::string& host) {
+  absl::Status StartTls(const SmtpOptions& options) {
+    const std::string& host = options.host;
     ctx_ = SSL_CTX_new(TLS_client_method());
     if (ctx_ == nullptr) return absl::InternalError("cannot create a TLS context");
     SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
-    SSL_CTX_set_default_verify_paths(ctx_);
+    if (options.ca_file.empty()) {
+      SSL_CTX_set_default_verify_paths(ctx_);
+    } else if (SSL_CTX_load_verify_locations(ctx_, options.ca_file.c_str(), nullptr) != 1) {
+      return absl::UnavailableError(
+          absl::StrCat("--smtp-ca-file ", options.ca_file, " cannot be read: ", OpenSslError()));
+    }
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
     ssl_ = SSL_new(ctx_);
     SSL_set_tlsext_host_name(ssl_, host.c_str());
@@ -107,8 +123,10 @@ class Connection {
       std::string why = "TLS handshake failed";
       long verify = SSL_get_verify_result(ssl_);
       if (verify != X509_V_OK) {
-        why = absl::StrCat("the relay's certificate is not trusted: ",
-                           X509_verify_cert_error_string(verify));
+        why = absl::StrCat(
+            "the relay's certificate is not trusted (checked against ",
+            options.ca_file.empty() ? "the system's CAs" : "--smtp-ca-file " + options.ca_file,
+            "): ", X509_verify_cert_error_string(verify));
       } else if (unsigned long e = ERR_get_error(); e != 0) {
         char buffer[256];
         ERR_error_string_n(e, buffer, sizeof(buffer));
@@ -286,6 +304,22 @@ absl::Status ReadSmtpCredentials(const std::string& path, SmtpOptions& options) 
   return absl::OkStatus();
 }
 
+absl::Status ReadSmtpCaFile(const std::string& path, SmtpOptions& options) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--smtp-ca-file: cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        &SSL_CTX_free);
+  if (ctx == nullptr || SSL_CTX_load_verify_locations(ctx.get(), path.c_str(), nullptr) != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--smtp-ca-file: ", path, " holds no PEM certificate (", OpenSslError(), ")"));
+  }
+  options.ca_file = path;
+  return absl::OkStatus();
+}
+
 absl::Status ParseStartTls(absl::string_view value, SmtpOptions& options) {
   if (value == "auto") {
     options.starttls = SmtpOptions::StartTls::kAuto;
@@ -322,7 +356,7 @@ SmtpOutcome SendSmtp(const SmtpOptions& options, absl::string_view recipient,
     reply = connection.Command("STARTTLS");
     if (!reply.ok()) return Temporary(std::string(reply.status().message()));
     if (reply->code != 220) return Temporary(absl::StrCat("STARTTLS: ", reply->text));
-    absl::Status started = connection.StartTls(options.host);
+    absl::Status started = connection.StartTls(options);
     if (!started.ok()) return Temporary(std::string(started.message()));
     tls = true;
     ehlo = connection.Command(ehlo_line);

@@ -1,6 +1,6 @@
 // A small SMTP client (RFC 5321) for delivering one message to a relay:
 // plain sockets, STARTTLS with OpenSSL (the relay's certificate checked
-// against the system's CAs and its host name), AUTH PLAIN when credentials
+// against --smtp-ca-file or else the system's CAs, and its host name), AUTH PLAIN when credentials
 // are given (only over TLS unless STARTTLS is off), MAIL/RCPT/DATA with dot
 // stuffing. Every read and write has a timeout.
 //
@@ -23,7 +23,8 @@ struct SmtpOptions {
   std::string password;
   std::string from;  // envelope sender and From header address
   enum class StartTls { kAuto, kRequired, kOff };
-  StartTls starttls = StartTls::kAuto;         // auto: when the relay offers it
+  StartTls starttls = StartTls::kAuto;  // auto: when the relay offers it
+  std::string ca_file;  // PEM CAs trusted for the relay's certificate; empty: the system's
   absl::Duration timeout = absl::Seconds(30);  // per read or write
   std::string helo_name = "sofdir";
 };
@@ -33,6 +34,10 @@ absl::Status ParseSmtpServer(absl::string_view value, SmtpOptions& options);
 // Reads --smtp-credentials: the user on the first line, the password on
 // the second; INVALID_ARGUMENT / NOT_FOUND naming the file.
 absl::Status ReadSmtpCredentials(const std::string& path, SmtpOptions& options);
+// Checks that --smtp-ca-file `path` holds at least one PEM certificate and
+// sets options.ca_file; INVALID_ARGUMENT naming the flag and the file. The
+// file is read again for every connection, so a renewed CA needs no restart.
+absl::Status ReadSmtpCaFile(const std::string& path, SmtpOptions& options);
 // "auto", "required" or "off".
 absl::Status ParseStartTls(absl::string_view value, SmtpOptions& options);
 

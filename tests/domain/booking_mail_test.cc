@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/outbox.h"
 #include "server/domain/praktik_bookings.h"
+#include "server/storage/key_codec.h"
 #include "tests/domain/directory_fixture.h"
 #include "tests/testing/records.h"
 
@@ -114,6 +115,44 @@ TEST_F(BookingMailTest, PendingIsDueAtOnceAndRecordDropsSentMailFromIt) {
   v1::ListOutboxRequest request;
   request.set_state(v1::OutboxMessage::SENT);
   EXPECT_EQ(outbox_->List(request)->messages_size(), 1);
+}
+
+TEST_F(BookingMailTest, PruneDeletesOldSentAndFailedMailWithItsTextButNeverPendingMail) {
+  for (const char* who : {"anna", "bo", "cy"}) Book(who);
+  absl::StatusOr<Outbox::PendingMessages> pending = outbox_->Pending(absl::Now(), 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->due.size(), 3u);
+  v1::OutboxMessage sent = pending->due[0].message;
+  sent.set_state(v1::OutboxMessage::SENT);
+  ASSERT_TRUE(outbox_->Record(pending->due[0].key, sent).ok());
+  v1::OutboxMessage failed = pending->due[1].message;
+  failed.set_state(v1::OutboxMessage::FAILED);
+  ASSERT_TRUE(outbox_->Record(pending->due[1].key, failed).ok());
+
+  // All three were written just now: an hour ago nothing was old enough.
+  EXPECT_EQ(*outbox_->Prune(absl::Now() - absl::Hours(1)), 0u);
+  EXPECT_EQ(Events().size(), 3u);
+
+  // One message per write batch, to cross batch boundaries.
+  absl::StatusOr<size_t> pruned = outbox_->Prune(absl::Now() + absl::Hours(1), 1);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 2u);
+  absl::StatusOr<v1::ListOutboxResponse> listed = outbox_->List({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->messages_size(), 1);
+  EXPECT_EQ(listed->messages(0).state(), v1::OutboxMessage::PENDING);
+  EXPECT_EQ(listed->messages(0).recipient(), "cy@sof.example.dk");
+  for (const Outbox::Message* gone : {&pending->due[0], &pending->due[1]}) {
+    EXPECT_FALSE(storage_
+                     ->Get(storage::ColumnFamily::kOutbox,
+                           storage::OutboxRetag(gone->key, storage::kOutboxBodyTag))
+                     ->has_value());
+  }
+  pending = outbox_->Pending(absl::Now(), 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->due.size(), 1u);
+  EXPECT_THAT(pending->due[0].mail, HasSubstr("Message-ID: <"));
+  EXPECT_EQ(*outbox_->Prune(absl::Now() + absl::Hours(1)), 0u);
 }
 
 TEST_F(BookingMailTest, OutboxListPagesAndRefusesBadSizes) {

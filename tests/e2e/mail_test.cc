@@ -28,6 +28,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
+#include "tests/e2e/mail_fixture.h"
 #include "tests/testing/process.h"
 #include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
@@ -38,187 +39,22 @@ namespace {
 namespace v1 = ::sof::directory::v1;
 using ::testing::HasSubstr;
 
-constexpr char kSink[] = SOFDIR_SOURCE_DIR "/tests/testing/smtp_sink.py";
+using mail_testing::AllSent;
+using mail_testing::Client;
+using mail_testing::CreateOffer;
+using mail_testing::IcsValue;
+using mail_testing::kSink;
+using mail_testing::Mail;
+using mail_testing::ReadMails;
+using mail_testing::RelayArgs;
+using mail_testing::SlotDay;
+
 constexpr char kAdmin[] = "admin-token-01234567890";
 constexpr char kBooker[] = "booker-token-0123456789";
 
-class Client {
- public:
-  explicit Client(const std::string& address, std::string token = "")
-      : stub_(v1::DirectoryService::NewStub(
-            grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-        token_(std::move(token)) {}
+class MailTest : public mail_testing::MailFixture {};
 
-  std::unique_ptr<grpc::ClientContext> Context() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!token_.empty()) context->AddMetadata("authorization", "Bearer " + token_);
-    return context;
-  }
-
-  void Create(const v1::Record& record) {
-    v1::CreateRecordRequest request;
-    *request.mutable_record() = record;
-    v1::Record created;
-    grpc::Status status = stub_->CreateRecord(Context().get(), request, &created);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  v1::Booking Book(const std::string& slot, const std::string& name, const std::string& email) {
-    v1::BookPraktikRequest request;
-    request.set_offer_id("praktik-1");
-    request.set_slot_start(slot);
-    request.set_name(name);
-    request.set_email(email);
-    v1::Booking booking;
-    grpc::Status status = stub_->BookPraktik(Context().get(), request, &booking);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return booking;
-  }
-
-  v1::Booking Cancel(const std::string& id) {
-    v1::CancelBookingRequest request;
-    request.set_booking_id(id);
-    v1::Booking booking;
-    grpc::Status status = stub_->CancelBooking(Context().get(), request, &booking);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return booking;
-  }
-
-  grpc::Status Outbox(v1::ListOutboxResponse& response,
-                      v1::OutboxMessage::State state = v1::OutboxMessage::STATE_UNSPECIFIED) {
-    v1::ListOutboxRequest request;
-    request.set_state(state);
-    return stub_->ListOutbox(Context().get(), request, &response);
-  }
-
-  std::vector<v1::OutboxMessage> Messages() {
-    v1::ListOutboxResponse response;
-    grpc::Status status = Outbox(response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.messages().begin(), response.messages().end()};
-  }
-
-  // Waits (up to 20 s) until `done` holds for the outbox.
-  bool WaitFor(const std::function<bool(const std::vector<v1::OutboxMessage>&)>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(20);
-    while (absl::Now() < deadline) {
-      if (done(Messages())) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
-  }
-
- private:
-  std::unique_ptr<v1::DirectoryService::Stub> stub_;
-  std::string token_;
-};
-
-bool AllSent(const std::vector<v1::OutboxMessage>& messages) {
-  return !messages.empty() &&
-         std::all_of(messages.begin(), messages.end(), [](const v1::OutboxMessage& m) {
-           return m.state() == v1::OutboxMessage::SENT;
-         });
-}
-
-// The slot used by the tests: well after today in Copenhagen.
-std::string SlotDay() {
-  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 40);
-}
-
-void CreateOffer(Client& client, int seats) {
-  v1::Record unit = testing::MakeUnit("unit-1", "", "Herberget Nørrebro");
-  unit.mutable_unit()->mutable_address()->set_street("Nørrebrogade 1");
-  unit.mutable_unit()->mutable_address()->set_postcode("2200");
-  unit.mutable_unit()->mutable_address()->set_city("København N");
-  client.Create(unit);
-  client.Create(testing::MakePerson("person-1", "unit-1"));
-  v1::Record offer = testing::MakePraktik("praktik-1", "unit-1");
-  v1::Praktik& praktik = *offer.mutable_praktik();
-  praktik.set_title("En dag på herberget");
-  praktik.set_contact_person_id("person-1");
-  praktik.add_requirements("Straffeattest");
-  praktik.add_requirements("Praktisk tøj");
-  praktik.clear_slots();
-  v1::PraktikSlot* slot = praktik.add_slots();
-  slot->set_start(SlotDay());
-  slot->set_end(SlotDay());
-  slot->set_seats(seats);
-  client.Create(offer);
-}
-
-// A mail as the sink stored it.
-struct Mail {
-  double received = 0;
-  std::string recipient;
-  std::string message_id;
-  std::string text;  // the decoded text/plain part
-  std::string ics;   // the decoded text/calendar part, or empty
-  std::string calendar_content_type;
-};
-
-std::string DecodePart(const std::string& mail, const std::string& content_type,
-                       std::string* header = nullptr) {
-  size_t at = mail.find("Content-Type: " + content_type);
-  if (at == std::string::npos) return "";
-  size_t line_end = mail.find("\r\n", at);
-  if (header != nullptr) *header = mail.substr(at, line_end - at);
-  size_t body = mail.find("\r\n\r\n", at);
-  size_t end = mail.find("\r\n--", body);
-  std::string encoded;
-  for (char c : mail.substr(body + 4, end - body - 4)) {
-    if (c != '\r' && c != '\n') encoded.push_back(c);
-  }
-  std::string decoded;
-  EXPECT_TRUE(absl::Base64Unescape(encoded, &decoded));
-  return decoded;
-}
-
-std::string Header(const std::string& mail, const std::string& name) {
-  for (absl::string_view line : absl::StrSplit(mail, "\r\n")) {
-    if (line.empty()) break;
-    if (absl::StartsWith(line, name + ": ")) return std::string(line.substr(name.size() + 2));
-  }
-  return "";
-}
-
-std::vector<Mail> ReadMails(const std::string& dir) {
-  std::vector<std::string> paths;
-  if (std::filesystem::exists(dir)) {
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (entry.path().extension() == ".eml") paths.push_back(entry.path());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<Mail> mails;
-  for (const std::string& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream content;
-    content << in.rdbuf();
-    const std::string raw = content.str();
-    Mail mail;
-    EXPECT_TRUE(absl::SimpleAtod(Header(raw, "X-Sink-Received"), &mail.received));
-    mail.recipient = Header(raw, "X-Sink-Rcpt");
-    mail.message_id = Header(raw, "Message-ID");
-    mail.text = DecodePart(raw, "text/plain");
-    mail.ics = DecodePart(raw, "text/calendar", &mail.calendar_content_type);
-    mails.push_back(std::move(mail));
-  }
-  return mails;
-}
-
-std::string IcsValue(const std::string& ics, const std::string& name) {
-  for (absl::string_view line : absl::StrSplit(ics, "\r\n")) {
-    if (absl::StartsWith(line, name + ":")) return std::string(line.substr(name.size() + 1));
-  }
-  return "";
-}
-
-std::vector<std::string> RelayArgs(const std::string& relay) {
-  return {"--smtp-server", relay, "--smtp-from", "praktik@kk.dk"};
-}
-
-TEST(MailTest, PromotionMailArrivesOnceAcrossKillNineWithCalendarAndCancelUsesSameUid) {
+TEST_F(MailTest, PromotionMailArrivesOnceAcrossKillNineWithCalendarAndCancelUsesSameUid) {
   testing::TempDir dir;
   const std::string data = dir.Sub("data");
   std::string anna_id, bo_id;
@@ -322,7 +158,7 @@ TEST(MailTest, PromotionMailArrivesOnceAcrossKillNineWithCalendarAndCancelUsesSa
   EXPECT_TRUE(last_notice->ics.empty());
 }
 
-TEST(MailTest, UnreachableRelayDelaysMailWithoutBlockingBookings) {
+TEST_F(MailTest, UnreachableRelayDelaysMailWithoutBlockingBookings) {
   testing::TempDir dir;
   testing::ServerProcess server;
   ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"),
@@ -362,15 +198,10 @@ TEST(MailTest, UnreachableRelayDelaysMailWithoutBlockingBookings) {
   EXPECT_THAT(listed.out, HasSubstr("cannot connect"));
 }
 
-TEST(MailTest, RelayRefusalMarksMailFailed) {
-  testing::TempDir dir;
-  testing::ServerProcess sink;
-  ASSERT_TRUE(sink.Start(kSink, dir.Sub("mail"))) << sink.log();
-  testing::ServerProcess server;
-  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), RelayArgs(sink.address())))
-      << server.log();
-  Client client(server.address());
-  CreateOffer(client, 3);
+TEST_F(MailTest, RelayRefusalMarksMailFailed) {
+  ASSERT_NO_FATAL_FAILURE(StartRelayAndServer(3));
+  Client& client = *client_;
+  testing::ServerProcess& server = *server_;
   client.Book(SlotDay(), "Rita", "reject-rita@kk.dk");
   ASSERT_TRUE(client.WaitFor([](const std::vector<v1::OutboxMessage>& messages) {
     return messages.size() == 2 && messages[0].state() != v1::OutboxMessage::PENDING &&
@@ -387,7 +218,7 @@ TEST(MailTest, RelayRefusalMarksMailFailed) {
   EXPECT_THAT(listed.out, HasSubstr("\"state\":\"failed\""));
 }
 
-TEST(MailTest, OnlyAdminsListTheOutbox) {
+TEST_F(MailTest, OnlyAdminsListTheOutbox) {
   testing::TempDir dir;
   const std::string config = dir.Sub("auth.json");
   std::ofstream(config) << R"({"tokens": [
@@ -409,15 +240,9 @@ TEST(MailTest, OnlyAdminsListTheOutbox) {
 
 // The figure in bench/mail/README.md: from the booking's reply to the SMTP
 // server having the mail, over 20 bookings.
-TEST(MailTest, DeliveryLatencyFromBookingReplyToRelay) {
-  testing::TempDir dir;
-  testing::ServerProcess sink;
-  ASSERT_TRUE(sink.Start(kSink, dir.Sub("mail"))) << sink.log();
-  testing::ServerProcess server;
-  ASSERT_TRUE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), RelayArgs(sink.address())))
-      << server.log();
-  Client client(server.address());
-  CreateOffer(client, 30);
+TEST_F(MailTest, DeliveryLatencyFromBookingReplyToRelay) {
+  ASSERT_NO_FATAL_FAILURE(StartRelayAndServer(30));
+  Client& client = *client_;
   ASSERT_TRUE(client.WaitFor(
       [](const std::vector<v1::OutboxMessage>& messages) { return messages.empty(); }));
   std::vector<double> millis;
@@ -428,7 +253,7 @@ TEST(MailTest, DeliveryLatencyFromBookingReplyToRelay) {
     double received = 0;
     const absl::Time deadline = absl::Now() + absl::Seconds(10);
     while (received == 0 && absl::Now() < deadline) {
-      for (const Mail& mail : ReadMails(dir.Sub("mail"))) {
+      for (const Mail& mail : ReadMails(mail_dir())) {
         if (mail.recipient == email) received = mail.received;
       }
       if (received == 0) absl::SleepFor(absl::Milliseconds(1));
@@ -457,6 +282,8 @@ TEST(MailFlagsTest, BadSmtpFlagsStopTheServerNamingTheFlag) {
   };
   const std::string credentials = dir.Sub("smtp-credentials");
   std::ofstream(credentials) << "only-a-user\n";
+  const std::string not_pem = dir.Sub("not-a-ca.crt");
+  std::ofstream(not_pem) << "this is no certificate\n";
   for (const Case& c : std::vector<Case>{
            {{"--smtp-server", "relay.kk.dk", "--smtp-from", "a@kk.dk"}, "--smtp-server"},
            {{"--smtp-server", "127.0.0.1:25"}, "--smtp-from"},
@@ -464,7 +291,12 @@ TEST(MailFlagsTest, BadSmtpFlagsStopTheServerNamingTheFlag) {
             "--smtp-starttls"},
            {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-credentials",
              credentials},
-            "password on line 2"}}) {
+            "password on line 2"},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-ca-file",
+             dir.Sub("missing-ca.crt")},
+            "--smtp-ca-file: cannot read " + dir.Sub("missing-ca.crt")},
+           {{"--smtp-server", "127.0.0.1:25", "--smtp-from", "a@kk.dk", "--smtp-ca-file", not_pem},
+            "--smtp-ca-file: " + not_pem + " holds no PEM certificate"}}) {
     testing::ServerProcess server;
     EXPECT_FALSE(server.Start(SOFDIR_SERVER_BINARY, dir.Sub("data"), c.args));
     EXPECT_EQ(server.exit_code(), 2) << server.log();
