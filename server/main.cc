@@ -275,8 +275,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   double outbox_keep_days = 30;
   cli.add_option("--outbox-keep-days", outbox_keep_days,
-                 "days sent and failed booking mail (names, addresses) stays in the outbox; 0: "
-                 "forever; pending mail is always kept")
+                 "days sent and failed booking mail (names, addresses) stays in the outbox "
+                 "before the mail sender deletes it; 0: forever; pending mail is always kept")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 36500.0));
   CLI11_PARSE(cli, argc, argv);

@@ -19,6 +19,7 @@
 #include "server/domain/record_validator.h"
 #include "server/domain/update_mask.h"
 #include "server/model/record_util.h"
+#include "server/model/timestamp.h"
 #include "server/storage/key_codec.h"
 
 namespace sofdir::domain {
@@ -32,14 +33,7 @@ using storage::ColumnFamily;
 
 constexpr int kMaxReferrersNamed = 5;
 
-google::protobuf::Timestamp Now() {
-  google::protobuf::Timestamp ts;
-  absl::Time now = absl::Now();
-  ts.set_seconds(absl::ToUnixSeconds(now));
-  ts.set_nanos(
-      static_cast<int32_t>((now - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
-  return ts;
-}
+google::protobuf::Timestamp Now() { return model::ToTimestamp(absl::Now()); }
 
 absl::Status CheckEtag(absl::string_view given, const Record& stored) {
   if (given.empty() || given == stored.etag()) return absl::OkStatus();
