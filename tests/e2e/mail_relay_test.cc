@@ -137,9 +137,21 @@ TEST_F(MailRelayTest, RelayCertificateFromAnotherCaIsNotTrustedAndNothingIsSent)
                                           "against --smtp-ca-file " +
                                           Path("other-ca.crt")));
   }
-  EXPECT_TRUE(ReadMails(mail_dir()).empty());
   EXPECT_THAT(server_->log(), HasSubstr("the relay's certificate is not trusted"));
   EXPECT_THAT(OperatorView(), Not(HasSubstr(kPassword)));
+
+  // Without --smtp-ca-file the system's CAs decide, and they do not know ca.
+  std::vector<std::string> args = SecureServerArgs("ca", kPassword);
+  args.erase(args.begin() + 2, args.begin() + 4);  // --smtp-ca-file PATH
+  ASSERT_NO_FATAL_FAILURE(StartServer(args));
+  EXPECT_EQ(client_->Book(SlotDay(), "Bo Bech", "bo@kk.dk").status(), v1::CONFIRMED);
+  ASSERT_TRUE(client_->WaitFor([](const std::vector<v1::OutboxMessage>& messages) {
+    return messages.size() == 4 && messages[2].attempts() >= 1 && messages[3].attempts() >= 1;
+  })) << server_->log();
+  EXPECT_THAT(client_->Messages()[2].last_error(),
+              HasSubstr("the relay's certificate is not trusted (checked against the system's "
+                        "CAs)"));
+  EXPECT_TRUE(ReadMails(mail_dir()).empty());
 }
 
 // Delivery is at least once: killed after the relay has a message but
