@@ -8,29 +8,20 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/e2e/mail_fixture.h"
 #include "tests/testing/process.h"
-#include "tests/testing/records.h"
 #include "tests/testing/temp_dir.h"
 
 namespace sofdir {
