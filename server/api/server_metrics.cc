@@ -105,6 +105,11 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& services) {
                    .AddGauge("sofdir_change_watchers",
                              "WatchChanges streams open (watchers of the change feed).")
                    .Labels({});
+  access_log_dropped_ = &registry_
+                             .AddCounter("sofdir_access_log_dropped_total",
+                                         "Access-log lines dropped because the log buffer was "
+                                         "full (stderr's reader, e.g. journald, fell behind).")
+                             .Labels({});
   auto& auth = registry_.AddCounter(
       "sofdir_auth_failures_total",
       "Calls refused UNAUTHENTICATED or PERMISSION_DENIED, by reason.", {"reason"});

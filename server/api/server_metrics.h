@@ -7,6 +7,7 @@
 //   sofdir_change_watchers                            WatchChanges streams open
 //   sofdir_auth_failures_total{reason}                missing_token, unknown_token,
 //                                                     malformed_token, role_denied
+//   sofdir_access_log_dropped_total                   access-log lines dropped (buffer full)
 //   sofdir_search_duration_seconds, sofdir_search_hits (histograms of
 //                                                     SearchEntries: time in the index, total_size)
 //   sofdir_bookings_total{status}, sofdir_waitlist_promotions_total,
@@ -59,6 +60,7 @@ class ServerMetrics {
   // `full_method` as gRPC names it: "/package.Service/Method".
   Method& ForMethod(absl::string_view full_method);
   common::Gauge& change_watchers() { return *watchers_; }
+  common::Counter& access_log_dropped() { return *access_log_dropped_; }
   void CountAuthFailure(AuthFailure reason);
   void ObserveSearch(absl::Duration took, int64_t hits);
 
@@ -81,6 +83,7 @@ class ServerMetrics {
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_;  // fixed after construction
   std::unique_ptr<Method> other_;
   common::Gauge* watchers_;
+  common::Counter* access_log_dropped_;
   std::array<common::Counter*, 4> auth_failures_;
   common::Histogram* search_duration_;
   common::Histogram* search_hits_;

@@ -177,6 +177,7 @@ TEST_F(MonitoringTest, MetricsCountCallsByMethodAndCodeWithLatencyAndSearchFigur
   EXPECT_EQ(Sample(scrape, "sofdir_rocksdb_write_stall_stops_total"), 0);
   EXPECT_EQ(Sample(scrape, "sofdir_rocksdb_write_stopped"), 0);
   EXPECT_EQ(Sample(scrape, "sofdir_change_watchers"), 0);
+  EXPECT_EQ(Sample(scrape, "sofdir_access_log_dropped_total"), 0);
   EXPECT_THAT(scrape, HasSubstr("# TYPE sofdir_grpc_call_duration_seconds histogram\n"));
   EXPECT_THAT(scrape, HasSubstr("# HELP sofdir_grpc_calls_total "));
   // No personal data: no principal, no query, no record id, no e-mail.
@@ -332,6 +333,9 @@ TEST_F(MonitoringTest, AccessLogHasOneLinePerCallWithoutQueryOrToken) {
   ::testing::internal::CaptureStderr();
   ASSERT_TRUE(Search(kReader, "hemmelig borger", "req-42").ok());
   EXPECT_EQ(Search("not-a-known-token-123", "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The lines are buffered and written at most 200 ms later, without a
+  // shutdown or anything else pushing them out.
+  absl::SleepFor(absl::Seconds(1));
   const std::string err = ::testing::internal::GetCapturedStderr();
   std::vector<std::string> lines = CallLines(err, " call method=");
   ASSERT_EQ(lines.size(), 2u) << err;
@@ -354,6 +358,7 @@ TEST_F(MonitoringTest, JsonLogFormatWritesOneParsableObjectPerLine) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_TRUE(Search(kReader, "borger", "req \"7\"").ok());  // id with a space: left out
   ASSERT_TRUE(Search(kReader, "borger", "abc-7").ok());
+  app_.reset();  // shutting down writes out the buffered lines
   const std::string err = ::testing::internal::GetCapturedStderr();
   int calls = 0;
   for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
