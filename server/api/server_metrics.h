@@ -2,7 +2,9 @@
 // sofdir_*, plus process_resident_memory_bytes:
 //   sofdir_grpc_calls_total{service,method,code}      calls finished (HTTP
 //                                                     ones too: they are gRPC calls in-process)
-//   sofdir_grpc_call_duration_seconds{service,method} histogram
+//   sofdir_grpc_call_duration_seconds{service,method} histogram of unary calls
+//   sofdir_grpc_stream_duration_seconds{service,method} histogram of server-streaming
+//                                                     calls' lifetimes (WatchChanges)
 //   sofdir_grpc_calls_in_flight{service,method}       calls running now
 //   sofdir_change_watchers                            WatchChanges streams open
 //   sofdir_auth_failures_total{reason}                missing_token, unknown_token,
@@ -44,7 +46,7 @@ class ServerMetrics {
   // The cells of one gRPC method, looked up once per call.
   struct Method {
     std::array<common::Counter*, 17> calls;  // by grpc::StatusCode
-    common::Histogram* duration;
+    common::Histogram* duration;             // the stream histogram for server-streaming methods
     common::Gauge* in_flight;
     bool watch = false;  // WatchChanges
   };
