@@ -50,19 +50,13 @@ absl::Status RunPraktikBook(const CommonOptions& common, const PraktikBookOption
 
   RetryPolicy policy;
   policy.retries = options.retries;
-  // Connecting is inside the retried call: a server that is briefly away
-  // when we start is the same flaky network as one that drops a reply.
-  std::unique_ptr<DirectoryClient> client;
+  // A server that cannot be reached at all is reported at once (within
+  // the short connect timeout of WriteOptions), not after a round of
+  // retries: nothing was booked, and the operator should know now. Only a
+  // call that reached the server and lost its answer is retried.
+  SOFDIR_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryClient> client, Connect(common));
   absl::StatusOr<v1::Booking> booking = CallWithRetries<v1::Booking>(
-      policy,
-      [&]() -> absl::StatusOr<v1::Booking> {
-        if (client == nullptr) {
-          absl::StatusOr<std::unique_ptr<DirectoryClient>> connected = Connect(common);
-          if (!connected.ok()) return connected.status();
-          client = *std::move(connected);
-        }
-        return client->BookPraktik(request);
-      },
+      policy, [&]() -> absl::StatusOr<v1::Booking> { return client->BookPraktik(request); },
       [&](int retry, const absl::Status& error, absl::Duration pause) {
         std::cerr << "sofdir: " << error.message() << "; retry " << retry << " of "
                   << policy.retries << " in " << absl::FormatDuration(pause)

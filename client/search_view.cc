@@ -380,19 +380,44 @@ std::string SearchResponseToJson(const v1::SearchEntriesResponse& response, bool
 
 std::string FormatExperts(const v1::WhoKnowsResponse& response) {
   if (response.experts().empty()) return "no one found\n";
-  TablePrinter table({{"NAME", 36}, {"KIND"}, {"TITLE/UNIT", 50}, {"EMAIL"}, {"PHONE"}});
-  for (const v1::Expert& expert : response.experts()) {
-    std::vector<std::string> title_unit;
-    if (!expert.title().empty()) title_unit.push_back(expert.title());
-    if (!expert.unit_name().empty()) title_unit.push_back(expert.unit_name());
-    table.AddRow({expert.name(), KindName(expert.kind()), absl::StrJoin(title_unit, ", "),
-                  expert.email(), expert.phone()});
+  // E-mail addresses and phone numbers are never cut (a cut address is
+  // useless). When the table does not fit the terminal even with names and
+  // titles narrowed, the phone column, then the e-mail column, moves to an
+  // indented line under the expert instead of wrapping every row.
+  std::vector<std::string> lines;
+  int moved = 0;  // 0: none, 1: phone, 2: e-mail and phone
+  for (; moved <= 2; ++moved) {
+    std::vector<TablePrinter::Column> columns = {{"NAME", 36}, {"KIND"}, {"TITLE/UNIT", 50}};
+    if (moved < 2) columns.push_back({"EMAIL"});
+    if (moved < 1) columns.push_back({"PHONE"});
+    TablePrinter table(columns);
+    for (const v1::Expert& expert : response.experts()) {
+      std::vector<std::string> title_unit;
+      if (!expert.title().empty()) title_unit.push_back(expert.title());
+      if (!expert.unit_name().empty()) title_unit.push_back(expert.unit_name());
+      table.AddRow({expert.name(), KindName(expert.kind()), absl::StrJoin(title_unit, ", "),
+                    expert.email(), expert.phone()});
+    }
+    lines = TableLines(table);
+    int width = 0;
+    for (const std::string& line : lines) width = std::max(width, DisplayWidth(line));
+    if (OutputWidth() <= 0 || width <= OutputWidth() || moved == 2) break;
   }
-  std::vector<std::string> lines = TableLines(table);
   std::string out = lines[0] + "\n";
   for (int i = 0; i < response.experts_size(); ++i) {
+    const v1::Expert& expert = response.experts(i);
     absl::StrAppend(&out, lines[i + 1], "\n");
-    for (const std::string& evidence : response.experts(i).evidence()) {
+    std::vector<std::string> contact;
+    if (moved >= 2 && !expert.email().empty()) contact.push_back(expert.email());
+    if (moved >= 1 && !expert.phone().empty()) contact.push_back("tlf. " + expert.phone());
+    const std::string together = absl::StrJoin(contact, "  ");
+    if (contact.empty()) {
+    } else if (OutputWidth() <= 0 || 4 + DisplayWidth(together) <= OutputWidth()) {
+      absl::StrAppend(&out, "    ", together, "\n");
+    } else {
+      for (const std::string& item : contact) absl::StrAppend(&out, "    ", item, "\n");
+    }
+    for (const std::string& evidence : expert.evidence()) {
       absl::StrAppend(&out, "    ", TruncateToWidth(evidence, kDetailWidth), "\n");
     }
   }

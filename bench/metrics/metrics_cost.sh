@@ -6,8 +6,11 @@
 # 16 clients of search_load for SECONDS. Prints searches/s per run and the
 # median per variant.
 #
-#   bench/metrics_cost.sh BUILD_DIR DATA_DIR [QUERIES]
-#   PAIRS=3 SECONDS_PER_RUN=10 bench/metrics_cost.sh build /work/bench-data
+# With BASELINE=/path/to/another/sofdir-server, each round also runs that
+# binary with both on ("all-baseline"), e.g. a build of an earlier commit.
+#
+#   bench/metrics/metrics_cost.sh BUILD_DIR DATA_DIR [QUERIES]
+#   PAIRS=3 SECONDS_PER_RUN=10 bench/metrics/metrics_cost.sh build /work/bench-data
 set -euo pipefail
 build=${1:?build dir}
 source_data=${2:?100k data dir}
@@ -20,10 +23,13 @@ work=$(mktemp -d /tmp/sofdir-metrics-cost.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp -r "$source_data" "$work/data"
 
+baseline=${BASELINE:-}
 declare -A results
 run() {  # name flags...
   local name=$1; shift
-  "$server" --data-dir "$work/data" --listen 127.0.0.1:0 "$@" > "$work/$name.log" 2>&1 &
+  local binary=$server
+  [ "$name" = all-baseline ] && binary=$baseline
+  "$binary" --data-dir "$work/data" --listen 127.0.0.1:0 "$@" > "$work/$name.log" 2>&1 &
   local pid=$! address=""
   for _ in $(seq 1 300); do
     address=$(sed -n 's/^sofdir-server listening on \([^ ]*\).*/\1/p' "$work/$name.log")
@@ -42,8 +48,11 @@ for _ in $(seq 1 "$pairs"); do
   run off --no-metrics --no-access-log
   run metrics --no-access-log
   run all
+  if [ -n "$baseline" ]; then run all-baseline; fi
 done
-for name in off metrics all; do
+names="off metrics all"
+[ -n "$baseline" ] && names="$names all-baseline"
+for name in $names; do
   median=$(echo ${results[$name]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
   echo "median $name: $median searches/s (runs:${results[$name]})"
 done

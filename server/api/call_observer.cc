@@ -16,7 +16,7 @@ using grpc::experimental::InterceptionHookPoints;
 class CallObserver final : public grpc::experimental::Interceptor {
  public:
   CallObserver(const char* method, ServerMetrics* metrics, const Authorizer& authorizer,
-               bool access_log)
+               common::BufferedLogWriter* access_log)
       : method_(method),
         cells_(metrics ? &metrics->ForMethod(method) : nullptr),
         metrics_(metrics),
@@ -51,7 +51,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
       authorization_.assign(authorization->second.data(), authorization->second.size());
       has_authorization_ = true;
     }
-    if (!access_log_) return;
+    if (access_log_ == nullptr) return;
     auto request_id = metadata.find("x-request-id");
     if (request_id == metadata.end() || request_id->second.size() > 128) return;
     for (char c : request_id->second) {
@@ -73,13 +73,13 @@ class CallObserver final : public grpc::experimental::Interceptor {
         metrics_->CountAuthFailure(AuthFailureOf());
       }
     }
-    if (!access_log_) return;
+    if (access_log_ == nullptr) return;
     common::LogFields fields = {{"method", method_},
                                 {"principal", PrincipalName()},
                                 {"code", std::string(ServerMetrics::CodeName(code))},
                                 {"latency_ms", absl::StrFormat("%.3f", seconds * 1000)}};
     if (!request_id_.empty()) fields.emplace_back("request_id", request_id_);
-    common::Log(common::LogLevel::kInfo, "call", fields);
+    access_log_->Append(common::FormatLogLine(common::LogLevel::kInfo, "call", fields));
   }
 
   ServerMetrics::AuthFailure AuthFailureOf() const {
@@ -102,7 +102,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
   ServerMetrics::Method* const cells_;
   ServerMetrics* const metrics_;
   const Authorizer& authorizer_;
-  const bool access_log_;
+  common::BufferedLogWriter* const access_log_;  // null: no log
   const std::chrono::steady_clock::time_point start_;
   bool has_authorization_ = false;
   std::string authorization_;
@@ -111,10 +111,20 @@ class CallObserver final : public grpc::experimental::Interceptor {
 
 }  // namespace
 
+CallObserverFactory::CallObserverFactory(ServerMetrics* metrics, const Authorizer& authorizer,
+                                         bool access_log)
+    : metrics_(metrics), authorizer_(authorizer) {
+  if (!access_log) return;
+  common::BufferedLogWriter::Options options;
+  options.fd = 2;  // stderr, as every other log line
+  if (metrics != nullptr) options.dropped = &metrics->access_log_dropped();
+  access_log_ = std::make_unique<common::BufferedLogWriter>(options);
+}
+
 grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  if (metrics_ == nullptr && !access_log_) return nullptr;
-  return new CallObserver(info->method(), metrics_, authorizer_, access_log_);
+  if (metrics_ == nullptr && access_log_ == nullptr) return nullptr;
+  return new CallObserver(info->method(), metrics_, authorizer_, access_log_.get());
 }
 
 }  // namespace sofdir::api

@@ -154,6 +154,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const Options& optio
   storage_options.path = options.data_dir;
   storage_options.file_system = options.file_system;
   SOFDIR_ASSIGN_OR_RETURN(app->storage_, storage::Storage::Open(storage_options));
+  app->writable_ = std::make_unique<common::CachedStatus>(
+      [storage = app->storage_.get()] { return storage->CheckWritable(); }, absl::Seconds(1));
   if (app->storage_->read_only()) {
     common::LogWarning(absl::StrCat("serving ", options.data_dir,
                                     " read-only: ", app->storage_->write_refusal().message()));
@@ -304,7 +306,7 @@ absl::Status ServerApp::ReloadVocabulary() {
 
 absl::Status ServerApp::Ready() {
   if (stopping_.load()) return absl::UnavailableError("shutting down");
-  absl::Status writable = storage_->CheckWritable();
+  absl::Status writable = writable_->Get();
   if (!writable.ok()) {
     return absl::UnavailableError(
         absl::StrCat("data directory not writable: ", writable.message()));
@@ -340,6 +342,7 @@ void ServerApp::Shutdown(absl::Duration grace) {
   search_.reset();
   index_.reset();
   backups_.reset();
+  writable_.reset();
   storage_.reset();  // flushes and closes RocksDB
   metrics_.reset();
 }

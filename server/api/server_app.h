@@ -19,6 +19,7 @@
 #include "server/api/authorizer.h"
 #include "server/api/directory_service.h"
 #include "server/api/server_metrics.h"
+#include "server/common/cached_status.h"
 #include "server/common/worker_pool.h"
 #include "server/domain/change_feed.h"
 #include "server/domain/directory.h"
@@ -137,6 +138,8 @@ class ServerApp {
   // Whether a load balancer should send calls here (/readyz): OK once
   // started (the index is built then) while not shutting down and the data
   // directory takes synced writes; UNAVAILABLE saying why not otherwise.
+  // The disk is probed (a synced probe file) at most once a second, however
+  // often this is asked; "shutting down" is answered at once.
   [[nodiscard]] absl::Status Ready();
 
   // The Prometheus text of the metrics; empty when Options::metrics is off.
@@ -168,6 +171,7 @@ class ServerApp {
   int port_ = 0;
   Options options_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<common::CachedStatus> writable_;  // storage_->CheckWritable, 1 s
   std::unique_ptr<storage::BackupStore> backups_;
   std::unique_ptr<domain::Directory> directory_;
   std::unique_ptr<search::SearchIndex> index_;

@@ -97,14 +97,27 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& services) {
                                      {"service", "method", "code"});
   auto& duration = registry_.AddHistogram(
       "sofdir_grpc_call_duration_seconds",
-      "Time from a call's arrival to its status, by method (whole stream for WatchChanges).",
+      "Time from a call's arrival to its status, by method; unary calls only (server-streaming "
+      "calls such as WatchChanges are in sofdir_grpc_stream_duration_seconds).",
       common::LatencyBuckets(), {"service", "method"});
+  // A stream's lifetime is how long its client watched, not how fast the
+  // server answered: kept apart so it does not swamp the latency quantiles.
+  auto& stream_duration = registry_.AddHistogram(
+      "sofdir_grpc_stream_duration_seconds",
+      "Lifetime of server-streaming calls (e.g. WatchChanges), from arrival to status, by "
+      "method.",
+      {1, 10, 60, 300, 1800, 3600, 6 * 3600, 24 * 3600}, {"service", "method"});
   auto& in_flight = registry_.AddGauge("sofdir_grpc_calls_in_flight", "gRPC calls running now.",
                                        {"service", "method"});
   watchers_ = &registry_
                    .AddGauge("sofdir_change_watchers",
                              "WatchChanges streams open (watchers of the change feed).")
                    .Labels({});
+  access_log_dropped_ = &registry_
+                             .AddCounter("sofdir_access_log_dropped_total",
+                                         "Access-log lines dropped because the log buffer was "
+                                         "full (stderr's reader, e.g. journald, fell behind).")
+                             .Labels({});
   auto& auth = registry_.AddCounter(
       "sofdir_auth_failures_total",
       "Calls refused UNAUTHENTICATED or PERMISSION_DENIED, by reason.", {"reason"});
@@ -122,12 +135,12 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& services) {
                       .Labels({});
   booking_counter_ = std::make_unique<BookingCounter>(registry_);
 
-  auto make = [&](const std::string& service, const std::string& method) {
+  auto make = [&](const std::string& service, const std::string& method, bool streaming) {
     auto cells = std::make_unique<Method>();
     for (int code = 0; code < 17; ++code) {
       cells->calls[code] = &calls.Labels({service, method, kCodeNames[code]});
     }
-    cells->duration = &duration.Labels({service, method});
+    cells->duration = &(streaming ? stream_duration : duration).Labels({service, method});
     cells->in_flight = &in_flight.Labels({service, method});
     return cells;
   };
@@ -139,12 +152,12 @@ ServerMetrics::ServerMetrics(const std::vector<std::string>& services) {
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
       const std::string method = service->method(i)->name();
-      auto cells = make(name, method);
+      auto cells = make(name, method, service->method(i)->server_streaming());
       cells->watch = method == "WatchChanges";
       methods_.emplace(absl::StrCat("/", name, "/", method), std::move(cells));
     }
   }
-  other_ = make("other", "other");
+  other_ = make("other", "other", /*streaming=*/false);
 }
 
 ServerMetrics::~ServerMetrics() = default;

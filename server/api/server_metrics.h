@@ -2,11 +2,14 @@
 // sofdir_*, plus process_resident_memory_bytes:
 //   sofdir_grpc_calls_total{service,method,code}      calls finished (HTTP
 //                                                     ones too: they are gRPC calls in-process)
-//   sofdir_grpc_call_duration_seconds{service,method} histogram
+//   sofdir_grpc_call_duration_seconds{service,method} histogram of unary calls
+//   sofdir_grpc_stream_duration_seconds{service,method} histogram of server-streaming
+//                                                     calls' lifetimes (WatchChanges)
 //   sofdir_grpc_calls_in_flight{service,method}       calls running now
 //   sofdir_change_watchers                            WatchChanges streams open
 //   sofdir_auth_failures_total{reason}                missing_token, unknown_token,
 //                                                     malformed_token, role_denied
+//   sofdir_access_log_dropped_total                   access-log lines dropped (buffer full)
 //   sofdir_search_duration_seconds, sofdir_search_hits (histograms of
 //                                                     SearchEntries: time in the index, total_size)
 //   sofdir_bookings_total{status}, sofdir_waitlist_promotions_total,
@@ -43,7 +46,7 @@ class ServerMetrics {
   // The cells of one gRPC method, looked up once per call.
   struct Method {
     std::array<common::Counter*, 17> calls;  // by grpc::StatusCode
-    common::Histogram* duration;
+    common::Histogram* duration;             // the stream histogram for server-streaming methods
     common::Gauge* in_flight;
     bool watch = false;  // WatchChanges
   };
@@ -59,6 +62,7 @@ class ServerMetrics {
   // `full_method` as gRPC names it: "/package.Service/Method".
   Method& ForMethod(absl::string_view full_method);
   common::Gauge& change_watchers() { return *watchers_; }
+  common::Counter& access_log_dropped() { return *access_log_dropped_; }
   void CountAuthFailure(AuthFailure reason);
   void ObserveSearch(absl::Duration took, int64_t hits);
 
@@ -81,6 +85,7 @@ class ServerMetrics {
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_;  // fixed after construction
   std::unique_ptr<Method> other_;
   common::Gauge* watchers_;
+  common::Counter* access_log_dropped_;
   std::array<common::Counter*, 4> auth_failures_;
   common::Histogram* search_duration_;
   common::Histogram* search_hits_;

@@ -103,6 +103,16 @@ class MonitoringTest : public ::testing::Test {
     return result->body;
   }
 
+  // GET /readyz until it answers `status` (at most 5 s); the last answer.
+  httplib::Result ReadyzUntil(httplib::Client& client, int status) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    for (;;) {
+      httplib::Result ready = client.Get("/readyz");
+      if (!ready || ready->status == status || absl::Now() > deadline) return ready;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+
   testing::TempDir dir_;
   std::shared_ptr<storage::FaultFileSystem> fs_ = std::make_shared<storage::FaultFileSystem>();
   std::unique_ptr<ServerApp> app_;
@@ -177,6 +187,7 @@ TEST_F(MonitoringTest, MetricsCountCallsByMethodAndCodeWithLatencyAndSearchFigur
   EXPECT_EQ(Sample(scrape, "sofdir_rocksdb_write_stall_stops_total"), 0);
   EXPECT_EQ(Sample(scrape, "sofdir_rocksdb_write_stopped"), 0);
   EXPECT_EQ(Sample(scrape, "sofdir_change_watchers"), 0);
+  EXPECT_EQ(Sample(scrape, "sofdir_access_log_dropped_total"), 0);
   EXPECT_THAT(scrape, HasSubstr("# TYPE sofdir_grpc_call_duration_seconds histogram\n"));
   EXPECT_THAT(scrape, HasSubstr("# HELP sofdir_grpc_calls_total "));
   // No personal data: no principal, no query, no record id, no e-mail.
@@ -244,6 +255,46 @@ TEST_F(MonitoringTest, ChangeWatchersGaugeCountsOpenWatchStreams) {
   EXPECT_EQ(watchers, 0);
 }
 
+TEST_F(MonitoringTest, WatchStreamsGoToTheirOwnDurationHistogramNotTheCallLatency) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(Search(kReader, "x").ok());
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", std::string("Bearer ") + kReader);
+    auto watch = stub_->WatchChanges(&context, v1::WatchChangesRequest());
+    ASSERT_TRUE(Create(testing::MakeUnit("unit-1")).ok());
+    v1::Change change;
+    ASSERT_TRUE(watch->Read(&change));
+    absl::SleepFor(absl::Milliseconds(300));  // a stream watched for a while
+    context.TryCancel();
+    while (watch->Read(&change)) {
+    }
+    watch->Finish().IgnoreError();
+  }
+  const std::string labels =
+      "{service=\"sof.directory.v1.DirectoryService\",method=\"WatchChanges\"}";
+  std::string scrape;
+  for (int i = 0; i < 100; ++i) {  // the server sees the cancellation a moment later
+    scrape = Scrape(app_->metrics_port());
+    if (Sample(scrape, "sofdir_grpc_stream_duration_seconds_count" + labels) == 1) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(Sample(scrape, "sofdir_grpc_stream_duration_seconds_count" + labels), 1) << scrape;
+  EXPECT_GE(Sample(scrape, "sofdir_grpc_stream_duration_seconds_sum" + labels), 0.3);
+  // The call latency histogram has no WatchChanges series at all.
+  EXPECT_THAT(scrape, Not(HasSubstr("sofdir_grpc_call_duration_seconds_count" + labels)));
+  EXPECT_EQ(Sample(scrape,
+                   "sofdir_grpc_call_duration_seconds_count{service=\"sof.directory.v1."
+                   "DirectoryService\",method=\"SearchEntries\"}"),
+            1);
+  // Its calls are still counted by code.
+  EXPECT_EQ(Sample(scrape,
+                   "sofdir_grpc_calls_total{service=\"sof.directory.v1.DirectoryService\","
+                   "method=\"WatchChanges\",code=\"CANCELLED\"}"),
+            1);
+  EXPECT_THAT(scrape, HasSubstr("# HELP sofdir_grpc_stream_duration_seconds "));
+}
+
 TEST_F(MonitoringTest, WithoutMetricsTheEndpointIsNotFoundAndHealthStillAnswers) {
   ASSERT_NO_FATAL_FAILURE(Start(/*metrics=*/false));
   ASSERT_TRUE(Search(kReader, "x").ok());
@@ -275,16 +326,39 @@ TEST_F(MonitoringTest, HealthzAndReadyzAnswerOnBothListenersAndReadyzTurnsUnavai
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 404);
 
-  // A disk whose syncs fail: not ready, saying why; ready again once it heals.
+  // A disk whose syncs fail: not ready, saying why, once the last probe's
+  // result (kept a second) has aged; ready again once it heals.
   fs_->SetFault(storage::FaultFileSystem::Fault::kSyncFails);
-  httplib::Result refused = ops.Get("/readyz");
+  httplib::Result refused = ReadyzUntil(ops, 503);
   fs_->SetFault(storage::FaultFileSystem::Fault::kNone);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 503);
   EXPECT_THAT(refused->body, HasSubstr("not ready: data directory not writable"));
-  httplib::Result again = ops.Get("/readyz");
+  httplib::Result again = ReadyzUntil(ops, 200);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(MonitoringTest, ABurstOfReadyzProbesSyncsTheDiskAtMostOncePerSecond) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  httplib::Client ops("127.0.0.1", app_->metrics_port());
+  // Every probe of the disk is a failed sync now, counted by the file system.
+  fs_->SetFault(storage::FaultFileSystem::Fault::kSyncFails);
+  const int failures_before = fs_->failures();
+  const absl::Time start = absl::Now();
+  int not_ready = 0;
+  for (int i = 0; i < 200; ++i) {
+    httplib::Result ready = ops.Get("/readyz");
+    ASSERT_TRUE(ready);
+    if (ready->status == 503) ++not_ready;
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  fs_->SetFault(storage::FaultFileSystem::Fault::kNone);
+  const int syncs = fs_->failures() - failures_before;
+  EXPECT_GE(not_ready, 1);  // the failing disk was seen
+  EXPECT_GE(syncs, 1);
+  // One probe per started second (the first may come right away).
+  EXPECT_LE(syncs, 1 + static_cast<int>(seconds)) << "200 probes in " << seconds << " s";
 }
 
 TEST_F(MonitoringTest, GrpcHealthAnswersForTheServiceNameAndTurnsNotServingOnShutdown) {
@@ -332,6 +406,9 @@ TEST_F(MonitoringTest, AccessLogHasOneLinePerCallWithoutQueryOrToken) {
   ::testing::internal::CaptureStderr();
   ASSERT_TRUE(Search(kReader, "hemmelig borger", "req-42").ok());
   EXPECT_EQ(Search("not-a-known-token-123", "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The lines are buffered and written at most 200 ms later, without a
+  // shutdown or anything else pushing them out.
+  absl::SleepFor(absl::Seconds(1));
   const std::string err = ::testing::internal::GetCapturedStderr();
   std::vector<std::string> lines = CallLines(err, " call method=");
   ASSERT_EQ(lines.size(), 2u) << err;
@@ -354,6 +431,7 @@ TEST_F(MonitoringTest, JsonLogFormatWritesOneParsableObjectPerLine) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_TRUE(Search(kReader, "borger", "req \"7\"").ok());  // id with a space: left out
   ASSERT_TRUE(Search(kReader, "borger", "abc-7").ok());
+  app_.reset();  // shutting down writes out the buffered lines
   const std::string err = ::testing::internal::GetCapturedStderr();
   int calls = 0;
   for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "client/json_text.h"
+#include "client/table_printer.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/text_format.h"
@@ -291,6 +293,34 @@ TEST(WhoKnowsTest, TableWithEvidenceBelowAndJson) {
             "    unit ViA knows: FIT\n"
             "ViA         unit                    via@sof.example.dk\n");
   EXPECT_EQ(FormatExperts(v1::WhoKnowsResponse()), "no one found\n");
+
+  // At 80 columns a long e-mail address would push the phone column onto a
+  // second screen line: the phone moves under the expert instead.
+  response.mutable_experts(0)->set_email("mette.holm-andersen@socialforvaltningen.example.dk");
+  response.mutable_experts(0)->set_name("Mette Louise Holm-Andersen Kristensen");
+  SetOutputWidth(80);
+  const std::string narrow = FormatExperts(response);
+  SetOutputWidth(0);
+  for (absl::string_view line : absl::StrSplit(narrow, '\n')) {
+    EXPECT_LE(DisplayWidth(line), 80) << narrow;
+  }
+  EXPECT_THAT(narrow, HasSubstr("  mette.holm-andersen@socialforvaltningen.example.dk\n"));
+  EXPECT_THAT(narrow, HasSubstr("\n    tlf. 63 20 79 31\n    expertise: FIT\n")) << narrow;
+  EXPECT_THAT(narrow, Not(HasSubstr("PHONE"))) << narrow;
+  // An address too long for any table: e-mail and phone both go below,
+  // each on its own line when they do not fit on one.
+  const std::string address = "mette.holm-andersen.konsulent@socialforvaltningen.example.dk";
+  response.mutable_experts(0)->set_email(address);
+  SetOutputWidth(80);
+  const std::string narrower = FormatExperts(response);
+  SetOutputWidth(0);
+  for (absl::string_view line : absl::StrSplit(narrower, '\n')) {
+    EXPECT_LE(DisplayWidth(line), 80) << narrower;
+  }
+  EXPECT_THAT(narrower, Not(HasSubstr("EMAIL"))) << narrower;
+  EXPECT_THAT(narrower, HasSubstr("\n    " + address + "\n    tlf. 63 20 79 31\n")) << narrower;
+  EXPECT_THAT(narrower, HasSubstr("\nViA  "));
+  EXPECT_THAT(narrower, HasSubstr("\n    via@sof.example.dk\n"));
 
   Struct body = ParseJson(WhoKnowsResponseToJson(response));
   const auto& experts = body.fields().at("experts").list_value().values();

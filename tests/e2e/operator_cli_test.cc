@@ -84,6 +84,33 @@ TEST_F(OperatorCliTest, TablesFitAnEightyColumnTerminal) {
   EXPECT_THAT(WiderThan(wide.out, 200), ::testing::IsEmpty()) << wide.out;
 }
 
+TEST_F(OperatorCliTest, WhoKnowsWithALongEmailAddressFitsEightyColumns) {
+  const std::string person = WriteFile(
+      "person.json",
+      R"j({"id": "person-9001", "kind": "person", "name": "Karen-Margrethe Østergaard Villadsen",)j"
+      R"j( "title": "specialkonsulent", "unit_id": "unit-0010", "expertise": ["FIT"],)j"
+      R"j( "email": "karen-margrethe.oestergaard-villadsen@socialforvaltningen.example.dk",)j"
+      R"j( "phone": "63 20 79 99"})j");
+  CommandResult created = Cli({"create", person});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult result = CliWithColumns(80, {"who-knows", "FIT", "--limit", "100"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Every line fits, without wrapping table rows onto a second line (the
+  // header stays one line; the phone is on the row or on a line of its own
+  // under it), and nothing of the contact is cut.
+  EXPECT_THAT(WiderThan(result.out, 80), ::testing::IsEmpty()) << result.out;
+  const std::vector<std::string> lines = absl::StrSplit(result.out, '\n');
+  ASSERT_GE(lines.size(), 2u) << result.out;
+  EXPECT_THAT(lines[0], MatchesRegex("NAME +KIND +TITLE/UNIT.*")) << result.out;
+  EXPECT_THAT(lines[1], MatchesRegex("[^ ].*")) << result.out;  // a row, not a wrapped header
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("(  63 20 79 99|\n    tlf\\. 63 20 79 99)\n"))
+      << result.out;
+  EXPECT_THAT(result.out,
+              HasSubstr("karen-margrethe.oestergaard-villadsen@socialforvaltningen.example.dk"))
+      << result.out;
+  EXPECT_THAT(result.out, HasSubstr("63 20 79 99")) << result.out;
+}
+
 TEST_F(OperatorCliTest, NextPageCommandStaysOneShellCommand) {
   CommandResult result = CliWithColumns(80, {"search", "botilbud", "--limit", "2"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -176,6 +203,9 @@ TEST(OperatorCliNoServerTest, WriteToAbsentServerIsReportedWithinASecond) {
       {"delete", "unit-0001"},
       {"praktik", "cancel", "booking-1"},
       {"verify", "unit-0001"},
+      // Retried when an answer is lost, but not when nothing answers at all.
+      {"praktik", "book", "praktik-0001", "--slot", "2027-03-16", "--name", "Anna Jensen",
+       "--email", "anna@sof.example.dk"},
   };
   for (std::vector<std::string> args : writes) {
     args.insert(args.begin(), SOFDIR_CLI_BINARY);
