@@ -14,6 +14,7 @@
 #include "client/command_registry.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
+#include "client/time_text.h"
 #include "server/common/status_macros.h"
 
 namespace sofdir::client {
@@ -41,7 +42,7 @@ std::string HumanBytes(uint64_t bytes) {
 }
 
 std::string UtcTime(const google::protobuf::Timestamp& time, const char* format) {
-  return absl::FormatTime(format, absl::FromUnixSeconds(time.seconds()), absl::UTCTimeZone());
+  return client::UtcText(time, format);
 }
 
 std::string BackupJson(const v1::BackupInfo& backup) {

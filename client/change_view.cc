@@ -7,6 +7,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "server/model/record_json.h"
 #include "server/model/record_util.h"
+#include "server/model/timestamp.h"
 
 namespace sofdir::client {
 namespace {
@@ -27,8 +28,7 @@ absl::string_view TypeName(v1::ChangeType type) {
 }
 
 absl::Time ChangeTime(const v1::Change& change) {
-  return absl::FromUnixSeconds(change.change_time().seconds()) +
-         absl::Nanoseconds(change.change_time().nanos());
+  return model::FromTimestamp(change.change_time());
 }
 
 std::string KindName(const v1::Change& change) {

@@ -27,6 +27,7 @@
 #include "client/progress_bar.h"
 #include "client/record_view.h"
 #include "client/table_printer.h"
+#include "client/time_text.h"
 #include "server/common/status_macros.h"
 #include "server/model/record_json.h"
 #include "server/model/record_util.h"
@@ -216,8 +217,7 @@ namespace {
 
 std::string VerifiedDay(const v1::Record& record) {
   if (!record.has_verified_time()) return "never";
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(record.verified_time().seconds()),
-                          absl::UTCTimeZone());
+  return UtcText(record.verified_time(), "%Y-%m-%d");
 }
 
 }  // namespace
@@ -289,24 +289,18 @@ absl::Status RunAudit(const CommonOptions& common, const AuditOptions& options) 
       const v1::AuditEntry& e = audit.entries(i);
       std::vector<std::string> fields;
       for (const std::string& f : e.changed_fields()) fields.push_back(JsonQuote(f));
-      absl::StrAppend(&out, i ? "," : "", "{\"time\":",
-                      JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
-                                                 absl::FromUnixSeconds(e.time().seconds()) +
-                                                     absl::Nanoseconds(e.time().nanos()),
-                                                 absl::UTCTimeZone())),
-                      ",\"principal\":", JsonQuote(e.principal()),
-                      ",\"method\":", JsonQuote(e.method()),
-                      ",\"resource\":", JsonQuote(e.resource()), ",\"changed_fields\":[",
-                      absl::StrJoin(fields, ","), "],\"sequence\":", e.sequence(), "}");
+      absl::StrAppend(
+          &out, i ? "," : "", "{\"time\":", JsonQuote(UtcText(e.time(), "%Y-%m-%dT%H:%M:%E3SZ")),
+          ",\"principal\":", JsonQuote(e.principal()), ",\"method\":", JsonQuote(e.method()),
+          ",\"resource\":", JsonQuote(e.resource()), ",\"changed_fields\":[",
+          absl::StrJoin(fields, ","), "],\"sequence\":", e.sequence(), "}");
     }
     absl::StrAppend(&out, "]}\n");
   } else {
     TablePrinter table(
         {{"TIME (UTC)"}, {"PRINCIPAL", 40}, {"METHOD"}, {"RESOURCE"}, {"CHANGED FIELDS", 60}});
     for (const v1::AuditEntry& e : audit.entries()) {
-      table.AddRow({absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(e.time().seconds()),
-                                     absl::UTCTimeZone()),
-                    e.principal(), e.method(), e.resource(),
+      table.AddRow({UtcText(e.time(), "%Y-%m-%d %H:%M:%S"), e.principal(), e.method(), e.resource(),
                     absl::StrJoin(e.changed_fields(), ", ")});
     }
     out = audit.entries().empty() ? "no audit entries\n" : table.ToString();

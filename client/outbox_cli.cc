@@ -13,6 +13,7 @@
 #include "client/directory_client.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
+#include "client/time_text.h"
 #include "server/common/status_macros.h"
 
 namespace sofdir::client {
@@ -28,8 +29,7 @@ struct OutboxFlags {
 
 std::string Time(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(ts.seconds()),
-                          absl::UTCTimeZone());
+  return UtcText(ts, "%Y-%m-%d %H:%M:%S");
 }
 
 std::string Lower(const std::string& name) { return absl::AsciiStrToLower(name); }

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "client/json_text.h"
 #include "client/table_printer.h"
+#include "client/time_text.h"
 
 namespace sofdir::client {
 namespace {
@@ -38,9 +39,7 @@ std::string StatusCell(const v1::Booking& booking) {
 }
 
 std::string TimestampText(const google::protobuf::Timestamp& timestamp) {
-  const absl::Time time =
-      absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", time, absl::UTCTimeZone());
+  return UtcText(timestamp, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 }  // namespace
