@@ -70,7 +70,8 @@ test-asan: deps
 # Only the two binaries are built; cpack installs them, the unit, the
 # configuration and the shared data into the package (no tests needed).
 deb: deps
-	cmake -S . -B $(DEB_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSOFDIR_NATIVE=OFF
+	cmake -S . -B $(DEB_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSOFDIR_NATIVE=OFF \
+	  -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
 	cmake --build $(DEB_BUILD_DIR) -j$(JOBS) --target sofdir-server sofdir
 	cd $(DEB_BUILD_DIR) && cpack -G DEB
 	@ls -l $(DEB_BUILD_DIR)/sofdir_*.deb
