@@ -5,14 +5,9 @@
 // the server serves on, and a backup succeeds once space is freed.
 // Needs root (to mount the tmpfs); skipped otherwise.
 #include <signal.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/cli_fixture.h"
 #include "tests/testing/json.h"
+#include "tests/testing/small_disk.h"
 
 namespace sofdir {
 namespace {
@@ -30,25 +26,12 @@ using ::testing::HasSubstr;
 class BackupFullDiskTest : public testing::CliTest {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs for the backup dir";
-    std::filesystem::create_directories(mount_);
-    if (mount("tmpfs", mount_.c_str(), "tmpfs", 0, "size=16m") != 0) {
-      GTEST_SKIP() << "cannot mount a tmpfs at " << mount_ << ": " << std::strerror(errno);
-    }
-    mounted_ = true;
+    if (const std::string why = disk_.Mount(16); !why.empty()) GTEST_SKIP() << why;
   }
-  void TearDown() override {
-    server_.Stop(SIGKILL);
-    if (mounted_) umount2(mount_.c_str(), MNT_DETACH);
-  }
+  void TearDown() override { server_.Stop(SIGKILL); }
 
-  // Fills the tmpfs with a file until it is full.
-  void Fill() {
-    std::ofstream filler(filler_, std::ios::binary | std::ios::app);
-    const std::string chunk(64 << 10, 'f');
-    while (filler.write(chunk.data(), chunk.size()) && filler.flush()) {
-    }
-  }
+  // Fills the backup disk up.
+  void Fill() { disk_.Fill(64 << 10); }
 
   std::vector<uint64_t> ListedIds() {
     std::vector<uint64_t> ids;
@@ -69,10 +52,8 @@ class BackupFullDiskTest : public testing::CliTest {
     return names;
   }
 
-  std::string mount_ = dir_.Sub("backup-disk");
-  std::string backups_ = mount_ + "/backups";
-  std::string filler_ = mount_ + "/filler";
-  bool mounted_ = false;
+  testing::SmallDisk disk_{dir_.Sub("backup-disk")};
+  std::string backups_ = disk_.Sub("backups");
 };
 
 TEST_F(BackupFullDiskTest, FullBackupDiskIsRefusedByNameLeavesNothingAndKeepsEarlierBackups) {
@@ -110,7 +91,7 @@ TEST_F(BackupFullDiskTest, FullBackupDiskIsRefusedByNameLeavesNothingAndKeepsEar
   EXPECT_EQ(created_again.exit_code, 0) << created_again.err;
 
   // Space freed: the next backup works, and the first still restores.
-  std::filesystem::remove(filler_);
+  disk_.Free();
   CliJson({"backup"});
   const std::vector<uint64_t> ids = ListedIds();
   ASSERT_EQ(ids.size(), 2u);

@@ -6,15 +6,9 @@
 // version of these cases, through a fault-injecting file system, runs
 // everywhere (tests/storage/fault_test.cc, tests/domain, tests/api).
 #include <signal.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +20,7 @@
 #include "sof/directory/v1/directory_service.grpc.pb.h"
 #include "tests/testing/process.h"
 #include "tests/testing/records.h"
+#include "tests/testing/small_disk.h"
 #include "tests/testing/temp_dir.h"
 
 namespace sofdir {
@@ -43,25 +38,11 @@ std::unique_ptr<grpc::ClientContext> Context() {
 class FullDiskTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
-    std::filesystem::create_directories(mount_);
-    if (mount("tmpfs", mount_.c_str(), "tmpfs", 0, "size=96m") != 0) {
-      GTEST_SKIP() << "cannot mount a tmpfs at " << mount_ << ": " << std::strerror(errno);
-    }
-    mounted_ = true;
+    if (const std::string why = disk_.Mount(96); !why.empty()) GTEST_SKIP() << why;
   }
-  void TearDown() override {
-    server_.Stop(SIGKILL);
-    if (mounted_) umount2(mount_.c_str(), MNT_DETACH);
-  }
+  void TearDown() override { server_.Stop(SIGKILL); }
 
-  // Fills the tmpfs with a file until it is full.
-  void Fill() {
-    std::ofstream filler(filler_, std::ios::binary | std::ios::app);
-    const std::string chunk(1 << 20, 'f');
-    while (filler.write(chunk.data(), chunk.size()) && filler.flush()) {
-    }
-  }
+  void Fill() { disk_.Fill(); }
 
   // A unit below unit-1 with a description of `description_bytes`.
   grpc::Status Create(const std::string& id, int description_bytes = 0) {
@@ -96,10 +77,8 @@ class FullDiskTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::string mount_ = dir_.Sub("disk");
-  std::string data_ = mount_ + "/data";
-  std::string filler_ = mount_ + "/filler";
-  bool mounted_ = false;
+  testing::SmallDisk disk_{dir_.Sub("disk")};
+  std::string data_ = disk_.Sub("data");
   testing::ServerProcess server_;
   std::unique_ptr<v1::DirectoryService::Stub> stub_;
 };
@@ -136,7 +115,7 @@ TEST_F(FullDiskTest, WritesFailAsResourceExhaustedReadsGoOnWritesResumeAndRestar
   EXPECT_GT(Searched("Rådgivningen"), 0);
 
   // Space freed: writes resume by themselves.
-  std::filesystem::remove(filler_);
+  disk_.Free();
   grpc::Status resumed;
   for (int i = 0; i < 300; ++i) {
     resumed = Create("unit-after");
@@ -162,7 +141,7 @@ TEST_F(FullDiskTest, WritesFailAsResourceExhaustedReadsGoOnWritesResumeAndRestar
   EXPECT_EQ(server_.Stop(SIGTERM), 0) << server_.log();
 
   // Space freed and restarted: writable again, nothing lost, nothing damaged.
-  std::filesystem::remove(filler_);
+  disk_.Free();
   ASSERT_TRUE(server_.Start(SOFDIR_SERVER_BINARY, data_)) << server_.log();
   Connect();
   EXPECT_TRUE(Create("unit-writable-again").ok());
@@ -211,7 +190,7 @@ TEST_F(FullDiskTest, ConcurrentWritersOnADiskThatFillsAndFreesThreeTimesNeverCra
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     EXPECT_GT(full.load(), full_before) << "round " << round << ": the disk never filled";
-    std::filesystem::remove(filler_);
+    disk_.Free();
     const int ok_before = ok.load();
     for (int i = 0; i < 300 && ok.load() == ok_before; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
