@@ -33,6 +33,13 @@ class BackupFullDiskTest : public testing::CliTest {
   // Fills the backup disk up.
   void Fill() { disk_.Fill(64 << 10); }
 
+  // `sofdir create` of a new unit `id`.
+  CommandResult CreateUnit(const std::string& id) {
+    return Cli({"create", WriteFile(id + ".json", R"({"id": ")" + id +
+                                                      R"(", "kind": "unit", "name": "Ny enhed )" +
+                                                      id + R"(", "area": "Handicap"})")});
+  }
+
   std::vector<uint64_t> ListedIds() {
     std::vector<uint64_t> ids;
     for (const auto& backup : testing::JsonItems(CliJson({"backup", "list"}), "backups")) {
@@ -63,11 +70,7 @@ TEST_F(BackupFullDiskTest, FullBackupDiskIsRefusedByNameLeavesNothingAndKeepsEar
   CliJson({"backup"});
   ASSERT_EQ(ListedIds(), std::vector<uint64_t>{1});
   // Something new to back up, so the next backup has files of its own.
-  CommandResult created = Cli(
-      {"create",
-       WriteFile(
-           "unit.json",
-           R"j({"id": "unit-9001", "kind": "unit", "name": "Ny enhed", "area": "Handicap"})j")});
+  CommandResult created = CreateUnit("unit-9001");
   ASSERT_EQ(created.exit_code, 0) << created.err;
 
   Fill();
@@ -83,11 +86,7 @@ TEST_F(BackupFullDiskTest, FullBackupDiskIsRefusedByNameLeavesNothingAndKeepsEar
   // The server serves on: reads and writes to its own disk.
   CommandResult search = Cli({"search", "botilbud"});
   EXPECT_EQ(search.exit_code, 0) << search.err;
-  CommandResult created_again = Cli(
-      {"create",
-       WriteFile(
-           "unit2.json",
-           R"j({"id": "unit-9002", "kind": "unit", "name": "Endnu en", "area": "Handicap"})j")});
+  CommandResult created_again = CreateUnit("unit-9002");
   EXPECT_EQ(created_again.exit_code, 0) << created_again.err;
 
   // Space freed: the next backup works, and the first still restores.
