@@ -127,10 +127,8 @@ class Connection {
             "the relay's certificate is not trusted (checked against ",
             options.ca_file.empty() ? "the system's CAs" : "--smtp-ca-file " + options.ca_file,
             "): ", X509_verify_cert_error_string(verify));
-      } else if (unsigned long e = ERR_get_error(); e != 0) {
-        char buffer[256];
-        ERR_error_string_n(e, buffer, sizeof(buffer));
-        why = absl::StrCat("TLS handshake failed: ", buffer);
+      } else if (ERR_peek_error() != 0) {
+        why = absl::StrCat("TLS handshake failed: ", OpenSslError());
       }
       return absl::UnavailableError(why);
     }
