@@ -23,31 +23,31 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   constexpr float kUnitKnowsShare = 0.3f;  // a person, of their unit's own score
   EvidenceMap acc;
   float total_weight = 0;
-  std::vector<std::pair<float, uint32_t>> matches;
-  st.Collect(plan, s, DocFilter(), &total_weight, &matches);  // every live doc
-  if (all_matches != nullptr) *all_matches = matches;
+  std::vector<std::pair<float, uint32_t>> local;
+  std::vector<std::pair<float, uint32_t>>& found = all_matches != nullptr ? *all_matches : local;
+  st.Collect(plan, s, DocFilter(), &total_weight, &found);  // every live doc
   if (all_weight != nullptr) *all_weight = total_weight;
   // Evidence is gathered from the best matches only, which bounds the cost;
   // ties at the cut are broken by doc slot, so the answer does not depend on
   // the order the engine found the matches in.
   constexpr size_t kEvidenceDocs = 400;
-  if (matches.size() > kEvidenceDocs) {
-    std::nth_element(matches.begin(), matches.begin() + kEvidenceDocs, matches.end(),
+  std::vector<std::pair<float, uint32_t>> best = found;
+  if (best.size() > kEvidenceDocs) {
+    std::nth_element(best.begin(), best.begin() + kEvidenceDocs, best.end(),
                      [](const auto& a, const auto& b) {
                        return a.first != b.first ? a.first > b.first : a.second < b.second;
                      });
-    matches.resize(kEvidenceDocs);
+    best.resize(kEvidenceDocs);
   }
+  acc.reserve(2 * best.size());
   // Labels are posted under these fields, and only labels are
   // (record_analysis.cc): a doc has a label with a word of the plan exactly
   // when one of the plan's terms is posted for it there, which is cheaper
   // to learn than reading its labels word by word.
   constexpr uint16_t kLabelFields = (1u << kTopic) | (1u << kTarget) | (1u << kExpertise);
   auto has_matching_label = [&](const Doc& d) {
-    for (uint32_t term : plan.terms) {
-      auto it = std::lower_bound(d.own.begin(), d.own.end(), term,
-                                 [](const WeightedTerm& w, uint32_t t) { return w.term < t; });
-      if (it != d.own.end() && it->term == term && (it->fields & kLabelFields) != 0) return true;
+    for (const WeightedTerm& w : d.own) {
+      if ((w.fields & kLabelFields) != 0 && plan.terms.contains(w.term)) return true;
     }
     return false;
   };
@@ -74,7 +74,18 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     return it->second;
   };
   std::vector<std::pair<float, uint32_t>> unit_scores;
-  for (const auto& [score, d] : matches) {
+  // The docs are scattered over the index: their records and term lists
+  // are fetched a few matches ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < best.size(); ++i) {
+    if (i + kAhead < best.size()) {
+      const Doc& ahead = st.docs[best[i + kAhead].second];
+      __builtin_prefetch(&ahead);
+      __builtin_prefetch(&ahead.own);
+      __builtin_prefetch(&ahead.parent_id);
+    }
+    if (i + kAhead / 2 < best.size()) __builtin_prefetch(st.docs[best[i + kAhead / 2].second].own.data());
+    const auto [score, d] = best[i];
     const Doc& doc = st.docs[d];
     if (score <= 0) continue;
     const bool labelled = has_matching_label(doc);
@@ -143,10 +154,14 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
 void Expertise::RankFirst(const IndexState& st, const Plan& plan, const DocFilter& filter,
                           const EvidenceMap& evidence,
                           std::vector<std::pair<float, uint32_t>>* matches) {
+  // Which docs have evidence, as bits: a hash lookup per match costs more
+  // than the rest of the ranking when a broad question matches thousands.
+  std::vector<uint64_t> has(st.docs.size() / 64 + 1, 0);
+  for (const auto& entry : evidence) has[entry.first >> 6] |= uint64_t{1} << (entry.first & 63);
   float top = 0;  // the best score of the other matches
   size_t kept = 0;
   for (const auto& m : *matches) {
-    if (evidence.contains(m.second)) continue;
+    if ((has[m.second >> 6] >> (m.second & 63) & 1) != 0) continue;
     top = std::max(top, m.first);
     (*matches)[kept++] = m;
   }

@@ -414,9 +414,9 @@ struct IndexState {
   void ClauseBits(const Clause& clause, Scratch& s) const;
   // Work to set a bit for each doc of the slot.
   size_t BitsCost(const Slot& slot, size_t words) const;
-  // Scores the docs that match every slot of `plan` into s.cacc
-  // (s.candidates); s.compact is true after.
-  void EvaluateAll(const Plan& plan, Scratch& s) const;
+  // Scores the docs that match every slot of `plan` and pass `filter`
+  // into s.cacc (s.candidates); s.compact is true after.
+  void EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter) const;
 
   // ---- scoring and collection (scoring.cc)
 

@@ -456,7 +456,7 @@ size_t IndexState::BitsCost(const Slot& slot, size_t words) const {
 // posting); only the docs in the intersection are then scored, each slot
 // either by reading its postings for them or by looking each of them up,
 // whichever touches less.
-void IndexState::EvaluateAll(const Plan& plan, Scratch& s) const {
+void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter) const {
   // A slot whose bitmap costs this many times more than the docs left is
   // not read into a bitmap: it is looked up for those docs instead.
   constexpr size_t kSeekRatio = 256;
@@ -501,6 +501,16 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s) const {
     if (survivors == 0) return;
   }
   s.candidate_bits.swap(s.all_bits);
+  // Only docs that pass the filter are scored: with "ledig plads" or a
+  // district as a filter, most of the docs holding the words drop here.
+  if (!filter.KeepsAll()) {
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t word = s.candidate_bits[w]; word != 0; word &= word - 1) {
+        const auto d = static_cast<uint32_t>(w * 64 + __builtin_ctzll(word));
+        if (!Passes(filter, d)) s.candidate_bits[w] &= ~(uint64_t{1} << (d & 63));
+      }
+    }
+  }
   StartCandidates(s);
   // Score: every candidate holds the slots read into bitmaps; the others
   // drop the candidates that lack them.

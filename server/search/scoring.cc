@@ -167,7 +167,7 @@ void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, 
     }
     matches.clear();
     if (min_coverage == 1.0f) {
-      EvaluateAll(plan, s);
+      EvaluateAll(plan, s, filter);
     } else {
       Evaluate(plan, s, min_coverage);
     }
