@@ -3,6 +3,7 @@
 #include "server/search/phrase_joins.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace sofdir::search {
@@ -31,17 +32,21 @@ void PhraseJoins::Rebuild(const std::vector<std::vector<uint32_t>>& phrases, Lis
       docs.resize(kept);
     }
     const auto id = static_cast<uint32_t>(joins_.size());
+    const size_t n = phrase.size();
     Join join;
     join.words = phrase;
-    join.lists.resize(phrase.size());
-    for (size_t k = 0; k < phrase.size(); ++k) {
+    join.docs.reserve(docs.size());
+    join.impacts.resize(docs.size() * n);
+    for (size_t k = 0; k < n; ++k) {
       const PostingList& full = lists(phrase[k]);
-      PostingList& list = join.lists[k];
-      list.reserve(docs.size());
       size_t cursor = 0;
-      for (uint32_t d : docs) list.Insert(*full.Find(d, &cursor));
-      list.SetDensity(num_docs);
+      for (size_t i = 0; i < docs.size(); ++i) {
+        const Posting& p = *full.Find(docs[i], &cursor);
+        if (k == 0) join.docs.Insert(p);
+        join.impacts[i * n + k] = p.impact;
+      }
     }
+    join.docs.SetDensity(num_docs);
     joins_.push_back(std::move(join));
     by_words_.emplace(phrase, id);
     for (uint32_t w : phrase) {
@@ -61,14 +66,22 @@ void PhraseJoins::Update(uint32_t slot, const std::vector<uint32_t>& words, List
       const bool holds = std::all_of(join.words.begin(), join.words.end(), [&](uint32_t t) {
         return lists(t).Find(slot) != nullptr;
       });
-      for (size_t k = 0; k < join.words.size(); ++k) {
-        if (holds) {
-          join.lists[k].Insert(*lists(join.words[k]).Find(slot));
-        } else {
-          join.lists[k].Erase(slot);
-        }
-        join.lists[k].SetDensity(num_docs);
+      const size_t n = join.words.size();
+      const Posting* at = std::lower_bound(
+          join.docs.begin(), join.docs.end(), slot,
+          [](const Posting& p, uint32_t d) { return p.doc < d; });
+      const auto pos = static_cast<size_t>(at - join.docs.begin());
+      const bool held = at != join.docs.end() && at->doc == slot;
+      auto row = join.impacts.begin() + static_cast<std::ptrdiff_t>(pos * n);
+      if (holds) {
+        if (!held) row = join.impacts.insert(row, n, 0);
+        for (size_t k = 0; k < n; ++k) row[k] = lists(join.words[k]).Find(slot)->impact;
+        join.docs.Insert(*lists(join.words[0]).Find(slot));
+      } else if (held) {
+        join.impacts.erase(row, row + static_cast<std::ptrdiff_t>(n));
+        join.docs.Erase(slot);
       }
+      join.docs.SetDensity(num_docs);
     }
   }
 }

@@ -40,18 +40,21 @@ class PhraseJoins {
 
   // The join of exactly these words in this order, or kNone.
   uint32_t Find(const std::vector<uint32_t>& words) const;
-  // Word `k`'s postings in the docs of join `id`: the same docs for every
-  // word, so position i of each list is one doc, scored without a lookup.
-  const PostingList& word(uint32_t id, size_t k) const { return joins_[id].lists[k]; }
-  // The docs of join `id` (those of its first word's list).
-  const PostingList& docs(uint32_t id) const { return joins_[id].lists[0]; }
+  // The docs of join `id`, with its first word's postings.
+  const PostingList& docs(uint32_t id) const { return joins_[id].docs; }
+  // The impacts of every word of join `id`, a row per doc of docs(id) in
+  // its order: word k's impact in the doc at position i is
+  // impacts(id)[i * words + k]. A doc's words are read from one place,
+  // not from one list per word.
+  const uint16_t* impacts(uint32_t id) const { return joins_[id].impacts.data(); }
 
   size_t size() const { return joins_.size(); }
 
  private:
   struct Join {
     std::vector<uint32_t> words;
-    std::vector<PostingList> lists;  // per word
+    PostingList docs;               // the first word's postings in the joined docs
+    std::vector<uint16_t> impacts;  // words.size() per doc, in the order of docs
   };
   std::vector<Join> joins_;
   absl::flat_hash_map<std::vector<uint32_t>, uint32_t> by_words_;

@@ -57,7 +57,7 @@ inline void StartCandidates(Scratch& s) {
   }
   RankCandidates(s);
   s.cacc.assign(s.candidates.size(), Acc{});
-  s.cpart_best.assign(s.candidates.size(), 0.0f);
+  s.cpart_best.clear();  // zeroed by ScoreClauseParts when a clause needs it
 }
 
 // Copies the candidates' compact accumulators to s.acc.
@@ -100,7 +100,7 @@ inline void KeepCandidates(Scratch& s, Keep&& keep) {
   if (kept == s.candidates.size()) return;
   s.candidates.resize(kept);
   s.cacc.resize(kept);
-  s.cpart_best.resize(kept);
+  if (!s.cpart_best.empty()) s.cpart_best.resize(kept);
   RankCandidates(s);
 }
 
@@ -182,6 +182,9 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
   }
   s.part_index.clear();
   if (At::kAll || rarest_volume <= kLookup * s.candidates.size()) {
+    if (!At::kAll && s.cpart_best.size() != s.candidates.size()) {
+      s.cpart_best.assign(s.candidates.size(), 0.0f);
+    }
     for (const Alt& alt : clause.parts[rarest].alts) {
       const float w = PartAltWeight(alt);
       for (const Posting& p : terms[alt.term].postings) {
@@ -218,10 +221,10 @@ void IndexState::ScoreClauseParts(const Clause& clause, Scratch& s, At at) const
   for (float& v : s.part_sum) v *= norm;
 }
 
-// A joined phrase's scores, offered to `offer` (ScoreSlot's): its word
-// lists hold the same docs in the same order, so a doc's parts are read at
-// one position of each, and summed as ScoreClauseParts sums them (rarest
-// part first, then the norm), to the same bit.
+// A joined phrase's scores, offered to `offer` (ScoreSlot's): the impacts
+// of a doc's words are side by side in one row of the join, read at the
+// doc's position in the join's docs, and summed as ScoreClauseParts sums
+// them (rarest part first, then the norm), to the same bit.
 template <typename At, typename Offer>
 void IndexState::ScoreJoined(const Clause& clause, Scratch& s, At at, Offer&& offer) const {
   constexpr size_t kLookup = 8;  // postings read in the time of one lookup
@@ -229,7 +232,6 @@ void IndexState::ScoreJoined(const Clause& clause, Scratch& s, At at, Offer&& of
   const size_t n = clause.parts.size();
   size_t order[kMaxWords];
   float weight[kMaxWords];
-  const Posting* lists[kMaxWords];
   size_t rarest = 0;
   for (size_t k = 1; k < n; ++k) {
     if (terms[clause.parts[k].alts[0].term].postings.size() <
@@ -241,14 +243,13 @@ void IndexState::ScoreJoined(const Clause& clause, Scratch& s, At at, Offer&& of
   for (size_t k = 0, o = 1; k < n; ++k) {
     if (k != rarest) order[o++] = k;
   }
-  for (size_t o = 0; o < n; ++o) {
-    weight[o] = PartAltWeight(clause.parts[order[o]].alts[0]);
-    lists[o] = joins.word(clause.join, order[o]).begin();
-  }
+  for (size_t o = 0; o < n; ++o) weight[o] = PartAltWeight(clause.parts[order[o]].alts[0]);
+  const uint16_t* impacts = joins.impacts(clause.join);
   const float norm = clause.factor / std::sqrt(static_cast<float>(n));
   auto score = [&](size_t pos) {
+    const uint16_t* row = impacts + pos * n;
     float sum = 0;
-    for (size_t o = 0; o < n; ++o) sum += std::max(0.0f, weight[o] * lists[o][pos].impact);
+    for (size_t o = 0; o < n; ++o) sum += std::max(0.0f, weight[o] * row[order[o]]);
     return sum * norm;
   };
   const PostingList& first = joins.docs(clause.join);

@@ -36,7 +36,7 @@ struct Scratch {
   std::vector<uint64_t> candidate_bits;   // the bits of `candidates`
   std::vector<uint32_t> candidate_rank;   // candidates in the words before each word
   std::vector<Acc> cacc;                  // parallel to candidates
-  std::vector<float> cpart_best;          // parallel to candidates
+  std::vector<float> cpart_best;          // parallel to candidates, or empty until needed
   std::vector<uint32_t> part_docs;        // docs holding a clause's parts so far
   std::vector<uint32_t> part_index;       // their accumulators' indexes
   std::vector<float> part_sum, part_max;  // parallel to part_docs

@@ -1,5 +1,6 @@
 #include "server/search/slot_dates.h"
 
+#include <cstdint>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -67,7 +68,17 @@ Day SlotDates::CopenhagenToday() {
     return absl::LoadTimeZone("Europe/Copenhagen", &copenhagen) ? copenhagen
                                                                 : absl::LocalTimeZone();
   }();
-  return absl::ToCivilDay(absl::Now(), zone);
+  // Converting an instant to a civil day costs more than the rest of query
+  // understanding; a thread asks again only when the second has changed.
+  thread_local int64_t cached_second = INT64_MIN;
+  thread_local Day cached_day;
+  const absl::Time now = absl::Now();
+  const int64_t second = absl::ToUnixSeconds(now);
+  if (second != cached_second) {
+    cached_day = absl::ToCivilDay(now, zone);
+    cached_second = second;
+  }
+  return cached_day;
 }
 
 std::string SlotDates::DayText(Day d, bool with_year) {

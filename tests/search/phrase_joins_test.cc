@@ -37,14 +37,16 @@ void ExpectExact(const PhraseJoins& joins, const std::vector<std::vector<uint32_
     std::vector<uint32_t> got;
     for (const Posting& p : joins.docs(id)) got.push_back(p.doc);
     ASSERT_EQ(got, want);
-    // Each word's list holds the same docs, at the same positions, with
-    // the word's own postings.
-    for (size_t k = 0; k < phrase.size(); ++k) {
-      const PostingList& list = joins.word(id, k);
-      ASSERT_EQ(list.size(), want.size());
-      for (size_t i = 0; i < want.size(); ++i) {
-        ASSERT_EQ(list.begin()[i].doc, want[i]);
-        ASSERT_EQ(list.begin()[i].impact, words[phrase[k]].Find(want[i])->impact);
+    // The docs carry the first word's postings, and each doc's row every
+    // word's impact, in the order of the phrase.
+    const size_t n = phrase.size();
+    for (size_t i = 0; i < want.size(); ++i) {
+      const Posting& first = joins.docs(id).begin()[i];
+      ASSERT_EQ(first.impact, words[phrase[0]].Find(want[i])->impact);
+      ASSERT_EQ(first.fields, words[phrase[0]].Find(want[i])->fields);
+      for (size_t k = 0; k < n; ++k) {
+        ASSERT_EQ(joins.impacts(id)[i * n + k], words[phrase[k]].Find(want[i])->impact)
+            << "doc " << want[i] << " word " << k;
       }
     }
   }
