@@ -74,8 +74,9 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     return it->second;
   };
   std::vector<std::pair<float, uint32_t>> unit_scores;
-  // The docs are scattered over the index: their records and term lists
-  // are fetched a few matches ahead.
+  // The docs are scattered over the index: their records are fetched a few
+  // matches ahead, then (once there) their term lists and the slots of
+  // their unit and contact person.
   constexpr size_t kAhead = 8;
   for (size_t i = 0; i < best.size(); ++i) {
     if (i + kAhead < best.size()) {
@@ -83,8 +84,16 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
       __builtin_prefetch(&ahead);
       __builtin_prefetch(&ahead.own);
       __builtin_prefetch(&ahead.parent_id);
+      __builtin_prefetch(&ahead.contact_person_id);
     }
-    if (i + kAhead / 2 < best.size()) __builtin_prefetch(st.docs[best[i + kAhead / 2].second].own.data());
+    if (i + kAhead / 2 < best.size()) {
+      const Doc& near = st.docs[best[i + kAhead / 2].second];
+      __builtin_prefetch(near.own.data());
+      if (near.kind == Kind::kTilbud || near.kind == Kind::kPraktik) {
+        st.slot_by_id.prefetch(near.parent_id);
+        st.slot_by_id.prefetch(near.contact_person_id);
+      }
+    }
     const auto [score, d] = best[i];
     const Doc& doc = st.docs[d];
     if (score <= 0) continue;
@@ -126,7 +135,9 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   }
   std::sort(unit_scores.rbegin(), unit_scores.rend());
   if (unit_scores.size() > 50) unit_scores.resize(50);
-  for (const auto& [score, u] : unit_scores) {
+  for (size_t k = 0; k < unit_scores.size(); ++k) {
+    if (k + 2 < unit_scores.size()) st.dependents.prefetch(st.docs[unit_scores[k + 2].second].id);
+    const auto [score, u] = unit_scores[k];
     auto it = st.dependents.find(st.docs[u].id);
     if (it == st.dependents.end()) continue;
     const std::string labels = absl::StrJoin(matched_labels(st.docs[u]), ", ");
