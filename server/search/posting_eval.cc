@@ -490,6 +490,12 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filt
         for (const Alt& alt : clause.parts[0].alts) terms[alt.term].postings.OrInto(&s.slot_bits);
         continue;
       }
+      // A join's docs need no intersection: the slot's bits are AND-ed
+      // into the candidates below.
+      if (clause.join != PhraseJoins::kNone) {
+        joins.docs(clause.join).OrInto(&s.slot_bits);
+        continue;
+      }
       ClauseBits(clause, s);
       for (size_t w = 0; w < words; ++w) s.slot_bits[w] |= s.clause_bits[w];
     }
