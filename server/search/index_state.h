@@ -387,8 +387,10 @@ struct IndexState {
 
   // Adds the slot's best match of every doc `at` takes to its accumulators
   // (At is AllDocs or Candidates; defined and used in posting_eval.cc only).
+  // `all_hold`: every candidate holds the slot (it was read into the
+  // candidates' bitmap), so none needs to be listed as touched.
   template <typename At>
-  void ScoreSlot(const Slot& slot, Scratch& s, At at) const;
+  void ScoreSlot(const Slot& slot, Scratch& s, At at, bool all_hold = false) const;
   // Sets s.part_docs (ascending), s.part_index (their indexes for `at`) and
   // s.part_sum to the docs `at` takes that hold every part of `clause` (a
   // phrase or compound parts), and their scores.

@@ -112,7 +112,7 @@ inline void KeepCandidates(Scratch& s, Keep&& keep) {
 // lookup costs a few loads (a dense list) or a galloping search (a sparse
 // one).
 template <typename At>
-void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at) const {
+void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at, bool all_hold) const {
   constexpr size_t kDenseLookup = 4;    // postings read in the time of one lookup
   constexpr size_t kSparseLookup = 16;  // ... of one galloping search
   const std::vector<uint32_t>& candidates = s.candidates;
@@ -121,7 +121,7 @@ void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at) const {
   };
   auto offer_slot = [&](uint32_t i, float v, uint16_t fields) {
     Acc& a = at.At(i);
-    if (a.slot_best == 0) s.slot_touched.push_back(i);
+    if (!all_hold && a.slot_best == 0) s.slot_touched.push_back(i);
     if (v > a.slot_best) {
       a.slot_best = v;
       a.slot_fields = fields;
@@ -152,7 +152,7 @@ void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at) const {
     ScoreClauseParts(clause, s, at);
     for (size_t k = 0; k < s.part_index.size(); ++k) offer_slot(s.part_index[k], s.part_sum[k], 0);
   }
-  for (uint32_t i : s.slot_touched) {
+  auto add_slot = [&](uint32_t i) {
     Acc& a = at.At(i);
     if (a.covered == 0) at.FirstTouch(i);
     a.score += a.slot_best;
@@ -160,7 +160,13 @@ void IndexState::ScoreSlot(const Slot& slot, Scratch& s, At at) const {
     if (a.slot_fields & kNameFields) ++a.name_slots;
     a.slot_best = 0;
     a.slot_fields = 0;
+  };
+  if (all_hold) {
+    // Every candidate was offered a match: no list of those touched.
+    for (uint32_t i = 0; i < s.candidates.size(); ++i) add_slot(i);
+    return;
   }
+  for (uint32_t i : s.slot_touched) add_slot(i);
   s.slot_touched.clear();
 }
 
@@ -525,7 +531,8 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filt
   for (size_t k = 0; k < order.size(); ++k) {
     const Slot& slot = plan.slots[order[k]];
     needed += slot.weight;
-    ScoreSlot(slot, s, Candidates{s});
+    // The slots read into bitmaps hold every candidate.
+    ScoreSlot(slot, s, Candidates{s}, /*all_hold=*/k < read);
     if (k >= read) {
       KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
     }
