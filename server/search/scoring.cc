@@ -178,7 +178,9 @@ void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, 
       }
     }
     const float min_weight = min_coverage * *total_weight * 0.999f;
-    const bool keeps_all = filter.KeepsAll();  // then only a removed doc fails it
+    // Then only a removed doc fails it: the filter keeps all, or EvaluateAll
+    // (s.compact) already dropped the candidates that fail it.
+    const bool keeps_all = filter.KeepsAll() || s.compact;
     auto offer = [&](uint32_t d, const Acc& a) {
       if (a.covered < min_weight || !(keeps_all ? meta[d].alive : Passes(filter, d))) return;
       matches.push_back({FinalScore(*this, plan, a, d, *total_weight, matchable), d});
