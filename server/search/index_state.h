@@ -428,6 +428,10 @@ struct IndexState {
   // pairs and `*total_weight` to the weight a doc covers at most.
   void Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
                std::vector<std::pair<float, uint32_t>>* out) const;
+  // Collect's step after EvaluateAll: appends the candidates that cover
+  // `min_weight` and are live, with their final scores, to `out`.
+  void CollectCandidates(const Plan& plan, const Scratch& s, float min_weight, float total_weight,
+                         size_t matchable, std::vector<std::pair<float, uint32_t>>* out) const;
   // The accumulator of doc `d` after EvaluateAll or Evaluate, or nullptr
   // when the doc was not scored.
   static Acc* AccOf(Scratch& s, uint32_t d) {
