@@ -190,35 +190,47 @@ FilterValues IndexState::Values(const Doc& d) const {
 void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
                              std::map<std::string, std::map<std::string, size_t>>* facets,
                              const std::vector<uint16_t>& shown) const {
-  std::array<size_t, kNumKinds> kinds{};
-  std::vector<size_t>&areas = s.areas, &districts = s.districts, &services = s.services,
-  &legal = s.legal;
-  for (std::vector<size_t>* counts : {&areas, &districts, &services, &legal}) {
-    counts->assign(values.size(), 0);
-  }
+  // Consecutive matches often share a value, and an increment waits for
+  // the one before it to the same counter: matches take turns over
+  // separate banks of counters, summed at the end.
+  constexpr size_t kBanks = 4;
+  constexpr size_t kFields = 5;  // kind, area, district, service type, legal basis
+  const size_t width = std::max<size_t>(values.size(), kNumKinds);
+  std::vector<uint32_t>& counts = s.facet_counts;
+  counts.assign(kBanks * kFields * width, 0);
   constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
-  for (size_t i = 0; i < matches.size(); ++i) {
-    if (i + kAhead < matches.size()) __builtin_prefetch(&meta[matches[i + kAhead].second]);
+  const size_t n = matches.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(&meta[matches[i + kAhead].second]);
     const Meta& m = meta[matches[i].second];
-    ++kinds[m.kind];
-    ++areas[m.area];
-    ++districts[m.district];
-    ++services[m.service_type];
-    ++legal[m.legal_basis];
+    uint32_t* c = counts.data() + (i % kBanks) * kFields * width;
+    ++c[m.kind];
+    ++c[width + m.area];
+    ++c[2 * width + m.district];
+    ++c[3 * width + m.service_type];
+    ++c[4 * width + m.legal_basis];
   }
+  // The count of value `v` of field `field` (0 kind, 1 area ... 4 legal basis).
+  auto count = [&](size_t field, size_t v) {
+    size_t sum = 0;
+    for (size_t bank = 0; bank < kBanks; ++bank) sum += counts[(bank * kFields + field) * width + v];
+    return sum;
+  };
+  std::array<size_t, kNumKinds> kinds{};
+  for (int k = 0; k < kNumKinds; ++k) kinds[k] = count(0, k);
   for (int k = 0; k < kNumKinds; ++k) {
     if (kinds[k] > 0) (*facets)["kind"][kKindNames[k]] = kinds[k];
   }
-  auto fill = [&](const char* name, const std::vector<size_t>& counts) {
-    for (size_t v = 1; v < counts.size(); ++v) {
-      if (counts[v] > 0) (*facets)[name][values[v]] = counts[v];
+  auto fill = [&](const char* name, size_t field) {
+    for (size_t v = 1; v < values.size(); ++v) {
+      if (const size_t c = count(field, v); c > 0) (*facets)[name][values[v]] = c;
     }
   };
-  fill("area", areas);
-  fill("district", districts);
+  fill("area", 1);
+  fill("district", 2);
   for (uint16_t v : shown) (*facets)["district"].emplace(values[v], 0);
-  fill("service_type", services);
-  fill("legal_basis", legal);
+  fill("service_type", 3);
+  fill("legal_basis", 4);
 }
 
 }  // namespace sofdir::search::internal

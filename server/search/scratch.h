@@ -44,7 +44,7 @@ struct Scratch {
   // A query's (score, doc) matches and its facet counts per value id; kept
   // here so that their memory is reused, not allocated per query.
   std::vector<std::pair<float, uint32_t>> matches;
-  std::vector<size_t> areas, districts, services, legal;
+  std::vector<uint32_t> facet_counts;  // CountFacets: [bank][field][value id]
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;
