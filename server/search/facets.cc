@@ -187,7 +187,8 @@ FilterValues IndexState::Values(const Doc& d) const {
   return v;
 }
 
-void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
+void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
+                             const std::vector<uint32_t>& unscored, Scratch& s,
                              std::map<std::string, std::map<std::string, size_t>>* facets,
                              const std::vector<uint16_t>& shown) const {
   // Consecutive matches often share a value, and an increment waits for
@@ -198,17 +199,23 @@ void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matc
   const size_t width = std::max<size_t>(values.size(), kNumKinds);
   std::vector<uint32_t>& counts = s.facet_counts;
   counts.assign(kBanks * kFields * width, 0);
-  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
-  const size_t n = matches.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(&meta[matches[i + kAhead].second]);
-    const Meta& m = meta[matches[i].second];
+  auto add = [&](size_t i, const Meta& m) {
     uint32_t* c = counts.data() + (i % kBanks) * kFields * width;
     ++c[m.kind];
     ++c[width + m.area];
     ++c[2 * width + m.district];
     ++c[3 * width + m.service_type];
     ++c[4 * width + m.legal_basis];
+  };
+  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
+  const size_t n = matches.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(&meta[matches[i + kAhead].second]);
+    add(i, meta[matches[i].second]);
+  }
+  for (size_t i = 0; i < unscored.size(); ++i) {
+    if (i + kAhead < unscored.size()) __builtin_prefetch(&meta[unscored[i + kAhead]]);
+    add(i, meta[unscored[i]]);
   }
   // The count of value `v` of field `field` (0 kind, 1 area ... 4 legal basis).
   auto count = [&](size_t field, size_t v) {

@@ -203,6 +203,17 @@ struct IndexState;
 // (scoring.cc).
 float PreferenceFactor(const IndexState& st, const Plan& plan, uint32_t d);
 std::vector<std::string> PreferenceLines(const IndexState& st, const Plan& plan, uint32_t d);
+// What Collect's final score can multiply a doc's accumulated score by,
+// unless the query is the doc's name: at most kind[k] for its kind k (all
+// its words in its name), times its AgeDistrictFactor when per_doc, which
+// is between least and most (scoring.cc).
+struct FactorBounds {
+  float kind[kNumKinds];
+  bool per_doc;
+  float least, most;
+};
+FactorBounds BoundFactors(const Plan& plan);
+float AgeDistrictFactor(const IndexState& st, const Plan& plan, uint32_t d);
 
 // INVALID_ARGUMENT naming `what` when `text` is longer than `max` bytes or
 // not valid UTF-8 (search_index.cc).
@@ -418,7 +429,11 @@ struct IndexState {
   size_t BitsCost(const Slot& slot, size_t words) const;
   // Scores the docs that match every slot of `plan` and pass `filter`
   // into s.cacc (s.candidates); s.compact is true after.
-  void EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter) const;
+  void EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter, size_t top = 0) const;
+  // EvaluateAll's last step: scores the docs of s.candidate_bits on every
+  // slot of s.slot_order (the first s.slots_read hold them all), dropping
+  // those that lack one of the others.
+  void ScoreCandidates(const Plan& plan, Scratch& s) const;
 
   // ---- scoring and collection (scoring.cc)
 
@@ -426,8 +441,30 @@ struct IndexState {
   // drop_tokens_threshold: records with all the words first; only when they
   // are few, also records with most of them. Sets `out` to (score, doc)
   // pairs and `*total_weight` to the weight a doc covers at most.
+  // With `top` > 0, only the best `top` need their exact scores: matches
+  // that cannot reach them may be left out of `out` and listed in
+  // s.unscored instead (DeferWeak); they still count in the total and the
+  // facets.
   void Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
-               std::vector<std::pair<float, uint32_t>>* out) const;
+               std::vector<std::pair<float, uint32_t>>* out, size_t top = 0) const;
+
+  // ---- deferring weak matches (deferred.cc)
+
+  // The highest score `clause` can give a doc (its weights times its terms'
+  // highest impacts).
+  float ClauseBound(const Clause& clause) const;
+  // Called by EvaluateAll once s.candidate_bits holds every match: when many
+  // of them hold some slot only through a weak clause (one bounded by half
+  // the slot's best), moves those to s.deferred_bits and sets s.deferred,
+  // so that only the rest are scored. `order`: the plan's required slots.
+  void DeferWeak(const Plan& plan, const std::vector<size_t>& order, size_t top, Scratch& s) const;
+  // After the other matches are scored into `matches`: puts in s.unscored
+  // the deferred docs that cannot score as high as the `top`-th best match
+  // (by their slots' bounds and their own kind, district and age factors)
+  // and leaves the others in s.candidate_bits, to be scored; returns how
+  // many those are.
+  size_t SettleDeferred(const Plan& plan, size_t top,
+                        const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s) const;
   // Collect's step after EvaluateAll: appends the candidates that cover
   // `min_weight` and are live, with their final scores, to `out`.
   void CollectCandidates(const Plan& plan, const Scratch& s, float min_weight, float total_weight,
@@ -488,10 +525,12 @@ struct IndexState {
   }
   // What the filter expression sees of `d` (views into the state).
   FilterValues Values(const Doc& d) const;
-  // Sets (*facets)[name][value] to the number of `matches` per kind, area,
-  // district, service type and legal basis (values held by none left out).
-  // Districts in `shown` (preferred or filtered) are listed even at 0.
-  void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches, Scratch& s,
+  // Sets (*facets)[name][value] to the number of `matches` and `unscored`
+  // per kind, area, district, service type and legal basis (values held by
+  // none left out). Districts in `shown` (preferred or filtered) are listed
+  // even at 0.
+  void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
+                   const std::vector<uint32_t>& unscored, Scratch& s,
                    std::map<std::string, std::map<std::string, size_t>>* facets,
                    const std::vector<uint16_t>& shown = {}) const;
 

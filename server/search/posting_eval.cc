@@ -463,17 +463,20 @@ size_t IndexState::BitsCost(const Slot& slot, size_t words) const {
 // posting); only the docs in the intersection are then scored, each slot
 // either by reading its postings for them or by looking each of them up,
 // whichever touches less.
-void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter) const {
+void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filter,
+                             size_t top) const {
   // A slot whose bitmap costs this many times more than the docs left is
   // not read into a bitmap: it is looked up for those docs instead.
   constexpr size_t kSeekRatio = 256;
   s.Reserve(docs.size());
   s.Clear();
   s.compact = true;
+  s.deferred = false;
   s.candidates.clear();
   s.cacc.clear();
   const size_t words = docs.size() / 64 + 1;
-  std::vector<size_t> order;
+  std::vector<size_t>& order = s.slot_order;
+  order.clear();
   std::vector<size_t> bits_cost(plan.slots.size());
   for (size_t i = 0; i < plan.slots.size(); ++i) {
     // Nothing has this word (not even with a typo): it is left out, as
@@ -524,6 +527,15 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filt
       }
     }
   }
+  // With every slot read, the candidates are the matches: the weak ones
+  // may wait (deferred.cc).
+  s.slots_read = read;
+  if (top > 0 && read == order.size()) DeferWeak(plan, order, top, s);
+  ScoreCandidates(plan, s);
+}
+
+void IndexState::ScoreCandidates(const Plan& plan, Scratch& s) const {
+  const std::vector<size_t>& order = s.slot_order;
   StartCandidates(s);
   // Score: every candidate holds the slots read into bitmaps; the others
   // drop the candidates that lack them.
@@ -532,8 +544,8 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filt
     const Slot& slot = plan.slots[order[k]];
     needed += slot.weight;
     // The slots read into bitmaps hold every candidate.
-    ScoreSlot(slot, s, Candidates{s}, /*all_hold=*/k < read);
-    if (k >= read) {
+    ScoreSlot(slot, s, Candidates{s}, /*all_hold=*/k < s.slots_read);
+    if (k >= s.slots_read) {
       KeepCandidates(s, [&](const Acc& a) { return a.covered >= needed * 0.999f; });
     }
   }

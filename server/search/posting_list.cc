@@ -16,6 +16,7 @@ PostingList::PostingList(PostingList&&) noexcept = default;
 PostingList& PostingList::operator=(PostingList&&) noexcept = default;
 
 void PostingList::Insert(const Posting& p) {
+  max_impact_ = std::max(max_impact_, p.impact);
   const uint32_t word = p.doc >> 6;
   const uint64_t bit = uint64_t{1} << (p.doc & 63);
   if (postings_.empty() || postings_.back().doc < p.doc) {

@@ -49,6 +49,10 @@ class PostingList {
   // Removes the posting of `doc`, if any.
   void Erase(uint32_t doc);
 
+  // At least the highest impact of any posting the list holds (it does not
+  // go down when a posting is erased): what the term can add to a score.
+  uint16_t max_impact() const { return max_impact_; }
+
   // Builds or drops the bitmap for an index of `num_docs` doc slots.
   void SetDensity(size_t num_docs);
   bool dense() const { return dense_ != nullptr; }
@@ -80,6 +84,7 @@ class PostingList {
 
   std::vector<Posting> postings_;
   std::unique_ptr<Dense> dense_;
+  uint16_t max_impact_ = 0;
 };
 
 // Bits set in `x`: one instruction where the build targets a CPU with

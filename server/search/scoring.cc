@@ -93,6 +93,23 @@ float PreferenceFactor(const IndexState& st, const Plan& plan, uint32_t d) {
   return kind * AgeFactor(st, plan, d) * DistrictFactor(st, plan, d);
 }
 
+FactorBounds BoundFactors(const Plan& plan) {
+  FactorBounds b;
+  for (int kind = 0; kind < kNumKinds; ++kind) {
+    b.kind[kind] = KindFactor(plan, kind) * kAllInNameBoost;
+    if (plan.who && kind == static_cast<int>(Kind::kPerson)) b.kind[kind] *= kWhoPersonBoost;
+  }
+  b.per_doc = plan.age_lo >= 0 || !plan.district_preferred.empty();
+  b.least = plan.age_lo >= 0 ? kAgeOutOfRange : 1.0f;
+  b.most = (plan.age_lo >= 0 ? kAgeInRange : 1.0f) *
+           (plan.district_preferred.empty() ? 1.0f : kPreferredDistrictBoost);
+  return b;
+}
+
+float AgeDistrictFactor(const IndexState& st, const Plan& plan, uint32_t d) {
+  return AgeFactor(st, plan, d) * DistrictFactor(st, plan, d);
+}
+
 std::vector<std::string> PreferenceLines(const IndexState& st, const Plan& plan, uint32_t d) {
   std::vector<std::string> lines;
   const int kind = st.meta[d].kind;
@@ -192,9 +209,10 @@ void IndexState::CollectCandidates(const Plan& plan, const Scratch& s, float min
 }
 
 void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, float* total_weight,
-                         std::vector<std::pair<float, uint32_t>>* out) const {
+                         std::vector<std::pair<float, uint32_t>>* out, size_t top) const {
   std::vector<std::pair<float, uint32_t>>& matches = *out;
   matches.clear();
+  s.unscored.clear();
   size_t matchable = 0;
   *total_weight = 0;
   // A word that no record has cannot be covered by any: it does not count,
@@ -205,27 +223,35 @@ void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, 
     ++matchable;
   }
   for (const float min_coverage : {1.0f, kMinCoverage}) {
-    if (min_coverage == kMinCoverage && (matches.size() >= kDropWordsThreshold || matchable < 2)) {
+    if (min_coverage == kMinCoverage &&
+        (matches.size() + s.unscored.size() >= kDropWordsThreshold || matchable < 2)) {
       break;
     }
     matches.clear();
-    if (min_coverage == 1.0f) {
-      EvaluateAll(plan, s, filter);
-    } else {
-      Evaluate(plan, s, min_coverage);
-    }
-    if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
-      for (uint32_t d : it->second) {
-        Acc* a = AccOf(s, d);
-        if (a != nullptr && a->covered > 0) a->exact = 1;
+    s.unscored.clear();
+    auto mark_exact = [&] {
+      if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
+        for (uint32_t d : it->second) {
+          Acc* a = AccOf(s, d);
+          if (a != nullptr && a->covered > 0) a->exact = 1;
+        }
       }
-    }
+    };
     const float min_weight = min_coverage * *total_weight * 0.999f;
-    if (s.compact) {
+    if (min_coverage == 1.0f) {
+      EvaluateAll(plan, s, filter, top);
+      mark_exact();
       // EvaluateAll already dropped the candidates that fail the filter.
       CollectCandidates(plan, s, min_weight, *total_weight, matchable, &matches);
+      if (s.deferred && SettleDeferred(plan, top, matches, s) > 0) {
+        // Deferred matches that may reach the page are scored after all.
+        ScoreCandidates(plan, s);
+        CollectCandidates(plan, s, min_weight, *total_weight, matchable, &matches);
+      }
       continue;
     }
+    Evaluate(plan, s, min_coverage);
+    mark_exact();
     const bool keeps_all = filter.KeepsAll();
     matches.reserve(s.touched.size());
     for (uint32_t d : s.touched) {

@@ -34,6 +34,8 @@ struct Scratch {
   // Evaluate in `acc` (for `touched`).
   bool compact = false;
   std::vector<uint64_t> candidate_bits;   // the bits of `candidates`
+  std::vector<size_t> slot_order;         // EvaluateAll's required slots, rarest first
+  size_t slots_read = 0;                  // ... of which the first were read into bitmaps
   std::vector<uint32_t> candidate_rank;   // candidates in the words before each word
   std::vector<Acc> cacc;                  // parallel to candidates
   std::vector<float> cpart_best;          // parallel to candidates, or empty until needed
@@ -44,6 +46,16 @@ struct Scratch {
   // A query's (score, doc) matches and its facet counts per value id; kept
   // here so that their memory is reused, not allocated per query.
   std::vector<std::pair<float, uint32_t>> matches;
+  // Weak matches deferred by EvaluateAll (IndexState::DeferWeak): their
+  // bits, each slot's bits of strong matches and score bounds; after
+  // Collect, `unscored` holds those that match but were never scored, as
+  // none can reach the page.
+  bool deferred = false;
+  std::vector<uint64_t> deferred_bits;
+  std::vector<std::vector<uint64_t>> strong_bits;  // per plan slot; empty: all strong
+  std::vector<float> slot_bound, weak_bound;       // per plan slot
+  std::vector<uint32_t> unscored;
+  std::vector<float> top_scores;
   std::vector<uint32_t> facet_counts;  // CountFacets: [bank][field][value id]
 
   void Reserve(size_t n) {

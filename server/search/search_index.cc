@@ -256,6 +256,13 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
 
   Scratch& s = LocalScratch();
   std::vector<std::pair<float, uint32_t>>& matches = s.matches;
+  s.unscored.clear();  // matches that Collect counted but did not score
+  // Collect needs exact scores for the page only; distances (--near) and
+  // evidence (expertise) rescore every match, and --explain reads the
+  // scores of all.
+  const size_t top = query.near || query.expertise || query.explain
+                         ? 0
+                         : static_cast<size_t>(query.offset) + static_cast<size_t>(query.limit);
   float total_weight = 0;
   internal::EvidenceMap evidence;
   if (list_all) {
@@ -274,11 +281,11 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
                                    &total_weight);  // one search for both
     } else {
       if (query.expertise) evidence = Expertise::Gather(st, plan, s, query.explain);
-      st.Collect(plan, s, filter, &total_weight, &matches);
+      st.Collect(plan, s, filter, &total_weight, &matches, top);
     }
     if (matches.empty() && evidence.empty() &&
         st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
-      st.Collect(plan, s, filter, &total_weight, &matches);
+      st.Collect(plan, s, filter, &total_weight, &matches, top);
     }
     if (!evidence.empty()) Expertise::RankFirst(st, plan, filter, evidence, &matches);
   }
@@ -290,7 +297,8 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
       score = list_all ? static_cast<float>(-km) : static_cast<float>(score / (1.0 + km / 2.0));
     }
   }
-  result.total = matches.size();
+  result.total = matches.size() + s.unscored.size();
+  result.scored = matches.size();
   // The districts asked for stay in the facet, even at 0.
   std::vector<uint16_t> shown;
   for (size_t v = 0; v < plan.district_preferred.size(); ++v) {
@@ -301,7 +309,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
   for (const std::string& district : asked) {
     for (uint16_t v : st.ValueIds(district, State::kDistrictUse)) shown.push_back(v);
   }
-  st.CountFacets(matches, s, &result.facets, shown);
+  st.CountFacets(matches, s.unscored, s, &result.facets, shown);
   const size_t want = std::min(
       matches.size(), static_cast<size_t>(query.offset) + static_cast<size_t>(query.limit));
   auto better = [&](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {

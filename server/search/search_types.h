@@ -93,6 +93,9 @@ struct SearchHit {
 struct SearchResult {
   std::vector<SearchHit> hits;  // best first, after offset
   size_t total = 0;             // all matching records
+  // Of `total`, those whose score was computed: the others could not reach
+  // the page (a search's cost, for benchmarks and tests).
+  size_t scored = 0;
   // Facet -> value -> count over all matching records. Facets: kind, area,
   // district, service_type, legal_basis.
   std::map<std::string, std::map<std::string, size_t>> facets;
