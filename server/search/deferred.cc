@@ -31,7 +31,7 @@ constexpr float kWeakShare = 0.5f;
 // A doc weak in one slot can score at most this share of the best sum of
 // all slots, or deferring is not tried (SettleDeferred would find that most
 // deferred docs may still rank).
-constexpr float kMaxWeakShare = 0.6f;
+constexpr float kMaxWeakShare = 0.8f;
 // Fewer deferred docs than this: not worth the bounds, all are scored.
 constexpr size_t kMinDeferred = 256;
 // Float sums and products in a final score may round up by a few units in
