@@ -31,23 +31,23 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   // ties at the cut are broken by doc slot, so the answer does not depend on
   // the order the engine found the matches in.
   constexpr size_t kEvidenceDocs = 400;
-  std::vector<std::pair<float, uint32_t>> best = found;
-  if (best.size() > kEvidenceDocs) {
-    std::nth_element(best.begin(), best.begin() + kEvidenceDocs, best.end(),
+  // `found` is sorted by nobody after this (Collect's callers rank with a
+  // total order), so its best are moved to its front in place.
+  const size_t num_best = std::min(found.size(), kEvidenceDocs);
+  if (found.size() > kEvidenceDocs) {
+    std::nth_element(found.begin(), found.begin() + kEvidenceDocs, found.end(),
                      [](const auto& a, const auto& b) {
                        return a.first != b.first ? a.first > b.first : a.second < b.second;
                      });
-    best.resize(kEvidenceDocs);
   }
-  acc.reserve(2 * best.size());
-  // Labels are posted under these fields, and only labels are
+  const std::pair<float, uint32_t>* best = found.data();
+  acc.reserve(2 * num_best);
+  // Labels are posted under kLabelFields, and only labels are
   // (record_analysis.cc): a doc has a label with a word of the plan exactly
-  // when one of the plan's terms is posted for it there, which is cheaper
-  // to learn than reading its labels word by word.
-  constexpr uint16_t kLabelFields = (1u << kTopic) | (1u << kTarget) | (1u << kExpertise);
+  // when one of its label terms is a term of the plan.
   auto has_matching_label = [&](const Doc& d) {
-    for (const WeightedTerm& w : d.own) {
-      if ((w.fields & kLabelFields) != 0 && plan.terms.contains(w.term)) return true;
+    for (uint32_t t : d.label_terms) {
+      if (plan.terms.contains(t)) return true;
     }
     return false;
   };
@@ -74,29 +74,35 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     return it->second;
   };
   std::vector<std::pair<float, uint32_t>> unit_scores;
-  // The docs are scattered over the index: their records are fetched a few
-  // matches ahead, then (once there) their term lists and the slots of
-  // their unit and contact person.
+  // The docs are scattered over the index: their kind (Meta) and record are
+  // fetched a few matches ahead, then (once there) their label terms and
+  // the slots of their unit and contact person. Partners give no evidence,
+  // and their record is not read.
+  auto kind_of = [&](uint32_t d) { return static_cast<Kind>(st.meta[d].kind); };
+  auto links = [](Kind k) { return k == Kind::kTilbud || k == Kind::kPraktik; };
   constexpr size_t kAhead = 8;
-  for (size_t i = 0; i < best.size(); ++i) {
-    if (i + kAhead < best.size()) {
-      const Doc& ahead = st.docs[best[i + kAhead].second];
-      __builtin_prefetch(&ahead);
-      __builtin_prefetch(&ahead.own);
-      __builtin_prefetch(&ahead.parent_id);
-      __builtin_prefetch(&ahead.contact_person_id);
+  for (size_t i = 0; i < num_best; ++i) {
+    if (i + kAhead < num_best) {
+      const uint32_t ahead = best[i + kAhead].second;
+      const Kind k = kind_of(ahead);
+      if (k != Kind::kPartner) __builtin_prefetch(&st.docs[ahead]);
+      if (links(k)) {
+        __builtin_prefetch(&st.docs[ahead].parent_id);
+        __builtin_prefetch(&st.docs[ahead].contact_person_id);
+      }
     }
-    if (i + kAhead / 2 < best.size()) {
-      const Doc& near = st.docs[best[i + kAhead / 2].second];
-      __builtin_prefetch(near.own.data());
-      if (near.kind == Kind::kTilbud || near.kind == Kind::kPraktik) {
-        st.slot_by_id.prefetch(near.parent_id);
-        st.slot_by_id.prefetch(near.contact_person_id);
+    if (i + kAhead / 2 < num_best) {
+      const uint32_t near = best[i + kAhead / 2].second;
+      const Kind k = kind_of(near);
+      if (k != Kind::kPartner) __builtin_prefetch(st.docs[near].label_terms.data());
+      if (links(k)) {
+        st.slot_by_id.prefetch(st.docs[near].parent_id);
+        st.slot_by_id.prefetch(st.docs[near].contact_person_id);
       }
     }
     const auto [score, d] = best[i];
+    if (score <= 0 || kind_of(d) == Kind::kPartner) continue;
     const Doc& doc = st.docs[d];
-    if (score <= 0) continue;
     const bool labelled = has_matching_label(doc);
     switch (doc.kind) {
       case Kind::kPerson:

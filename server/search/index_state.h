@@ -86,6 +86,9 @@ constexpr FieldSpec kFieldSpecs[kNumFields] = {
     {"details", 0.6f, 0.3f, 8},
 };
 constexpr uint16_t kNameFields = (1u << kName) | (1u << kAlias);
+// The fields a record's labels (Doc::labels: topics, target groups, a
+// person's expertise) are posted under, and only labels are.
+constexpr uint16_t kLabelFields = (1u << kTopic) | (1u << kTarget) | (1u << kExpertise);
 
 constexpr float kImpactScale = 1000.0f;
 constexpr size_t kMaxTokenBytes = 48;
@@ -135,6 +138,9 @@ struct Analysis {
 struct Doc {
   bool alive = false;
   Kind kind = Kind::kUnit;
+  // Its own terms posted under kLabelFields, ascending: next to the kind, so
+  // that Expertise::Gather learns both from one cache line and a short list.
+  std::vector<uint32_t> label_terms;
   std::string id, name, description, title, email, phone;
   std::string sort_key;  // folded name, for listing by name
   std::vector<std::string> aliases, labels;

@@ -320,6 +320,7 @@ void IndexState::BuildOwnTerms(const Analysis& a, Doc* doc) {
   doc->name_terms.clear();
   doc->place_terms.clear();
   doc->area_terms.clear();
+  doc->label_terms.clear();
   for (size_t i = 0; i < tfs.size();) {
     const uint32_t term = tfs[i].term;
     WeightedTerm wt{term, 0, 0};
@@ -342,6 +343,7 @@ void IndexState::BuildOwnTerms(const Analysis& a, Doc* doc) {
     if (wt.fields & kNameFields) doc->name_terms.push_back(term);
     if (wt.fields & (1u << kPlace)) doc->place_terms.push_back(term);
     if (wt.fields & (1u << kArea)) doc->area_terms.push_back(term);
+    if (wt.fields & kLabelFields) doc->label_terms.push_back(term);
   }
 }
 
