@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -401,6 +402,11 @@ int main(int argc, char** argv) {
                 Percentile(suggest_ms, 1.0));
     std::printf("whoknows n=%zu p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", who_ms.size(),
                 Percentile(who_ms, 0.5), Percentile(who_ms, 0.99), Percentile(who_ms, 1.0));
+  }
+  // A profile of the searches need not hold the index's teardown.
+  if (std::getenv("SEARCH_EVAL_FAST_EXIT") != nullptr) {
+    std::fflush(nullptr);
+    std::_Exit(0);
   }
   return 0;
 }

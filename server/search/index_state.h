@@ -548,8 +548,8 @@ struct IndexState {
   // A passage of `text` around its first matched word, or "" if none; in
   // NFC, since that is the text the tokens' byte ranges refer to.
   std::string Highlight(absl::string_view stored, const absl::flat_hash_set<uint32_t>& want) const;
-  // True when a word of `plan` occurs in field `f` of doc `slot`.
-  bool FieldMatches(uint32_t slot, const Plan& plan, Field f) const;
+  // True when a word of `plan` occurs in doc `slot`'s description.
+  bool DescriptionMatches(uint32_t slot, const Plan& plan) const;
   // The best passage of doc `slot` for `plan` (description, labels, title,
   // name in that order), or "".
   std::string Snippet(uint32_t slot, const Plan& plan) const;

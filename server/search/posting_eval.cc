@@ -519,12 +519,20 @@ void IndexState::EvaluateAll(const Plan& plan, Scratch& s, const DocFilter& filt
   s.candidate_bits.swap(s.all_bits);
   // Only docs that pass the filter are scored: with "ledig plads" or a
   // district as a filter, most of the docs holding the words drop here.
+  // The docs are scattered: their Meta is fetched a few docs ahead.
   if (!filter.KeepsAll()) {
+    std::vector<uint32_t>& docs_in = s.candidates;  // rebuilt by ScoreCandidates
+    docs_in.clear();
     for (size_t w = 0; w < words; ++w) {
       for (uint64_t word = s.candidate_bits[w]; word != 0; word &= word - 1) {
-        const auto d = static_cast<uint32_t>(w * 64 + __builtin_ctzll(word));
-        if (!Passes(filter, d)) s.candidate_bits[w] &= ~(uint64_t{1} << (d & 63));
+        docs_in.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(word)));
       }
+    }
+    constexpr size_t kAhead = 16;
+    for (size_t i = 0; i < docs_in.size(); ++i) {
+      if (i + kAhead < docs_in.size()) __builtin_prefetch(&meta[docs_in[i + kAhead]]);
+      const uint32_t d = docs_in[i];
+      if (!Passes(filter, d)) s.candidate_bits[d >> 6] &= ~(uint64_t{1} << (d & 63));
     }
   }
   // With every slot read, the candidates are the matches: the weak ones

@@ -81,10 +81,13 @@ std::string IndexState::Highlight(absl::string_view stored,
   return out;
 }
 
-bool IndexState::FieldMatches(uint32_t slot, const Plan& plan, Field f) const {
-  for (uint32_t t : plan.terms) {
-    const Posting* p = terms[t].postings.Find(slot);
-    if (p != nullptr && (p->fields & (1u << f)) != 0) return true;
+bool IndexState::DescriptionMatches(uint32_t slot, const Plan& plan) const {
+  // The description is the doc's own text, never inherited: its own terms
+  // tell, in one pass over a short sorted list, where a lookup per plan term
+  // (dozens with a concept's terms) would search as many posting lists.
+  constexpr uint16_t kBit = 1u << kDescription;
+  for (const WeightedTerm& w : docs[slot].own) {
+    if ((w.fields & kBit) != 0 && plan.terms.contains(w.term)) return true;
   }
   return false;
 }
@@ -93,7 +96,7 @@ std::string IndexState::Snippet(uint32_t slot, const Plan& plan) const {
   const Doc& d = docs[slot];
   std::string s;
   // A description is long: it is scanned only when it holds a match.
-  if (FieldMatches(slot, plan, kDescription)) {
+  if (DescriptionMatches(slot, plan)) {
     s = Highlight(d.description, plan.terms);
     if (!s.empty()) return s;
   }
