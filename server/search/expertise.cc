@@ -31,8 +31,8 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
   // ties at the cut are broken by doc slot, so the answer does not depend on
   // the order the engine found the matches in.
   constexpr size_t kEvidenceDocs = 400;
-  // `found` is sorted by nobody after this (Collect's callers rank with a
-  // total order), so its best are moved to its front in place.
+  // No caller relies on the order of `found` (a page is ranked with a total
+  // order), so its best are moved to its front in place, not copied.
   const size_t num_best = std::min(found.size(), kEvidenceDocs);
   if (found.size() > kEvidenceDocs) {
     std::nth_element(found.begin(), found.begin() + kEvidenceDocs, found.end(),

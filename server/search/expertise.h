@@ -34,8 +34,9 @@ class Expertise {
   // unit runs or hosts and a person is the contact for (when they state
   // the words as a target group, method or topic), and a unit's knowledge
   // for the persons in it. Runs a search: `s` is left as after it, and
-  // `matches`, when given, is set to all its matches (as Collect sets them
-  // for a filter that keeps every live doc), `*total_weight` to its weight.
+  // `matches`, when given, is set to all its matches in no particular order
+  // (as Collect sets them for a filter that keeps every live doc),
+  // `*total_weight` to its weight.
   // Without `with_lines` the evidence has its scores only (a search that
   // does not explain its hits never shows the lines).
   static EvidenceMap Gather(const IndexState& st, const Plan& plan, Scratch& s, bool with_lines,
