@@ -76,12 +76,15 @@ void IndexState::DeferWeak(const Plan& plan, const std::vector<size_t>& order, s
   // as weak in the slot, bounded by that clause.
   s.slot_bound.assign(plan.slots.size(), 0.0f);
   s.weak_bound.assign(plan.slots.size(), 0.0f);
-  s.strong_bits.resize(plan.slots.size());
-  std::vector<std::vector<float>> bounds(plan.slots.size());
+  // Grown, never shrunk: the inner vectors keep their memory for the next query.
+  if (s.strong_bits.size() < plan.slots.size()) s.strong_bits.resize(plan.slots.size());
+  if (s.clause_bounds.size() < plan.slots.size()) s.clause_bounds.resize(plan.slots.size());
+  std::vector<std::vector<float>>& bounds = s.clause_bounds;
   float strong_sum = 0, least_gap = FLT_MAX;
   for (size_t i : order) {
     const Slot& slot = plan.slots[i];
     s.strong_bits[i].clear();
+    bounds[i].clear();
     for (const Clause& clause : slot.clauses) bounds[i].push_back(ClauseBound(clause));
     const float best = *std::max_element(bounds[i].begin(), bounds[i].end());
     s.slot_bound[i] = best;

@@ -169,11 +169,12 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
 }
 
 void Expertise::RankFirst(const IndexState& st, const Plan& plan, const DocFilter& filter,
-                          const EvidenceMap& evidence,
+                          const EvidenceMap& evidence, Scratch& s,
                           std::vector<std::pair<float, uint32_t>>* matches) {
   // Which docs have evidence, as bits: a hash lookup per match costs more
   // than the rest of the ranking when a broad question matches thousands.
-  std::vector<uint64_t> has(st.docs.size() / 64 + 1, 0);
+  std::vector<uint64_t>& has = s.evidence_bits;
+  if (has.size() < st.docs.size() / 64 + 1) has.resize(st.docs.size() / 64 + 1, 0);
   for (const auto& entry : evidence) has[entry.first >> 6] |= uint64_t{1} << (entry.first & 63);
   float top = 0;  // the best score of the other matches
   size_t kept = 0;
@@ -184,6 +185,7 @@ void Expertise::RankFirst(const IndexState& st, const Plan& plan, const DocFilte
   }
   matches->resize(kept);
   for (const auto& [d, e] : evidence) {
+    has[d >> 6] = 0;  // all zero again for the next query
     if (e.score <= 0 || !st.Passes(filter, d)) continue;
     matches->push_back({top + e.score * PreferenceFactor(st, plan, d), d});
   }

@@ -48,7 +48,7 @@ class Expertise {
   // (PreferenceFactor); those not among `matches` (their own text lacks the
   // words) are added. The other matches keep their scores.
   static void RankFirst(const IndexState& st, const Plan& plan, const DocFilter& filter,
-                        const EvidenceMap& evidence,
+                        const EvidenceMap& evidence, Scratch& s,
                         std::vector<std::pair<float, uint32_t>>* matches);
 
   // The `max` strongest distinct lines of `e`.

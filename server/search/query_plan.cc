@@ -144,11 +144,11 @@ uint32_t JoinOf(const IndexState& st, const Clause& clause) {
 }
 
 // Clause of synonym `phrase` (stems), or false when a word of it is in no
-// record.
+// record. The caller names it (`Clause::label`) once it keeps it.
 bool PhraseClause(const IndexState& st, const SynonymMap::Phrase& phrase, float factor,
-                  absl::string_view label_suffix, Clause* c) {
+                  Clause* c) {
   c->factor = factor;
-  c->label = absl::StrCat("synonym \"", absl::StrJoin(phrase, " "), "\"", label_suffix);
+  c->parts.reserve(phrase.size());
   for (const std::string& stem : phrase) {
     auto t = st.term_ids.find(stem);
     if (t == st.term_ids.end() || st.terms[t->second].postings.empty()) return false;
@@ -306,8 +306,9 @@ Part IndexState::WordPart(const AnalyzedToken& w, absl::string_view typed, bool 
            ++a) {
         if (m.relations[a] != SynonymMap::Relation::kEquivalent) continue;
         Clause sc;
-        if (PhraseClause(*this, *m.alternatives[a], kSynonymFactor * typos[0].factor,
-                         " (after typo)", &sc)) {
+        if (PhraseClause(*this, *m.alternatives[a], kSynonymFactor * typos[0].factor, &sc)) {
+          sc.label = absl::StrCat("synonym \"", absl::StrJoin(*m.alternatives[a], " "),
+                                  "\" (after typo)");
           extra->push_back(std::move(sc));
         }
       }
@@ -506,7 +507,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
       for (int step = 1; step < m.steps[a]; ++step) factor *= 0.9f;
       // A phrase that holds every word of the span as typed finds nothing
       // the span does not; it would only cost time.
-      if (PhraseClause(*this, *phrase, factor, "", &c) && !Subsumes(c, main_terms)) {
+      if (PhraseClause(*this, *phrase, factor, &c) && !Subsumes(c, main_terms)) {
         c.label = absl::StrCat(SynonymMap::RelationName(relation), " \"",
                                absl::StrJoin(*phrase, " "), "\"");
         slot.clauses.push_back(std::move(c));

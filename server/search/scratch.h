@@ -53,10 +53,13 @@ struct Scratch {
   bool deferred = false;
   std::vector<uint64_t> deferred_bits;
   std::vector<std::vector<uint64_t>> strong_bits;  // per plan slot; empty: all strong
+  std::vector<std::vector<float>> clause_bounds;   // per plan slot, per clause
   std::vector<float> slot_bound, weak_bound;       // per plan slot
   std::vector<uint32_t> unscored;
   std::vector<float> top_scores;
   std::vector<uint32_t> facet_counts;  // CountFacets: [bank][field][value id]
+  // Expertise::RankFirst: a bit per doc with evidence; all zero between uses.
+  std::vector<uint64_t> evidence_bits;
 
   void Reserve(size_t n) {
     if (acc.size() >= n) return;

@@ -287,7 +287,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
         st.DropUnmatchedSlots(&plan, s, &result.unmatched_words)) {
       st.Collect(plan, s, filter, &total_weight, &matches, top);
     }
-    if (!evidence.empty()) Expertise::RankFirst(st, plan, filter, evidence, &matches);
+    if (!evidence.empty()) Expertise::RankFirst(st, plan, filter, evidence, s, &matches);
   }
   if (query.near) {
     for (auto& [score, d] : matches) {
@@ -322,6 +322,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
     return x.id < y.id;
   };
   std::partial_sort(matches.begin(), matches.begin() + want, matches.end(), better);
+  if (want > static_cast<size_t>(query.offset)) result.hits.reserve(want - query.offset);
   for (size_t i = query.offset; i < want; ++i) {
     const auto [score, d] = matches[i];
     const Doc& doc = st.docs[d];
