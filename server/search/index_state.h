@@ -22,6 +22,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -173,11 +174,14 @@ struct Alt {
   const char* label;              // for explanations: "word", "typo of", "prefix of" ...
   uint32_t surface = UINT32_MAX;  // the corrected or completed word, if any
 };
+// A part has one alternative unless the word has typos or completions, and
+// a clause one part unless it is a phrase or compound: both keep their first
+// in place, as a query builds dozens of them (a concept's phrases).
 struct Part {
-  std::vector<Alt> alts;  // any of these
+  absl::InlinedVector<Alt, 1> alts;  // any of these
 };
 struct Clause {
-  std::vector<Part> parts;  // all of these (a phrase or compound parts)
+  absl::InlinedVector<Part, 1> parts;  // all of these (a phrase or compound parts)
   float factor = 1.0f;
   std::string label;
   uint32_t join = PhraseJoins::kNone;  // docs holding every part, if joined

@@ -367,7 +367,8 @@ bool IndexState::CompoundTypoClause(const std::string& word, Clause* clause) con
     if (typos.empty()) continue;
     Part known_part{{Alt{known->second, 1.0f, "part"}}};
     Part typo_part;
-    typo_part.alts = std::move(typos);
+    typo_part.alts.assign(std::make_move_iterator(typos.begin()),
+                          std::make_move_iterator(typos.end()));
     clause->parts.clear();
     clause->parts.push_back(cut.known_left ? std::move(known_part) : std::move(typo_part));
     clause->parts.push_back(cut.known_left ? std::move(typo_part) : std::move(known_part));
