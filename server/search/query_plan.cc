@@ -135,7 +135,8 @@ void DropNarrowerPhrases(size_t first, std::vector<Clause>* clauses) {
 // that the index keeps joined; else PhraseJoins::kNone.
 uint32_t JoinOf(const IndexState& st, const Clause& clause) {
   if (clause.parts.size() < 2) return PhraseJoins::kNone;
-  std::vector<uint32_t> words;
+  thread_local std::vector<uint32_t> words;  // reused: a plan has dozens of phrases
+  words.clear();
   for (const Part& p : clause.parts) {
     if (p.alts.size() != 1) return PhraseJoins::kNone;
     words.push_back(p.alts[0].term);
@@ -450,6 +451,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
   std::vector<std::vector<std::string>> bases;
   bases.reserve(words.size());
   for (const auto& w : words) bases.push_back(analyzer->DerivedBases(w.surface));
+  plan.slots.reserve(words.size());
   for (size_t i = 0; i < words.size();) {
     SynonymMap::Match m = synonyms.LongestMatch(stems, i);
     // A person noun the thesaurus does not hold ("narkomaner") is looked

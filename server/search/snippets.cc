@@ -65,7 +65,9 @@ std::string IndexState::Highlight(absl::string_view stored,
       if (w.second <= start + kLength) end = std::max(end, w.second);
     }
   }
-  std::string out = start > 0 ? "…" : "";
+  std::string out;
+  out.reserve(end - start + 8 * hits.size() + 8);  // the passage, its marks and ellipses
+  if (start > 0) out = "…";
   uint32_t pos = start;
   for (const auto& h : hits) {
     if (h.first < start || h.second > end) continue;
