@@ -551,9 +551,17 @@ struct IndexState {
   bool TokenMatches(const std::string& surface, const absl::flat_hash_set<uint32_t>& want) const;
   // A passage of `text` around its first matched word, or "" if none; in
   // NFC, since that is the text the tokens' byte ranges refer to.
-  std::string Highlight(absl::string_view stored, const absl::flat_hash_set<uint32_t>& want) const;
-  // True when a word of `plan` occurs in doc `slot`'s description.
-  bool DescriptionMatches(uint32_t slot, const Plan& plan) const;
+  // `needles`, when given, are the texts of every term of `want` that the
+  // text's words hold (as stem or compound part): a word that contains none
+  // of them cannot match and is not looked up. A stem is a prefix of its
+  // word and a part's stem a piece of it (the Danish stemmer only strips
+  // endings, the decompounder only cuts), so this changes no answer.
+  std::string Highlight(absl::string_view stored, const absl::flat_hash_set<uint32_t>& want,
+                        const std::vector<absl::string_view>* needles = nullptr) const;
+  // The texts of the terms of `plan` that doc `slot`'s description holds
+  // (none: no word of the plan occurs there), into `needles`.
+  void DescriptionMatches(uint32_t slot, const Plan& plan,
+                          std::vector<absl::string_view>* needles) const;
   // The best passage of doc `slot` for `plan` (description, labels, title,
   // name in that order), or "".
   std::string Snippet(uint32_t slot, const Plan& plan) const;

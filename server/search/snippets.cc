@@ -32,7 +32,8 @@ bool IndexState::TokenMatches(const std::string& surface,
 }
 
 std::string IndexState::Highlight(absl::string_view stored,
-                                  const absl::flat_hash_set<uint32_t>& want) const {
+                                  const absl::flat_hash_set<uint32_t>& want,
+                                  const std::vector<absl::string_view>* needles) const {
   std::string composed;
   const absl::string_view text = TextFolder::Composed(stored, &composed);
   constexpr uint32_t kBefore = 60, kLength = 220;
@@ -43,6 +44,14 @@ std::string IndexState::Highlight(absl::string_view stored,
   TextFolder::ForEachTokenWhile(text, [&](std::string& token, uint32_t b, uint32_t e) {
     if (b > stop_at) return false;
     words.push_back({b, e});
+    // A word too long to be indexed is not among the doc's own terms: it
+    // is always looked up.
+    if (needles != nullptr && token.size() <= kMaxTokenBytes &&
+        std::none_of(needles->begin(), needles->end(), [&](absl::string_view n) {
+          return absl::string_view(token).find(n) != absl::string_view::npos;
+        })) {
+      return true;
+    }
     if (!TokenMatches(token, want)) return true;
     hits.push_back({b, e});
     if (stop_at == UINT32_MAX) stop_at = b + kLength;
@@ -83,23 +92,29 @@ std::string IndexState::Highlight(absl::string_view stored,
   return out;
 }
 
-bool IndexState::DescriptionMatches(uint32_t slot, const Plan& plan) const {
+void IndexState::DescriptionMatches(uint32_t slot, const Plan& plan,
+                                    std::vector<absl::string_view>* needles) const {
   // The description is the doc's own text, never inherited: its own terms
   // tell, in one pass over a short sorted list, where a lookup per plan term
   // (dozens with a concept's terms) would search as many posting lists.
   constexpr uint16_t kBit = 1u << kDescription;
+  needles->clear();
   for (const WeightedTerm& w : docs[slot].own) {
-    if ((w.fields & kBit) != 0 && plan.terms.contains(w.term)) return true;
+    if ((w.fields & kBit) != 0 && plan.terms.contains(w.term)) {
+      needles->push_back(terms[w.term].text);
+    }
   }
-  return false;
 }
 
 std::string IndexState::Snippet(uint32_t slot, const Plan& plan) const {
   const Doc& d = docs[slot];
   std::string s;
-  // A description is long: it is scanned only when it holds a match.
-  if (DescriptionMatches(slot, plan)) {
-    s = Highlight(d.description, plan.terms);
+  // A description is long: it is scanned only when it holds a match, and
+  // only its words that contain a matched term are looked up.
+  thread_local std::vector<absl::string_view> needles;  // reused
+  DescriptionMatches(slot, plan, &needles);
+  if (!needles.empty()) {
+    s = Highlight(d.description, plan.terms, &needles);
     if (!s.empty()) return s;
   }
   s = Highlight(absl::StrJoin(d.labels, ", "), plan.terms);

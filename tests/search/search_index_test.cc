@@ -483,6 +483,28 @@ TEST_F(SearchIndexTest, BadInputIsInvalidArgumentNamingTheProblem) {
   }
 }
 
+// Only the description's words that contain a matched term are looked up
+// (IndexState::Highlight): an inflected form, a compound whose matched part
+// is not its start, and a word spelled with æ/ø/å must still be marked.
+TEST_F(SearchIndexTest, SnippetMarksInflectedFormsAndInnerCompoundPartsOfALongDescription) {
+  Load({Unit("unit-1", "Center", "", "Valby"),
+        Tilbud("tilbud-1", "Huset", "unit-1",
+               "Huset ligger tæt på stationen og har åbent hele året for alle, der har brug for "
+               "et sted at være. Her tilbyder vi familiebehandlingen og samtaler med Børnene, "
+               "og forældrene kan få råd."),
+        Tilbud("tilbud-2", "Råd til familien", "unit-1", "Behandling efter aftale.")});
+  SearchQuery q;
+  q.text = "behandling børn";
+  auto r = index_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->hits.empty());
+  ASSERT_EQ(r->hits[0].id, "tilbud-1");
+  const std::string& snippet = r->hits[0].snippet;
+  EXPECT_NE(snippet.find("«familiebehandlingen»"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("«Børnene»"), std::string::npos) << snippet;
+  EXPECT_EQ(snippet.find("«forældrene»"), std::string::npos) << snippet;
+}
+
 TEST_F(SearchIndexTest, SnippetHighlightsAndExplainSaysWhy) {
   Load({Unit("unit-1", "Center", "", "Valby"),
         Tilbud("tilbud-1", "Huset", "unit-1", "Vi tilbyder misbrugsbehandling til unge."),
