@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,7 +49,9 @@ std::string IndexState::Highlight(absl::string_view stored,
     // is always looked up.
     if (needles != nullptr && token.size() <= kMaxTokenBytes &&
         std::none_of(needles->begin(), needles->end(), [&](absl::string_view n) {
-          return absl::string_view(token).find(n) != absl::string_view::npos;
+          // std::string_view's find looks for the first letter with memchr.
+          return std::string_view(token).find(std::string_view(n.data(), n.size())) !=
+                 std::string_view::npos;
         })) {
       return true;
     }
