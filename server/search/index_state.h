@@ -238,6 +238,10 @@ bool ParseDay(absl::string_view text, int32_t* day);
 // (writes exclusive, reads shared); only the suggest cache has its own lock.
 struct IndexState {
   const Analyzer* analyzer = nullptr;
+  // The stems of kKindWords[k], computed once by SetAnalyzer: MakePlan asks
+  // of every query word whether it names a kind.
+  std::array<std::vector<std::string>, kNumKinds> kind_stems;
+  void SetAnalyzer(const Analyzer* a);
 
   std::vector<Doc> docs;
   std::vector<Meta> meta;             // parallel to docs

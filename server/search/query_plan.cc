@@ -410,6 +410,16 @@ void IndexState::CapAlternatives(float typed_weight, Slot* slot) const {
   }
 }
 
+void IndexState::SetAnalyzer(const Analyzer* a) {
+  analyzer = a;
+  for (int k = 0; k < kNumKinds; ++k) {
+    kind_stems[k].clear();
+    a->ForEachTerm(kKindWords[k], [&](const std::string&, const std::string& stem) {
+      kind_stems[k].push_back(stem);
+    });
+  }
+}
+
 Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
                           const SynonymMap& synonyms) const {
   Plan plan;
@@ -439,9 +449,9 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
   std::vector<std::string> stems;
   for (const auto& w : words) {
     for (int k = 0; k < kNumKinds; ++k) {
-      analyzer->ForEachTerm(kKindWords[k], [&](const std::string&, const std::string& kw) {
-        if (kw == w.stem) plan.kinds_asked |= static_cast<uint8_t>(1u << k);
-      });
+      if (absl::c_linear_search(kind_stems[k], w.stem)) {
+        plan.kinds_asked |= static_cast<uint8_t>(1u << k);
+      }
     }
     stems.push_back(w.stem);
     if (!plan.name_key.empty()) plan.name_key += ' ';

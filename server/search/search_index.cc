@@ -77,7 +77,7 @@ SearchIndex::SearchIndex(std::unique_ptr<Analyzer> analyzer,
     : analyzer_(std::move(analyzer)),
       vocabulary_(std::move(vocabulary)),
       state_(std::make_unique<State>()) {
-  state_->analyzer = analyzer_.get();
+  state_->SetAnalyzer(analyzer_.get());
 }
 
 SearchIndex::~SearchIndex() = default;
@@ -143,7 +143,7 @@ absl::Status SearchIndex::ReloadVocabulary(const Options& options) {
 absl::Status SearchIndex::BulkLoad(const std::vector<Record>& records) {
   // Built aside, so searches go on meanwhile; swapped in whole.
   auto state = std::make_unique<State>();
-  state->analyzer = analyzer_.get();
+  state->SetAnalyzer(analyzer_.get());
   if (absl::Status status = state->BulkLoad(records); !status.ok()) return status;
   state->JoinPhrases(CurrentVocabulary()->synonyms);
   {
