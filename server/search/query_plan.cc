@@ -252,21 +252,18 @@ bool IndexState::CompoundClause(absl::string_view word, float factor, Clause* cl
     if (t == term_ids.end() || terms[t->second].postings.empty()) return false;
     Part part{{Alt{t->second, 1.0f, "part"}}};
     if (synonyms != nullptr) {
-      const SynonymMap::Match m = synonyms->LongestMatch({stem}, 0);
-      for (size_t a = 0; a < m.alternatives.size(); ++a) {
-        const SynonymMap::Phrase* phrase = m.alternatives[a];
-        // Equivalents only: a part's narrower or broader terms would make
-        // the compound something else.
-        if (m.relations[a] != SynonymMap::Relation::kEquivalent) continue;
+      // Equivalents only: a part's narrower or broader terms would make the
+      // compound something else.
+      synonyms->ForEachEquivalent(stem, [&](const SynonymMap::Phrase& phrase) {
         // One word, and a word: "§ 109" (for krisecenter) is no part.
-        if (phrase->size() != 1 || absl::c_any_of((*phrase)[0], absl::ascii_isdigit)) continue;
-        auto alt = term_ids.find((*phrase)[0]);
+        if (phrase.size() != 1 || absl::c_any_of(phrase[0], absl::ascii_isdigit)) return;
+        auto alt = term_ids.find(phrase[0]);
         if (alt == term_ids.end() || alt->second == t->second ||
             terms[alt->second].postings.empty()) {
-          continue;
+          return;
         }
         part.alts.push_back(Alt{alt->second, kSynonymFactor, "part synonym"});
-      }
+      });
     }
     clause->parts.push_back(std::move(part));
   }

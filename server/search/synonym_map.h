@@ -159,6 +159,18 @@ class SynonymMap {
   // also be (see above); no match when pos is at or past the end.
   Match LongestMatch(const std::vector<std::string>& stems, size_t pos) const;
 
+  // Calls fn(phrase) for each alternative that LongestMatch({stem}, 0) gives
+  // as kEquivalent, in its order, without building the Match (a compound's
+  // parts ask this of every part).
+  template <typename Fn>
+  void ForEachEquivalent(const std::string& stem, Fn&& fn) const {
+    auto it = expansions_.find(stem);
+    if (it == expansions_.end()) return;
+    for (const Expansion& e : it->second) {
+      if (e.relation == Relation::kEquivalent) fn(phrases_[e.phrase]);
+    }
+  }
+
   // Every phrase the map holds (each once, in no particular order).
   const std::vector<Phrase>& phrases() const { return phrases_; }
 

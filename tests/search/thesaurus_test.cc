@@ -343,6 +343,27 @@ TEST_F(ShippedThesaurusTest, KeepsEverythingTheOldSynonymsFileExpanded) {
   EXPECT_GT(checked, 150);
 }
 
+// A compound's parts take their equivalents through ForEachEquivalent:
+// for every one-word term of the shipped thesaurus it lists exactly the
+// kEquivalent alternatives of LongestMatch, in the same order.
+TEST_F(ShippedThesaurusTest, ForEachEquivalentListsWhatLongestMatchCallsEquivalent) {
+  size_t words = 0, listed = 0;
+  for (const SynonymMap::Phrase& phrase : map_.phrases()) {
+    if (phrase.size() != 1) continue;
+    ++words;
+    const SynonymMap::Match m = map_.LongestMatch(phrase, 0);
+    std::vector<const SynonymMap::Phrase*> want, got;
+    for (size_t a = 0; a < m.alternatives.size(); ++a) {
+      if (m.relations[a] == SynonymMap::Relation::kEquivalent) want.push_back(m.alternatives[a]);
+    }
+    map_.ForEachEquivalent(phrase[0], [&](const SynonymMap::Phrase& p) { got.push_back(&p); });
+    EXPECT_EQ(got, want) << phrase[0];
+    listed += got.size();
+  }
+  EXPECT_GT(words, 100u);
+  EXPECT_GT(listed, 100u);
+}
+
 TEST_F(ShippedThesaurusTest, ParsesInUnderFiftyMilliseconds) {
   std::ifstream in(path_);
   std::stringstream buffer;
