@@ -95,7 +95,7 @@ std::string IndexState::Highlight(absl::string_view stored,
   return out;
 }
 
-void IndexState::DescriptionMatches(uint32_t slot, const Plan& plan,
+void IndexState::MatchedDescriptionTerms(uint32_t slot, const Plan& plan,
                                     std::vector<absl::string_view>* needles) const {
   // The description is the doc's own text, never inherited: its own terms
   // tell, in one pass over a short sorted list, where a lookup per plan term
@@ -115,7 +115,7 @@ std::string IndexState::Snippet(uint32_t slot, const Plan& plan) const {
   // A description is long: it is scanned only when it holds a match, and
   // only its words that contain a matched term are looked up.
   thread_local std::vector<absl::string_view> needles;  // reused
-  DescriptionMatches(slot, plan, &needles);
+  MatchedDescriptionTerms(slot, plan, &needles);
   if (!needles.empty()) {
     s = Highlight(d.description, plan.terms, &needles);
     if (!s.empty()) return s;
