@@ -565,7 +565,7 @@ struct IndexState {
   // The texts of the terms of `plan` that doc `slot`'s description holds
   // (none: no word of the plan occurs there), into `needles`.
   void MatchedDescriptionTerms(uint32_t slot, const Plan& plan,
-                          std::vector<absl::string_view>* needles) const;
+                               std::vector<absl::string_view>* needles) const;
   // The best passage of doc `slot` for `plan` (description, labels, title,
   // name in that order), or "".
   std::string Snippet(uint32_t slot, const Plan& plan) const;

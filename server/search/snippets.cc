@@ -96,7 +96,7 @@ std::string IndexState::Highlight(absl::string_view stored,
 }
 
 void IndexState::MatchedDescriptionTerms(uint32_t slot, const Plan& plan,
-                                    std::vector<absl::string_view>* needles) const {
+                                         std::vector<absl::string_view>* needles) const {
   // The description is the doc's own text, never inherited: its own terms
   // tell, in one pass over a short sorted list, where a lookup per plan term
   // (dozens with a concept's terms) would search as many posting lists.
