@@ -141,7 +141,7 @@ void IndexState::DeferWeak(const Plan& plan, const std::vector<size_t>& order, s
 size_t IndexState::SettleDeferred(const Plan& plan, size_t top,
                                   const std::vector<std::pair<float, uint32_t>>& matches,
                                   Scratch& s) const {
-  s.unscored.clear();
+  s.ClearUnscored();
   s.candidate_bits.swap(s.deferred_bits);  // the deferred docs; those to score stay
   size_t left = 0;
   for (uint64_t w : s.candidate_bits) left += PopCount(w);
@@ -170,42 +170,43 @@ size_t IndexState::SettleDeferred(const Plan& plan, size_t top,
   const float most = *std::max_element(factors.kind, factors.kind + kNumKinds) * factors.most;
   const float least = *std::min_element(factors.kind, factors.kind + kNumKinds) * factors.least;
   // All can wait, or none can: no need to bound each doc.
-  const bool none_ranks = (strong_sum - least_gap) * most * kMargin < threshold;
-  const bool all_may_rank = weak_sum * least * kMargin >= threshold;
-  if (all_may_rank) return left;
+  if (weak_sum * least * kMargin >= threshold) return left;
+  if ((strong_sum - least_gap) * most * kMargin < threshold) {
+    // Postings hold live docs only (Remove unposts a record), so every
+    // deferred doc is a match.
+    s.unscored.swap(s.candidate_bits);
+    s.num_unscored = left;
+    s.candidate_bits.assign(s.unscored.size(), 0);
+    return 0;
+  }
+  s.unscored.assign(s.candidate_bits.size(), 0);
   size_t checked = 0, may_rank = 0;
   for (size_t w = 0; w < s.candidate_bits.size(); ++w) {
     for (uint64_t word = s.candidate_bits[w]; word != 0; word &= word - 1) {
       const auto d = static_cast<uint32_t>(w * 64 + __builtin_ctzll(word));
       const uint64_t bit = uint64_t{1} << (d & 63);
       const Meta& m = meta[d];
-      if (!m.alive) {
-        s.candidate_bits[w] &= ~bit;  // removed: no match at all
-        --left;
+      float bound = 0;
+      for (size_t i : slots) {
+        const bool weak = !s.strong_bits[i].empty() && (s.strong_bits[i][w] & bit) == 0;
+        bound += weak ? s.weak_bound[i] : s.slot_bound[i];
+      }
+      bound *= factors.kind[m.kind];
+      if (factors.per_doc) bound *= AgeDistrictFactor(*this, plan, d);
+      ++checked;
+      if (bound * kMargin >= threshold) {
+        // Most may rank after all: scoring them all costs less than
+        // bounding the rest.
+        if (++may_rank * 2 > checked && checked >= 64) {
+          for (size_t u = 0; u < s.unscored.size(); ++u) s.candidate_bits[u] |= s.unscored[u];
+          left += s.num_unscored;
+          s.ClearUnscored();
+          return left;
+        }
         continue;
       }
-      if (!none_ranks) {
-        float bound = 0;
-        for (size_t i : slots) {
-          const bool weak = !s.strong_bits[i].empty() && (s.strong_bits[i][w] & bit) == 0;
-          bound += weak ? s.weak_bound[i] : s.slot_bound[i];
-        }
-        bound *= factors.kind[m.kind];
-        if (factors.per_doc) bound *= AgeDistrictFactor(*this, plan, d);
-        ++checked;
-        if (bound * kMargin >= threshold) {
-          // Most may rank after all: scoring them all costs less than
-          // bounding the rest.
-          if (++may_rank * 2 > checked && checked >= 64) {
-            for (uint32_t u : s.unscored) s.candidate_bits[u >> 6] |= uint64_t{1} << (u & 63);
-            left += s.unscored.size();
-            s.unscored.clear();
-            return left;
-          }
-          continue;
-        }
-      }
-      s.unscored.push_back(d);
+      s.unscored[w] |= bit;
+      ++s.num_unscored;
       s.candidate_bits[w] &= ~bit;
       --left;
     }

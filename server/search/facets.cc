@@ -188,41 +188,45 @@ FilterValues IndexState::Values(const Doc& d) const {
 }
 
 void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
-                             const std::vector<uint32_t>& unscored, Scratch& s,
+                             const std::vector<uint64_t>& unscored, Scratch& s,
                              std::map<std::string, std::map<std::string, size_t>>* facets,
                              const std::vector<uint16_t>& shown) const {
-  // Consecutive matches often share a value, and an increment waits for
+  // Consecutive matches often share a class, and an increment waits for
   // the one before it to the same counter: matches take turns over
   // separate banks of counters, summed at the end.
   constexpr size_t kBanks = 4;
-  constexpr size_t kFields = 5;  // kind, area, district, service type, legal basis
-  const size_t width = std::max<size_t>(values.size(), kNumKinds);
+  const size_t classes = facet_classes.size();
   std::vector<uint32_t>& counts = s.facet_counts;
-  counts.assign(kBanks * kFields * width, 0);
-  auto add = [&](size_t i, const Meta& m) {
-    uint32_t* c = counts.data() + (i % kBanks) * kFields * width;
-    ++c[m.kind];
-    ++c[width + m.area];
-    ++c[2 * width + m.district];
-    ++c[3 * width + m.service_type];
-    ++c[4 * width + m.legal_basis];
-  };
-  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
+  counts.assign(kBanks * classes, 0);
+  const uint32_t* class_of = facet_class.data();
+  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their class ahead
   const size_t n = matches.size();
   for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(&meta[matches[i + kAhead].second]);
-    add(i, meta[matches[i].second]);
+    if (i + kAhead < n) __builtin_prefetch(&class_of[matches[i + kAhead].second]);
+    ++counts[(i % kBanks) * classes + class_of[matches[i].second]];
   }
-  for (size_t i = 0; i < unscored.size(); ++i) {
-    if (i + kAhead < unscored.size()) __builtin_prefetch(&meta[unscored[i + kAhead]]);
-    add(i, meta[unscored[i]]);
+  // Ascending slots: the hardware fetches ahead on its own.
+  size_t i = 0;
+  for (size_t w = 0; w < unscored.size(); ++w) {
+    for (uint64_t word = unscored[w]; word != 0; word &= word - 1, ++i) {
+      const size_t d = w * 64 + static_cast<size_t>(__builtin_ctzll(word));
+      ++counts[(i % kBanks) * classes + class_of[d]];
+    }
   }
-  // The count of value `v` of field `field` (0 kind, 1 area ... 4 legal basis).
-  auto count = [&](size_t field, size_t v) {
+  // Per field (0 kind, 1 area ... 4 legal basis), per value id.
+  constexpr size_t kFields = 5;
+  const size_t width = std::max<size_t>(values.size(), kNumKinds);
+  std::vector<size_t>& tally = s.facet_tally;
+  tally.assign(kFields * width, 0);
+  for (size_t c = 0; c < classes; ++c) {
     size_t sum = 0;
-    for (size_t bank = 0; bank < kBanks; ++bank) sum += counts[(bank * kFields + field) * width + v];
-    return sum;
-  };
+    for (size_t bank = 0; bank < kBanks; ++bank) sum += counts[bank * classes + c];
+    if (sum == 0) continue;
+    for (size_t field = 0; field < kFields; ++field) {
+      tally[field * width + facet_classes[c][field]] += sum;
+    }
+  }
+  auto count = [&](size_t field, size_t v) { return tally[field * width + v]; };
   std::array<size_t, kNumKinds> kinds{};
   for (int k = 0; k < kNumKinds; ++k) kinds[k] = count(0, k);
   for (int k = 0; k < kNumKinds; ++k) {

@@ -270,6 +270,16 @@ struct IndexState {
   // values a filter may name.
   enum ValueUse { kAreaUse, kDistrictUse, kLegalUse, kServiceUse, kNumValueUses };
   std::array<std::vector<uint32_t>, kNumValueUses> value_uses;
+  // Docs with the same kind and the same effective area, district, service
+  // type and legal basis share a facet class, so CountFacets counts one
+  // class per doc and reads 4 bytes of it, not its Meta. Kept by SetMeta;
+  // a class stays when its last doc goes (there are as many as distinct
+  // combinations ever held, a few hundred in SOF's directory).
+  // Per class: kind, area, district, service type, legal basis.
+  using FacetKey = std::array<uint16_t, 5>;
+  std::vector<FacetKey> facet_classes;
+  absl::flat_hash_map<FacetKey, uint32_t> facet_class_ids;
+  std::vector<uint32_t> facet_class;  // parallel to docs
 
   absl::flat_hash_map<std::string, std::vector<uint32_t>> name_keys;
   absl::btree_map<std::string, SuggestEntry> suggest;
@@ -323,7 +333,7 @@ struct IndexState {
   // Posts doc `slot` under its own and inherited terms and sets its Meta,
   // verified time and sort prefix.
   void Post(uint32_t slot);
-  // Sets meta[slot], keeping value_uses.
+  // Sets meta[slot], keeping value_uses and facet_class.
   void SetMeta(uint32_t slot, const Meta& m);
   // The terms doc `slot` has postings in, ascending.
   std::vector<uint32_t> PostedTerms(uint32_t slot) const;
@@ -472,7 +482,7 @@ struct IndexState {
   // the slot's best), moves those to s.deferred_bits and sets s.deferred,
   // so that only the rest are scored. `order`: the plan's required slots.
   void DeferWeak(const Plan& plan, const std::vector<size_t>& order, size_t top, Scratch& s) const;
-  // After the other matches are scored into `matches`: puts in s.unscored
+  // After the other matches are scored into `matches`: moves to s.unscored
   // the deferred docs that cannot score as high as the `top`-th best match
   // (by their slots' bounds and their own kind, district and age factors)
   // and leaves the others in s.candidate_bits, to be scored; returns how
@@ -539,12 +549,12 @@ struct IndexState {
   }
   // What the filter expression sees of `d` (views into the state).
   FilterValues Values(const Doc& d) const;
-  // Sets (*facets)[name][value] to the number of `matches` and `unscored`
-  // per kind, area, district, service type and legal basis (values held by
-  // none left out). Districts in `shown` (preferred or filtered) are listed
-  // even at 0.
+  // Sets (*facets)[name][value] to the number of `matches` and of the docs
+  // with a bit in `unscored` per kind, area, district, service type and
+  // legal basis (values held by none left out). Districts in `shown`
+  // (preferred or filtered) are listed even at 0.
   void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
-                   const std::vector<uint32_t>& unscored, Scratch& s,
+                   const std::vector<uint64_t>& unscored, Scratch& s,
                    std::map<std::string, std::map<std::string, size_t>>* facets,
                    const std::vector<uint16_t>& shown = {}) const;
 

@@ -151,6 +151,11 @@ void IndexState::SetMeta(uint32_t slot, const Meta& m) {
   count(meta[slot], -1);
   meta[slot] = m;
   count(m, +1);
+  const FacetKey key = {m.kind, m.area, m.district, m.service_type, m.legal_basis};
+  auto [it, added] = facet_class_ids.try_emplace(key, static_cast<uint32_t>(facet_classes.size()));
+  if (added) facet_classes.push_back(key);
+  if (facet_class.size() < docs.size()) facet_class.resize(docs.size());
+  facet_class[slot] = it->second;
 }
 
 std::vector<uint32_t> IndexState::PostedTerms(uint32_t slot) const {

@@ -216,7 +216,7 @@ void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, 
                          std::vector<std::pair<float, uint32_t>>* out, size_t top) const {
   std::vector<std::pair<float, uint32_t>>& matches = *out;
   matches.clear();
-  s.unscored.clear();
+  s.ClearUnscored();
   size_t matchable = 0;
   *total_weight = 0;
   // A word that no record has cannot be covered by any: it does not count,
@@ -228,11 +228,11 @@ void IndexState::Collect(const Plan& plan, Scratch& s, const DocFilter& filter, 
   }
   for (const float min_coverage : {1.0f, kMinCoverage}) {
     if (min_coverage == kMinCoverage &&
-        (matches.size() + s.unscored.size() >= kDropWordsThreshold || matchable < 2)) {
+        (matches.size() + s.num_unscored >= kDropWordsThreshold || matchable < 2)) {
       break;
     }
     matches.clear();
-    s.unscored.clear();
+    s.ClearUnscored();
     auto mark_exact = [&] {
       if (auto it = name_keys.find(plan.name_key); it != name_keys.end()) {
         for (uint32_t d : it->second) {

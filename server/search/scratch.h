@@ -48,16 +48,23 @@ struct Scratch {
   std::vector<std::pair<float, uint32_t>> matches;
   // Weak matches deferred by EvaluateAll (IndexState::DeferWeak): their
   // bits, each slot's bits of strong matches and score bounds; after
-  // Collect, `unscored` holds those that match but were never scored, as
-  // none can reach the page.
+  // Collect, `unscored` has a bit for each doc that matches but was never
+  // scored, as none can reach the page (empty: none), and `num_unscored`
+  // is their number.
   bool deferred = false;
   std::vector<uint64_t> deferred_bits;
   std::vector<std::vector<uint64_t>> strong_bits;  // per plan slot; empty: all strong
   std::vector<std::vector<float>> clause_bounds;   // per plan slot, per clause
   std::vector<float> slot_bound, weak_bound;       // per plan slot
-  std::vector<uint32_t> unscored;
+  std::vector<uint64_t> unscored;
+  size_t num_unscored = 0;
+  void ClearUnscored() {
+    unscored.clear();
+    num_unscored = 0;
+  }
   std::vector<float> top_scores;
-  std::vector<uint32_t> facet_counts;  // CountFacets: [bank][field][value id]
+  std::vector<uint32_t> facet_counts;  // CountFacets: [bank][facet class]
+  std::vector<size_t> facet_tally;     // CountFacets: [field][value id]
   // Expertise::RankFirst: a bit per doc with evidence; all zero between uses.
   std::vector<uint64_t> evidence_bits;
 

@@ -256,7 +256,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
 
   Scratch& s = LocalScratch();
   std::vector<std::pair<float, uint32_t>>& matches = s.matches;
-  s.unscored.clear();  // matches that Collect counted but did not score
+  s.ClearUnscored();  // matches that Collect counted but did not score
   // Collect needs exact scores for the page only; distances (--near) and
   // evidence (expertise) rescore every match, and --explain reads the
   // scores of all.
@@ -297,7 +297,7 @@ absl::StatusOr<SearchResult> SearchIndex::SearchAsUnderstood(const SearchQuery& 
       score = list_all ? static_cast<float>(-km) : static_cast<float>(score / (1.0 + km / 2.0));
     }
   }
-  result.total = matches.size() + s.unscored.size();
+  result.total = matches.size() + s.num_unscored;
   result.scored = matches.size();
   // The districts asked for stay in the facet, even at 0.
   std::vector<uint16_t> shown;

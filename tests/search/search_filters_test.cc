@@ -48,6 +48,24 @@ TEST_F(SearchFiltersTest, DistrictsKeepRecordsInAnyOfThemAndTheFacetShowsThem) {
   EXPECT_EQ(r.facets.at("district").at("Valby"), 0u);  // asked for: shown, not hidden
 }
 
+TEST_F(SearchFiltersTest, FacetsFollowAUnitThatMovesAndARecordThatGoes) {
+  LoadDistricts();
+  SearchQuery q;
+  q.text = "botilbud";
+  // The tilbud have no district of their own: they move with their unit.
+  ASSERT_TRUE(index_->Upsert(Unit("unit-v", "Center Vest", "Nørrebro")).ok());
+  ASSERT_TRUE(index_->Remove("tilbud-av").ok());
+  const SearchResult r = Run(q);
+  EXPECT_EQ(r.total, 3u);
+  EXPECT_THAT(r.facets.at("district"),
+              ElementsAre(std::pair<const std::string, size_t>{"Amager Øst", 1},
+                          std::pair<const std::string, size_t>{"Nørrebro", 2}));
+  EXPECT_THAT(r.facets.at("kind"), ElementsAre(std::pair<const std::string, size_t>{"tilbud", 3}));
+  // Moved back, the unit's tilbud counts in Valby again.
+  ASSERT_TRUE(index_->Upsert(Unit("unit-v", "Center Vest", "Valby")).ok());
+  EXPECT_EQ(Run(q).facets.at("district").at("Valby"), 1u);
+}
+
 TEST_F(SearchFiltersTest, AFilterValueTheIndexDoesNotHoldIsRefusedListingTheValidOnes) {
   LoadDistricts();
   struct Case {
