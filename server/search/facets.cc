@@ -191,39 +191,48 @@ void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matc
                              const std::vector<uint64_t>& unscored, Scratch& s,
                              std::map<std::string, std::map<std::string, size_t>>* facets,
                              const std::vector<uint16_t>& shown) const {
-  // Consecutive matches often share a class, and an increment waits for
-  // the one before it to the same counter: matches take turns over
-  // separate banks of counters, summed at the end.
+  // The scored matches' Meta was just read by Collect and is still in the
+  // cache: their values are counted from it. Consecutive matches often
+  // share a value, and an increment waits for the one before it to the
+  // same counter: matches take turns over separate banks of counters.
   constexpr size_t kBanks = 4;
-  const size_t classes = facet_classes.size();
+  constexpr size_t kFields = 5;  // kind, area, district, service type, legal basis
+  const size_t width = std::max<size_t>(values.size(), kNumKinds);
   std::vector<uint32_t>& counts = s.facet_counts;
-  counts.assign(kBanks * classes, 0);
-  const uint32_t* class_of = facet_class.data();
-  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their class ahead
+  counts.assign(kBanks * kFields * width, 0);
+  constexpr size_t kAhead = 16;  // the docs are scattered: fetch their metadata ahead
   const size_t n = matches.size();
   for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(&class_of[matches[i + kAhead].second]);
-    ++counts[(i % kBanks) * classes + class_of[matches[i].second]];
+    if (i + kAhead < n) __builtin_prefetch(&meta[matches[i + kAhead].second]);
+    const Meta& m = meta[matches[i].second];
+    uint32_t* c = counts.data() + (i % kBanks) * kFields * width;
+    ++c[m.kind];
+    ++c[width + m.area];
+    ++c[2 * width + m.district];
+    ++c[3 * width + m.service_type];
+    ++c[4 * width + m.legal_basis];
   }
-  // Ascending slots: the hardware fetches ahead on its own.
-  size_t i = 0;
-  for (size_t w = 0; w < unscored.size(); ++w) {
-    for (uint64_t word = unscored[w]; word != 0; word &= word - 1, ++i) {
-      const size_t d = w * 64 + static_cast<size_t>(__builtin_ctzll(word));
-      ++counts[(i % kBanks) * classes + class_of[d]];
-    }
-  }
-  // Per field (0 kind, 1 area ... 4 legal basis), per value id.
-  constexpr size_t kFields = 5;
-  const size_t width = std::max<size_t>(values.size(), kNumKinds);
-  std::vector<size_t>& tally = s.facet_tally;
+  std::vector<size_t>& tally = s.facet_tally;  // [field][value id]
   tally.assign(kFields * width, 0);
-  for (size_t c = 0; c < classes; ++c) {
-    size_t sum = 0;
-    for (size_t bank = 0; bank < kBanks; ++bank) sum += counts[bank * classes + c];
-    if (sum == 0) continue;
-    for (size_t field = 0; field < kFields; ++field) {
-      tally[field * width + facet_classes[c][field]] += sum;
+  for (size_t bank = 0; bank < kBanks; ++bank) {
+    for (size_t k = 0; k < kFields * width; ++k) tally[k] += counts[bank * kFields * width + k];
+  }
+  // The unscored ones can be many, and Collect never read them: each adds
+  // to its facet class (4 bytes per doc, in ascending slots), and each
+  // class to its values.
+  if (!unscored.empty()) {
+    std::vector<uint32_t>& per_class = s.facet_class_counts;
+    per_class.assign(facet_classes.size(), 0);
+    for (size_t w = 0; w < unscored.size(); ++w) {
+      for (uint64_t word = unscored[w]; word != 0; word &= word - 1) {
+        ++per_class[facet_class[w * 64 + static_cast<size_t>(__builtin_ctzll(word))]];
+      }
+    }
+    for (size_t c = 0; c < per_class.size(); ++c) {
+      if (per_class[c] == 0) continue;
+      for (size_t field = 0; field < kFields; ++field) {
+        tally[field * width + facet_classes[c][field]] += per_class[c];
+      }
     }
   }
   auto count = [&](size_t field, size_t v) { return tally[field * width + v]; };

@@ -271,8 +271,9 @@ struct IndexState {
   enum ValueUse { kAreaUse, kDistrictUse, kLegalUse, kServiceUse, kNumValueUses };
   std::array<std::vector<uint32_t>, kNumValueUses> value_uses;
   // Docs with the same kind and the same effective area, district, service
-  // type and legal basis share a facet class, so CountFacets counts one
-  // class per doc and reads 4 bytes of it, not its Meta. Kept by SetMeta;
+  // type and legal basis share a facet class, so CountFacets counts the
+  // matches it has not scored (often thousands, their Meta not in the
+  // cache) by one class per doc, read from 4 bytes, not 16. Kept by SetMeta;
   // a class stays when its last doc goes (there are as many as distinct
   // combinations ever held, a few hundred in SOF's directory).
   // Per class: kind, area, district, service type, legal basis.

@@ -63,8 +63,9 @@ struct Scratch {
     num_unscored = 0;
   }
   std::vector<float> top_scores;
-  std::vector<uint32_t> facet_counts;  // CountFacets: [bank][facet class]
-  std::vector<size_t> facet_tally;     // CountFacets: [field][value id]
+  // CountFacets: [bank][field][value id], [facet class], [field][value id].
+  std::vector<uint32_t> facet_counts, facet_class_counts;
+  std::vector<size_t> facet_tally;
   // Expertise::RankFirst: a bit per doc with evidence; all zero between uses.
   std::vector<uint64_t> evidence_bits;
 
