@@ -74,18 +74,23 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     return it->second;
   };
   std::vector<std::pair<float, uint32_t>> unit_scores;
-  // The docs are scattered over the index: their kind (Meta) and record are
-  // fetched a few matches ahead, then (once there) their label terms and
-  // the slots of their unit and contact person. Partners give no evidence,
-  // and their record is not read.
+  // The docs are scattered over the index: their kind (Meta) is fetched
+  // far ahead, their record nearer, then (once there) their label terms
+  // and the slots of their unit and contact person. Partners give no
+  // evidence, and a person's record is read only for the evidence's lines
+  // (its score is its match's): neither record is fetched otherwise.
   auto kind_of = [&](uint32_t d) { return static_cast<Kind>(st.meta[d].kind); };
   auto links = [](Kind k) { return k == Kind::kTilbud || k == Kind::kPraktik; };
+  auto reads_record = [&](Kind k) {
+    return k == Kind::kUnit || links(k) || (k == Kind::kPerson && with_lines);
+  };
   constexpr size_t kAhead = 8;
   for (size_t i = 0; i < num_best; ++i) {
+    if (i + 2 * kAhead < num_best) __builtin_prefetch(&st.meta[best[i + 2 * kAhead].second]);
     if (i + kAhead < num_best) {
       const uint32_t ahead = best[i + kAhead].second;
       const Kind k = kind_of(ahead);
-      if (k != Kind::kPartner) __builtin_prefetch(&st.docs[ahead]);
+      if (reads_record(k)) __builtin_prefetch(&st.docs[ahead]);
       if (links(k)) {
         __builtin_prefetch(&st.docs[ahead].parent_id);
         __builtin_prefetch(&st.docs[ahead].contact_person_id);
@@ -94,14 +99,18 @@ EvidenceMap Expertise::Gather(const IndexState& st, const Plan& plan, Scratch& s
     if (i + kAhead / 2 < num_best) {
       const uint32_t near = best[i + kAhead / 2].second;
       const Kind k = kind_of(near);
-      if (k != Kind::kPartner) __builtin_prefetch(st.docs[near].label_terms.data());
+      if (reads_record(k)) __builtin_prefetch(st.docs[near].label_terms.data());
       if (links(k)) {
         st.slot_by_id.prefetch(st.docs[near].parent_id);
         st.slot_by_id.prefetch(st.docs[near].contact_person_id);
       }
     }
     const auto [score, d] = best[i];
-    if (score <= 0 || kind_of(d) == Kind::kPartner) continue;
+    const Kind kind = kind_of(d);
+    if (score <= 0 || !reads_record(kind)) {
+      if (score > 0 && kind == Kind::kPerson) acc[d].score += score;
+      continue;
+    }
     const Doc& doc = st.docs[d];
     const bool labelled = has_matching_label(doc);
     switch (doc.kind) {
