@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +13,24 @@
 #include "server/search/text_folder.h"
 
 namespace sofdir::search::internal {
+namespace {
+
+// True when `needle` occurs in `word`. A word is a few bytes long: a loop
+// over its letters costs less than a call to memchr.
+bool Contains(const std::string& word, absl::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > word.size()) return false;
+  const char first = needle[0];
+  const size_t last = word.size() - needle.size();
+  for (size_t i = 0; i <= last; ++i) {
+    if (word[i] == first && word.compare(i, needle.size(), needle.data(), needle.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 bool IndexState::TokenMatches(const std::string& surface,
                               const absl::flat_hash_set<uint32_t>& want) const {
@@ -48,11 +65,8 @@ std::string IndexState::Highlight(absl::string_view stored,
     // A word too long to be indexed is not among the doc's own terms: it
     // is always looked up.
     if (needles != nullptr && token.size() <= kMaxTokenBytes &&
-        std::none_of(needles->begin(), needles->end(), [&](absl::string_view n) {
-          // std::string_view's find looks for the first letter with memchr.
-          return std::string_view(token).find(std::string_view(n.data(), n.size())) !=
-                 std::string_view::npos;
-        })) {
+        std::none_of(needles->begin(), needles->end(),
+                     [&](absl::string_view n) { return Contains(token, n); })) {
       return true;
     }
     if (!TokenMatches(token, want)) return true;
