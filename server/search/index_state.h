@@ -275,7 +275,7 @@ struct IndexState {
   // matches it has not scored (often thousands, their Meta not in the
   // cache) by one class per doc, read from 4 bytes, not 16. Kept by SetMeta;
   // a class stays when its last doc goes (there are as many as distinct
-  // combinations ever held, a few hundred in SOF's directory).
+  // combinations ever held).
   // Per class: kind, area, district, service type, legal basis.
   using FacetKey = std::array<uint16_t, 5>;
   std::vector<FacetKey> facet_classes;
