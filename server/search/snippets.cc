@@ -3,6 +3,9 @@
 // index_state.h).
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +32,45 @@ bool Contains(const std::string& word, absl::string_view needle) {
   }
   return false;
 }
+
+// The letter pairs that begin the needles, as bits: a word holds a needle
+// only if it holds the needle's first pair, so a word none of whose pairs
+// begins a needle is ruled out by one look at each of its pairs instead of
+// a search for each needle.
+class PairFilter {
+ public:
+  explicit PairFilter(const std::vector<absl::string_view>& needles) {
+    for (absl::string_view n : needles) {
+      if (n.size() < 2) {
+        all_ = true;  // a one-letter needle may be in any word
+        return;
+      }
+      const size_t k = Key(n[0], n[1]);
+      bits_[k >> 6] |= uint64_t{1} << (k & 63);
+    }
+  }
+
+  // False only when `word` contains no needle.
+  bool MayContain(const std::string& word) const {
+    if (all_) return true;
+    for (size_t i = 0; i + 1 < word.size(); ++i) {
+      const size_t k = Key(word[i], word[i + 1]);
+      if ((bits_[k >> 6] >> (k & 63) & 1) != 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  // Folded words are lower-case letters and digits: the low five bits of
+  // each keep two letters apart.
+  static size_t Key(char a, char b) {
+    return (static_cast<size_t>(static_cast<unsigned char>(a) & 31) << 5) |
+           (static_cast<unsigned char>(b) & 31);
+  }
+
+  std::array<uint64_t, 16> bits_{};  // 1024 pairs
+  bool all_ = false;
+};
 
 }  // namespace
 
@@ -59,14 +101,17 @@ std::string IndexState::Highlight(absl::string_view stored,
   hits.clear();
   words.clear();
   uint32_t stop_at = UINT32_MAX;
+  std::optional<PairFilter> filter;
+  if (needles != nullptr) filter.emplace(*needles);
   TextFolder::ForEachTokenWhile(text, [&](std::string& token, uint32_t b, uint32_t e) {
     if (b > stop_at) return false;
     words.push_back({b, e});
     // A word too long to be indexed is not among the doc's own terms: it
     // is always looked up.
     if (needles != nullptr && token.size() <= kMaxTokenBytes &&
-        std::none_of(needles->begin(), needles->end(),
-                     [&](absl::string_view n) { return Contains(token, n); })) {
+        (!filter->MayContain(token) ||
+         std::none_of(needles->begin(), needles->end(),
+                      [&](absl::string_view n) { return Contains(token, n); }))) {
       return true;
     }
     if (!TokenMatches(token, want)) return true;
