@@ -3,9 +3,7 @@
 // the matches compares small integers (contracts in index_state.h).
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -189,7 +187,7 @@ FilterValues IndexState::Values(const Doc& d) const {
 
 void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
                              const std::vector<uint64_t>& unscored, Scratch& s,
-                             std::map<std::string, std::map<std::string, size_t>>* facets,
+                             std::vector<std::pair<std::string, FacetCounts>>* facets,
                              const std::vector<uint16_t>& shown) const {
   // The scored matches' Meta was just read by Collect and is still in the
   // cache: their values are counted from it. Consecutive matches often
@@ -236,21 +234,42 @@ void IndexState::CountFacets(const std::vector<std::pair<float, uint32_t>>& matc
     }
   }
   auto count = [&](size_t field, size_t v) { return tally[field * width + v]; };
-  std::array<size_t, kNumKinds> kinds{};
-  for (int k = 0; k < kNumKinds; ++k) kinds[k] = count(0, k);
-  for (int k = 0; k < kNumKinds; ++k) {
-    if (kinds[k] > 0) (*facets)["kind"][kKindNames[k]] = kinds[k];
-  }
-  auto fill = [&](const char* name, size_t field) {
+  // Each facet lists its values in ascending order, facets by name.
+  std::vector<std::pair<absl::string_view, size_t>>& listed = s.facet_listed;
+  auto emit = [&](const char* name) {
+    if (listed.empty()) return;
+    std::sort(listed.begin(), listed.end());
+    FacetCounts& counts = facets->emplace_back(name, FacetCounts()).second;
+    counts.reserve(listed.size());
+    for (const auto& [value, n] : listed) counts.emplace_back(value, n);
+    listed.clear();
+  };
+  auto list_values = [&](size_t field) {
     for (size_t v = 1; v < values.size(); ++v) {
-      if (const size_t c = count(field, v); c > 0) (*facets)[name][values[v]] = c;
+      if (const size_t c = count(field, v); c > 0) listed.emplace_back(values[v], c);
     }
   };
-  fill("area", 1);
-  fill("district", 2);
-  for (uint16_t v : shown) (*facets)["district"].emplace(values[v], 0);
-  fill("service_type", 3);
-  fill("legal_basis", 4);
+  facets->clear();
+  listed.clear();
+  list_values(1);
+  emit("area");
+  list_values(2);
+  for (uint16_t v : shown) {  // listed even at 0, and once
+    if (std::none_of(listed.begin(), listed.end(),
+                     [&](const auto& entry) { return entry.first == values[v]; })) {
+      listed.emplace_back(values[v], 0);
+    }
+  }
+  emit("district");
+  for (int k = 0; k < kNumKinds; ++k) {
+    const size_t c = count(0, static_cast<size_t>(k));
+    if (c > 0) listed.emplace_back(kKindNames[k], c);
+  }
+  emit("kind");
+  list_values(4);
+  emit("legal_basis");
+  list_values(3);
+  emit("service_type");
 }
 
 }  // namespace sofdir::search::internal

@@ -550,13 +550,13 @@ struct IndexState {
   }
   // What the filter expression sees of `d` (views into the state).
   FilterValues Values(const Doc& d) const;
-  // Sets (*facets)[name][value] to the number of `matches` and of the docs
-  // with a bit in `unscored` per kind, area, district, service type and
-  // legal basis (values held by none left out). Districts in `shown`
+  // Sets `*facets` (SearchResult::facets) to the number of `matches` and of
+  // the docs with a bit in `unscored` per kind, area, district, service type
+  // and legal basis (values held by none left out). Districts in `shown`
   // (preferred or filtered) are listed even at 0.
   void CountFacets(const std::vector<std::pair<float, uint32_t>>& matches,
                    const std::vector<uint64_t>& unscored, Scratch& s,
-                   std::map<std::string, std::map<std::string, size_t>>* facets,
+                   std::vector<std::pair<std::string, FacetCounts>>* facets,
                    const std::vector<uint16_t>& shown = {}) const;
 
   // ---- snippets and highlighting (snippets.cc)

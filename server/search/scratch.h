@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "server/search/posting_list.h"
 
 namespace sofdir::search::internal {
@@ -66,6 +67,8 @@ struct Scratch {
   // CountFacets: [bank][field][value id], [facet class], [field][value id].
   std::vector<uint32_t> facet_counts, facet_class_counts;
   std::vector<size_t> facet_tally;
+  // CountFacets: one facet's (value, count) pairs, before they are sorted.
+  std::vector<std::pair<absl::string_view, size_t>> facet_listed;
   // Expertise::RankFirst: a bit per doc with evidence; all zero between uses.
   std::vector<uint64_t> evidence_bits;
 

@@ -3,12 +3,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "server/search/geo.h"
 
 namespace sofdir::search {
@@ -90,21 +90,44 @@ struct SearchHit {
   std::optional<double> distance_km;  // only with SearchQuery::near
 };
 
+// A facet's values that occur, in ascending (byte) order, each with how
+// many matches hold it.
+using FacetCounts = std::vector<std::pair<std::string, size_t>>;
+
 struct SearchResult {
   std::vector<SearchHit> hits;  // best first, after offset
   size_t total = 0;             // all matching records
   // Of `total`, those whose score was computed: the others could not reach
   // the page (a search's cost, for benchmarks and tests).
   size_t scored = 0;
-  // Facet -> value -> count over all matching records. Facets: kind, area,
-  // district, service_type, legal_basis.
-  std::map<std::string, std::map<std::string, size_t>> facets;
+  // Facet -> its values' counts over all matching records, facets by name:
+  // area, district, kind, legal_basis, service_type (those with a value).
+  // Vectors, not maps: every search builds them, and a broad one lists
+  // dozens of values, each of which a map would allocate a node for.
+  std::vector<std::pair<std::string, FacetCounts>> facets;
   // Query words no record has, not even with a typo or as a prefix: left
   // out of the search, so the results are for the other words.
   std::vector<std::string> unmatched_words;
   // What query understanding read in the text and did (empty when
   // SearchQuery::interpret is false or nothing fired).
   std::vector<InterpretationStep> interpretation;
+
+  // The counts of facet `name`, or nullptr when it is not listed.
+  const FacetCounts* Facet(absl::string_view name) const {
+    for (const auto& [facet, counts] : facets) {
+      if (facet == name) return &counts;
+    }
+    return nullptr;
+  }
+  // The count of `value` in facet `name`, or nullopt when it is not listed.
+  std::optional<size_t> FacetCount(absl::string_view name, absl::string_view value) const {
+    if (const FacetCounts* counts = Facet(name)) {
+      for (const auto& [v, count] : *counts) {
+        if (v == value) return count;
+      }
+    }
+    return std::nullopt;
+  }
 };
 
 struct Suggestion {

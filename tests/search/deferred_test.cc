@@ -91,8 +91,8 @@ TEST_F(DeferredTest, WeakMatchesCountButAreNotScored) {
     EXPECT_TRUE(h.id.rfind("strong-", 0) == 0 || h.id.rfind("named-", 0) == 0) << h.id;
   }
   EXPECT_EQ(named, 4);
-  EXPECT_EQ(r.facets.at("kind").at("person"), 60u);
-  EXPECT_EQ(r.facets.at("district").at("Valby"), 15u + 134u + 4u + 30u);
+  EXPECT_EQ(r.FacetCount("kind", "person"), 60u);
+  EXPECT_EQ(r.FacetCount("district", "Valby"), 15u + 134u + 4u + 30u);
 }
 
 TEST_F(DeferredTest, PagesFiltersAndPreferencesGiveWhatScoringAllGives) {

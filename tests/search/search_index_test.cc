@@ -22,6 +22,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::Pointee;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
 Record Unit(const std::string& id, const std::string& name, const std::string& parent,
@@ -410,7 +412,7 @@ TEST_F(SearchIndexTest, FiltersNarrowResultsWithoutChangingScores) {
       EXPECT_DOUBLE_EQ(hit.score, free->hits[0].score);
     }
   }
-  EXPECT_EQ(free->facets.at("district").at("Nørrebro"), 1u);
+  EXPECT_EQ(free->FacetCount("district", "Nørrebro"), 1u);
   q.only_free = false;
   q.filter = "district = \"Valby\" AND kind = tilbud";
   auto valby = index_->Search(q);
@@ -432,8 +434,8 @@ TEST_F(SearchIndexTest, VerifiedSinceKeepsOnlyRecentlyConfirmedRecordsInHitsTota
   ASSERT_TRUE(r.ok());
   EXPECT_THAT(Ids(*r), ElementsAre("tilbud-1"));
   EXPECT_EQ(r->total, 1u);
-  EXPECT_EQ(r->facets.at("district").size(), 1u);
-  EXPECT_EQ(r->facets.at("district").at("Nørrebro"), 1u);
+  EXPECT_THAT(r->Facet("district"), Pointee(SizeIs(1)));
+  EXPECT_EQ(r->FacetCount("district", "Nørrebro"), 1u);
   // Re-verifying through an update takes effect at once.
   stale.mutable_verified_time()->set_seconds(3000);
   ASSERT_TRUE(index_->Upsert(stale).ok());
@@ -587,7 +589,7 @@ TEST_F(SearchIndexTest, ConcurrentSearchesSeeEachWriteWhole) {
         SearchQuery q;
         q.text = "behandling";
         auto r = index_->Search(q);
-        if (!r.ok() || r->total != r->facets["kind"]["tilbud"]) ++errors;
+        if (!r.ok() || r->total != r->FacetCount("kind", "tilbud").value_or(0)) ++errors;
         if (!index_->Suggest("beh", 5).ok()) ++errors;
       }
     });

@@ -44,12 +44,12 @@ TEST_F(SearchPreferencesTest, APreferredDistrictRanksItsRecordsAboveComparableOn
   EXPECT_DOUBLE_EQ(nearby.hits[4].score, plain.hits[3].score);
   EXPECT_THAT(nearby.hits[0].explanation, Contains("foretrukket bydel Nørrebro ×2.0"));
   EXPECT_THAT(ExplanationOf(nearby, "tilbud-1"), Not(Contains(HasSubstr("bydel"))));
-  EXPECT_EQ(nearby.facets.at("district").at("Nørrebro"), 2u);
+  EXPECT_EQ(nearby.FacetCount("district", "Nørrebro"), 2u);
 
   // A district the index holds but no match is in stays in the facet, at 0.
   q.preferred_districts = {"Østerbro"};
   const SearchResult east = Run(q);
-  EXPECT_EQ(east.facets.at("district").at("Østerbro"), 0u);
+  EXPECT_EQ(east.FacetCount("district", "Østerbro"), 0u);
   EXPECT_THAT(Ids(east), ElementsAre("tilbud-1", "tilbud-2", "tilbud-5", "tilbud-4", "tilbud-3"));
 
   // Units, persons and praktik count their unit's district.
