@@ -188,6 +188,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Create(const std::string& st
 
 std::vector<AnalyzedToken> Analyzer::Analyze(absl::string_view text) const {
   std::vector<AnalyzedToken> out;
+  out.reserve(8);  // a query's words, mostly: one allocation, not four
   TextFolder::ForEachToken(text, [&](std::string& surface, uint32_t begin, uint32_t end) {
     AnalyzedToken token;
     token.stop = stop_words_.contains(surface);

@@ -424,6 +424,7 @@ Plan IndexState::MakePlan(absl::string_view typed, bool allow_prefix,
   const absl::string_view text = TextFolder::Composed(typed, &composed);
   std::vector<AnalyzedToken> tokens = analyzer->Analyze(text);
   std::vector<AnalyzedToken> words;
+  words.reserve(tokens.size());
   std::vector<bool> age_word;   // per word: part of the typed age
   size_t age_token = SIZE_MAX;  // where in `tokens` the age is
   for (size_t i = 0; i < tokens.size(); ++i) {
