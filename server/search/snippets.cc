@@ -61,8 +61,9 @@ class PairFilter {
   }
 
  private:
-  // Folded words are lower-case letters and digits: the low five bits of
-  // each keep two letters apart.
+  // Any two bytes have a key, so no word that holds a needle is ruled out;
+  // folded words are mostly lower-case letters, which the low five bits of
+  // each byte keep apart.
   static size_t Key(char a, char b) {
     return (static_cast<size_t>(static_cast<unsigned char>(a) & 31) << 5) |
            (static_cast<unsigned char>(b) & 31);
