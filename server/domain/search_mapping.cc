@@ -136,15 +136,15 @@ v1::SearchEntriesResponse SearchResponseFromResult(search::SearchResult result,
     for (std::string& line : hit.explanation) out->add_explanation(std::move(line));
     if (hit.distance_km) out->set_distance_km(*hit.distance_km);
   }
-  for (const auto& [field, values] : result.facets) {
+  for (auto& [field, values] : result.facets) {
     v1::Facet* facet = response.add_facets();
-    facet->set_field(field);
-    std::vector<std::pair<std::string, size_t>> sorted(values.begin(), values.end());
-    std::stable_sort(sorted.begin(), sorted.end(),
+    facet->set_field(std::move(field));
+    // Most matches first; equal counts keep the engine's (ascending) order.
+    std::stable_sort(values.begin(), values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    for (const auto& [value, count] : sorted) {
+    for (auto& [value, count] : values) {
       v1::FacetCount* c = facet->add_counts();
-      c->set_value(value);
+      c->set_value(std::move(value));
       c->set_count(static_cast<int64_t>(count));
     }
   }
